@@ -1,0 +1,7 @@
+/** ttp4j core: rule format and compiler, rule state, stores, index, engine and the command line. */
+module org.ttp4j.core {
+    requires org.ttp4j.inotify;
+
+    exports org.ttp4j.rule;
+    exports org.ttp4j.store;
+}

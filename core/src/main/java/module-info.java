@@ -1,7 +1,10 @@
 /** ttp4j core: rule format and compiler, rule state, stores, index, engine and the command line. */
 module org.ttp4j.core {
     requires org.ttp4j.inotify;
+    requires com.fasterxml.jackson.core;
 
     exports org.ttp4j.rule;
     exports org.ttp4j.store;
+    exports org.ttp4j.index;
+    exports org.ttp4j.engine;
 }

@@ -1,7 +1,7 @@
 package org.ttp4j.engine;
 
 /**
- * The text a regex searches: the first {@code length} chars of a field value, counting every character read.
+ * The text a regex searches (a field value), counting every character read.
  * Past the budget a read throws {@link #EXHAUSTED} (preallocated, no stack trace), which unwinds the matcher;
  * this bounds backtracking without a thread or a timer. One instance per thread, re-aimed per rule.
  */
@@ -23,9 +23,9 @@ final class BoundedText implements CharSequence {
     private long reads;
     private long budget;
 
-    void aim(String text, int length, long budget) {
+    void aim(String text, long budget) {
         this.text = text;
-        this.length = length;
+        this.length = text.length();
         this.reads = 0;
         this.budget = budget;
     }

@@ -9,7 +9,8 @@ import java.util.Objects;
  *
  * @param attackRelease   the ATT&CK release stamped on every tag ({@code v15.1} by default)
  * @param clock           where {@code created_at} and state expiry read the time (UTC system clock by default)
- * @param maxSearchLength a field value is searched in its first this-many chars only (64 Ki by default)
+ * @param maxSearchLength a match must lie within a field value's first this-many chars (64 Ki by default);
+ *                        anchors and lookarounds still see the whole value, so {@code $} does not match at the cut
  * @param maxRegexSteps   the character reads one rule's regex may make on one event before it is cut off,
  *                        reported, and treated as not matching (1,000,000 by default)
  * @param prefilter       true (default) to skip rules whose required literals are absent; false runs every

@@ -68,8 +68,9 @@ public final class EventReader implements AutoCloseable {
             }
             line = parser.currentTokenLocation().getLineNr();
             if (t != JsonToken.START_OBJECT) {
+                String found = describe(t);
                 parser.skipChildren();
-                throw new EventFormatException(line, "expected a JSON object, found " + t.asString(), null);
+                throw new EventFormatException(line, "expected a JSON object, found " + found, null);
             }
             return readEvent(line);
         } catch (JsonProcessingException e) {
@@ -102,8 +103,8 @@ public final class EventReader implements AutoCloseable {
                     if (t == JsonToken.START_OBJECT) {
                         payload = readObject(new HashMap<>());
                     } else if (t != JsonToken.VALUE_NULL) {
+                        bad = bad != null ? bad : "payload must be an object, found " + describe(t);
                         parser.skipChildren();
-                        bad = bad != null ? bad : "payload must be an object, found " + t.asString();
                     }
                 }
                 default -> parser.skipChildren();
@@ -126,11 +127,20 @@ public final class EventReader implements AutoCloseable {
         if (t == JsonToken.VALUE_NULL) {
             return null;
         }
-        parser.skipChildren();
         if (bad == null) {
-            bad = name + " must be a string or null, found " + t.asString();
+            bad = name + " must be a string or null, found " + describe(t);
         }
+        parser.skipChildren();
         return null;
+    }
+
+    private String describe(JsonToken t) throws IOException {
+        return switch (t) {
+            case START_OBJECT -> "an object";
+            case START_ARRAY -> "an array";
+            case VALUE_STRING -> "a string";
+            default -> parser.getText();
+        };
     }
 
     private Map<String, Object> readObject(Map<String, Object> into) throws IOException {

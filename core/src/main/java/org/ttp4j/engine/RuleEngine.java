@@ -126,16 +126,20 @@ public final class RuleEngine {
                     int k = Long.numberOfTrailingZeros(candidates);
                     candidates &= candidates - 1;
                     IndexedRule rule = seg.rule(k);
-                    if (rule.hasExpiry() && now == Long.MIN_VALUE) {
-                        now = options.clock().millis();
+                    boolean expired = false;
+                    if (rule.hasExpiry()) {
+                        if (now == Long.MIN_VALUE) {
+                            now = options.clock().millis();
+                        }
+                        expired = rule.expiredAt(now, options.clock());
                     }
-                    if (!rule.firesAt(now) || !found(sc, rule, values[seg.fieldOf(k)], limit, event)) {
+                    if ((rule.disabled() && !expired) || !found(sc, rule, values[seg.fieldOf(k)], limit, event)) {
                         continue;
                     }
                     if (createdAt == null) {
                         createdAt = options.clock().instant();
                     }
-                    count += emit(event, rule, now, createdAt, sc.tags);
+                    count += emit(event, rule, expired, createdAt, sc.tags);
                 }
             }
         } finally {
@@ -149,17 +153,18 @@ public final class RuleEngine {
 
     private boolean found(Scratch sc, IndexedRule rule, String value, int limit, Event event) {
         BoundedText text = sc.text;
-        text.aim(value, Math.min(limit, value.length()), options.maxRegexSteps());
+        text.aim(value, options.maxRegexSteps());
         Matcher m = sc.matcher(rule, text);
         try {
-            return m.find();
+            // a match must lie in the first `limit` chars; anchors and lookarounds still see the real text
+            return m.region(0, Math.min(limit, value.length())).find();
         } catch (BoundedText.Exhausted | StackOverflowError e) {
             bounded(rule, event, e instanceof StackOverflowError);
             return false;
         }
     }
 
-    private int emit(Event event, IndexedRule indexed, long now, Instant createdAt, List<Tag> out) {
+    private int emit(Event event, IndexedRule indexed, boolean expired, Instant createdAt, List<Tag> out) {
         CompiledRule rule = indexed.rule();
         Map<String, Object> evidence = evidence(rule, event);
         List<Emit> emits = rule.emits();
@@ -171,7 +176,7 @@ public final class RuleEngine {
                             e.techniqueId(), sub),
                     event.sourceKind(), event.sourceId(), event.attackerUuid(), event.identityUuid(),
                     event.sessionId(), event.deckyId(),
-                    e.tactic(), e.techniqueId(), sub, indexed.confidence(k, now),
+                    e.tactic(), e.techniqueId(), sub, indexed.confidence(k, expired),
                     rule.ruleId(), rule.ruleVersion(), evidence, options.attackRelease(), indexed.mitreUrl(k),
                     createdAt));
         }
@@ -240,6 +245,7 @@ public final class RuleEngine {
             Matcher m = matchers[slot];
             if (m == null || m.pattern() != rule.regex()) {
                 m = rule.regex().matcher(text);
+                m.useTransparentBounds(true).useAnchoringBounds(false);
                 matchers[slot] = m;
                 return m;
             }

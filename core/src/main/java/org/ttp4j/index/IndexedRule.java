@@ -22,7 +22,8 @@ public final class IndexedRule {
     private final String field;
     private final String[] literals;
     private final boolean disabled;
-    private final long expiresAtMillis;
+    private final Instant expiresAt;
+    private final long expiresAtFloorMillis;
     private final String[] mitreUrls;
 
     private IndexedRule(CompiledRule rule, int slot, String[] literals, String[] mitreUrls) {
@@ -39,7 +40,8 @@ public final class IndexedRule {
         this.mitreUrls = mitreUrls;
         RuleState state = rule.state();
         this.disabled = state.mode() == RuleState.Mode.DISABLED;
-        this.expiresAtMillis = state.expiresAt() == null ? Long.MAX_VALUE : ceilMillis(state.expiresAt());
+        this.expiresAt = state.expiresAt();
+        this.expiresAtFloorMillis = expiresAt == null ? Long.MAX_VALUE : expiresAt.toEpochMilli();
     }
 
     static IndexedRule of(CompiledRule rule, int slot, IndexedRule previous) {
@@ -60,11 +62,6 @@ public final class IndexedRule {
     /** The same rule restamped with another state (prefilter data shared). */
     IndexedRule withState(RuleState state) {
         return new IndexedRule(rule.withState(state), slot, literals, mitreUrls);
-    }
-
-    private static long ceilMillis(Instant t) {
-        long ms = t.toEpochMilli();
-        return t.getNano() % 1_000_000 == 0 ? ms : ms + 1;
     }
 
     /** {@code https://attack.mitre.org/techniques/T1059/004} for {@code T1059.004}, {@code .../T1110} for none. */
@@ -110,20 +107,31 @@ public final class IndexedRule {
         return literals == null ? null : Arrays.copyOf(literals, literals.length);
     }
 
-    /** True when evaluating needs the current time (the state expires). */
+    /** True when the state has an expiry (evaluating it needs the time). */
     public boolean hasExpiry() {
-        return expiresAtMillis != Long.MAX_VALUE;
+        return expiresAt != null;
     }
 
-    /** True when the state in effect at {@code nowMillis} lets the rule fire (expired states are default). */
-    public boolean firesAt(long nowMillis) {
-        return !disabled || nowMillis >= expiresAtMillis;
+    /**
+     * True when the state has expired at {@code nowMillis} (then the default state is in effect). Exact to the
+     * nanosecond: inside the one millisecond that holds the expiry it asks {@code clock} for the instant.
+     */
+    public boolean expiredAt(long nowMillis, java.time.Clock clock) {
+        if (expiresAt == null || nowMillis < expiresAtFloorMillis) {
+            return false;
+        }
+        return nowMillis > expiresAtFloorMillis || !expiresAt.isAfter(clock.instant());
     }
 
-    /** The emitted confidence for emit {@code k} under the state in effect at {@code nowMillis}. */
-    public double confidence(int k, long nowMillis) {
+    /** True when the rule's own state disables it (ignoring expiry). */
+    public boolean disabled() {
+        return disabled;
+    }
+
+    /** The emitted confidence for emit {@code k}: capped by a clipped state unless that state has expired. */
+    public double confidence(int k, boolean expired) {
         double base = rule.emits().get(k).confidence();
-        return nowMillis >= expiresAtMillis ? base : rule.state().cap(base);
+        return expired ? base : rule.state().cap(base);
     }
 
     /** The MITRE ATT&CK URL of emit {@code k}. */

@@ -4,8 +4,11 @@ module org.ttp4j.core {
     requires org.yaml.snakeyaml;
     requires jakarta.validation;
     requires org.hibernate.validator;
+    requires java.logging;
 
     exports org.ttp4j.rule;
     exports org.ttp4j.store;
 
+    // Hibernate Validator reads the rule model's constraint annotations and fields reflectively.
+    opens org.ttp4j.rule.model to org.hibernate.validator;
 }

@@ -179,6 +179,12 @@ public final class RuleCompiler {
         }
     }
 
+    /** YAML 1.1 implicit tags; only read after construction, so one is shared by every compilation. */
+    private static final Resolver RESOLVER = new Resolver();
+    private static final Pattern INTEGER_TEXT = Pattern.compile("[-+]?[0-9]{1,18}");
+    private static final Pattern TECHNIQUE = Pattern.compile("T\\d{4}");
+    private static final Pattern SUB_TECHNIQUE = Pattern.compile("T\\d{4}\\.\\d{3}");
+
     private static final String[] TOP_LEVEL_KEYS = {"rule_id", "rule_version", "name", "description",
             "applies_to", "match", "emits", "evidence_fields", "examples"};
 
@@ -287,7 +293,7 @@ public final class RuleCompiler {
             lo.setAllowRecursiveKeys(false);
             lo.setProcessComments(false);
             parser = new TrackingParser(new ParserImpl(new StreamReader(text), lo));
-            Composer composer = new Composer(parser, new Resolver(), lo);
+            Composer composer = new Composer(parser, RESOLVER, lo);
             return composer.getSingleNode();
         }
 
@@ -418,7 +424,7 @@ public final class RuleCompiler {
                     return null;
                 }
                 n = (long) (double) d;
-            } else if (v instanceof String s && s.strip().matches("[-+]?[0-9]{1,18}")) {
+            } else if (v instanceof String s && INTEGER_TEXT.matcher(s.strip()).matches()) {
                 n = Long.parseLong(s.strip());
             } else if (v instanceof Double d) {
                 typeError(node, field, "must be a whole number, found " + d, null);
@@ -750,7 +756,7 @@ public final class RuleCompiler {
                     continue;
                 }
                 String field = "emits[" + i + "].sub_technique_id";
-                if (e.subTechniqueId().matches("T\\d{4}\\.\\d{3}") && e.techniqueId().matches("T\\d{4}")
+                if (SUB_TECHNIQUE.matcher(e.subTechniqueId()).matches() && TECHNIQUE.matcher(e.techniqueId()).matches()
                         && !e.subTechniqueId().startsWith(e.techniqueId() + ".")) {
                     error(nodeFor(field), field, "'" + e.subTechniqueId() + "' is not a sub-technique of "
                             + e.techniqueId() + " (expected " + e.techniqueId() + ".NNN)");

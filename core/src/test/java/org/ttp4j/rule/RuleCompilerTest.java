@@ -583,7 +583,7 @@ class RuleCompilerTest {
     // ---- files and limits -------------------------------------------------------------------------------------
 
     @Nested
-    class Files_ {
+    class FromFiles {
         @TempDir
         Path dir;
 

@@ -166,6 +166,19 @@ class FilesystemRuleStoreTest {
     }
 
     @Test
+    void aHardLinkOrSymlinkIntoTheDirectoryIsOneDefinitionEach() throws Exception {
+        open(Map.of());
+        Path outside = Files.writeString(tmp.resolve("R0007.yaml"), ruleYaml("R0007", 1, "linked"));
+        Files.createLink(dir.resolve("R0007.yaml"), outside); // IN_CREATE only: no write, no close
+        probe.nextDefinition("R0007");
+        Path other = Files.writeString(tmp.resolve("R0008.yaml"), ruleYaml("R0008", 1, "symlinked"));
+        Files.createSymbolicLink(dir.resolve("R0008.yaml"), other);
+        probe.nextDefinition("R0008");
+        assertNoChange();
+        probe.assertNoProblem();
+    }
+
+    @Test
     void touchOfAnEmptyFileIsNothingThenContentIsOneDefinition() throws Exception {
         open(Map.of());
         Files.createFile(dir.resolve("R0001.yaml"));

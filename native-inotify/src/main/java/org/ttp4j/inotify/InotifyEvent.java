@@ -152,13 +152,13 @@ public final class InotifyEvent {
     private int scanNameLength() {
         long start = offset + HEADER_LENGTH;
         int i = 0;
-        // Eight bytes at a time (SWAR zero-byte test), then the tail.
-        for (; i + Long.BYTES <= len; i += Long.BYTES) {
+        // Eight bytes at a time (SWAR zero-byte test: exact for the lowest zero byte, so little-endian
+        // only), then the tail.
+        for (; LITTLE_ENDIAN && i + Long.BYTES <= len; i += Long.BYTES) {
             long word = segment.get(LONG, start + i);
             long zero = (word - 0x0101010101010101L) & ~word & 0x8080808080808080L;
             if (zero != 0) {
-                int byteIndex = (LITTLE_ENDIAN ? Long.numberOfTrailingZeros(zero) : Long.numberOfLeadingZeros(zero)) >>> 3;
-                return i + byteIndex;
+                return i + (Long.numberOfTrailingZeros(zero) >>> 3);
             }
         }
         for (; i < len; i++) {

@@ -9,6 +9,7 @@ module org.ttp4j.core {
 
     exports org.ttp4j.rule;
     exports org.ttp4j.store;
+    exports org.ttp4j.store.fs;
     exports org.ttp4j.index;
     exports org.ttp4j.engine;
 

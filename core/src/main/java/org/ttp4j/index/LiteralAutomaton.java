@@ -221,6 +221,34 @@ final class LiteralAutomaton {
         return hits;
     }
 
+    /** {@link #scan} over text already case-folded. */
+    long scanFolded(char[] text, int length) {
+        long hits = 0;
+        int s = 0;
+        for (int k = 0; k < length; k++) {
+            char c = text[k];
+            while (true) {
+                int t = child(s, c);
+                if (t > 0) {
+                    s = t;
+                    break;
+                }
+                if (s == 0) {
+                    break;
+                }
+                s = fail[s];
+            }
+            long o = out[s];
+            if (o != 0) {
+                hits |= o;
+                if (hits == all) {
+                    return hits;
+                }
+            }
+        }
+        return hits;
+    }
+
     int stateCount() {
         return fail.length;
     }

@@ -97,6 +97,22 @@ public final class Segment {
         return hits;
     }
 
+    /** {@link #candidates(String[], int)} over field values folded once per event (for many segments). */
+    public long candidates(FoldedFields folded) {
+        long hits = 0;
+        for (FieldScan scan : scans) {
+            int n = folded.length(scan.field);
+            if (n < 0) {
+                continue;
+            }
+            hits |= scan.always;
+            if (scan.automaton != null) {
+                hits |= scan.automaton.scanFolded(folded.chars(scan.field), n);
+            }
+        }
+        return hits;
+    }
+
     /** Bits of every rule that searches a field present in {@code values} (the prefilter switched off). */
     public long searchable(String[] values) {
         long bits = 0;

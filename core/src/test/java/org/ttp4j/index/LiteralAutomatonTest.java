@@ -35,8 +35,13 @@ class LiteralAutomatonTest {
     @Property(tries = 2000)
     void reportsExactlyTheLiteralsThatOccur(@ForAll("literalSets") List<String> literals,
                                             @ForAll("texts") String text) {
-        assertEquals(expected(literals, text), automaton(literals).scan(text, text.length()),
-                () -> literals + " in '" + text + "'");
+        LiteralAutomaton a = automaton(literals);
+        assertEquals(expected(literals, text), a.scan(text, text.length()), () -> literals + " in '" + text + "'");
+        FoldedFields folded = new FoldedFields();
+        folded.reset(1);
+        folded.set(0, text, text.length());
+        assertEquals(expected(literals, text), a.scanFolded(folded.chars(0), folded.length(0)),
+                () -> "pre-folded: " + literals + " in '" + text + "'");
     }
 
     @Provide

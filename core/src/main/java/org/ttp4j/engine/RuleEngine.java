@@ -118,11 +118,14 @@ public final class RuleEngine {
         boolean prefilter = options.prefilter();
         int segments = bucket.segmentCount();
         boolean foldOnce = prefilter && segments > 1;
+        long[] masks = null;
         if (foldOnce) {
             sc.folded.reset(fields);
             for (int f = 0; f < fields; f++) {
                 sc.folded.set(f, values[f], limit);
             }
+            masks = sc.masks(segments);
+            bucket.candidates(sc.folded, masks, sc.groups(bucket.scanGroups()));
         }
         long now = Long.MIN_VALUE;
         Instant createdAt = null;
@@ -130,7 +133,7 @@ public final class RuleEngine {
         try {
             for (int s = 0; s < segments; s++) {
                 Segment seg = bucket.segment(s);
-                long candidates = foldOnce ? seg.candidates(sc.folded)
+                long candidates = foldOnce ? masks[s]
                         : prefilter ? seg.candidates(values, limit) : seg.searchable(values);
                 while (candidates != 0) {
                     int k = Long.numberOfTrailingZeros(candidates);
@@ -239,6 +242,22 @@ public final class RuleEngine {
         private Matcher[] matchers = new Matcher[64];
         final BoundedText text = new BoundedText();
         final FoldedFields folded = new FoldedFields();
+        private long[] masks = new long[16];
+        private long[] groups = new long[16];
+
+        long[] masks(int n) {
+            if (masks.length < n) {
+                masks = new long[Math.max(n, masks.length * 2)];
+            }
+            return masks;
+        }
+
+        long[] groups(int n) {
+            if (groups.length < n) {
+                groups = new long[Math.max(n, groups.length * 2)];
+            }
+            return groups;
+        }
         final List<Tag> tags = new ArrayList<>();
 
         String[] values(int n) {

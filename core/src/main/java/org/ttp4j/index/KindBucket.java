@@ -14,7 +14,7 @@ import org.ttp4j.rule.CompiledRule;
 public final class KindBucket {
 
     /** Segments built in bulk are filled to this size, leaving room for inserts before a split. */
-    private static final int BULK_FILL = 48;
+    private static final int BULK_FILL = 32;
 
     private final String kind;
     private final FieldTable fields;

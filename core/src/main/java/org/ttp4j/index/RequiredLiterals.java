@@ -26,6 +26,8 @@ final class RequiredLiterals {
     private static final int MAX_SET = 32;
     /** Any part of a required literal is still required, so the literals handed out are cut to this length. */
     private static final int MAX_LITERAL = 32;
+    /** Literals this long are selective enough: longer ones score the same (and smaller sets win ties). */
+    private static final int MAX_SCORE = 8;
     /** Strings longer than this stop being tracked exactly during the walk. */
     private static final int MAX_TRACKED = 256;
     /** Character classes up to this many characters become exact sets ({@code [Cc]}, {@code [/\\]}). */
@@ -129,7 +131,7 @@ final class RequiredLiterals {
         for (String x : s) {
             min = Math.min(min, x.length());
         }
-        return min == Integer.MAX_VALUE ? 0 : Math.min(min, 8);
+        return min == Integer.MAX_VALUE ? 0 : Math.min(min, MAX_SCORE);
     }
 
     private static String clip(String s) {
@@ -219,7 +221,12 @@ final class RequiredLiterals {
         Set<String> best = null;
         for (Info part : parts) {
             exact = product(exact, part.exact(), Cut.EXACT);
-            if (part.exact() != null) {
+            if (part.exact() != null && run != null && part.exact().size() > 1 && score(run) >= MAX_SCORE) {
+                // the run is already as selective as scoring can tell: branching would only multiply its
+                // strings (and the automaton), so keep it and start a new run at the branch
+                best = better(best, run);
+                run = part.exact();
+            } else if (part.exact() != null) {
                 Set<String> longer = product(run, part.exact(), Cut.KEEP_END);
                 if (longer == null) {
                     best = better(best, run); // the run cannot grow further: keep it, start a new one

@@ -155,9 +155,7 @@ public final class FilesystemRuleStore implements RuleStore {
 
     private FilesystemRuleStore(Builder b) {
         if (!Inotify.isAvailable()) {
-            throw new StoreException("the filesystem rule store needs Linux inotify, which is not available here ("
-                    + Inotify.unavailabilityCause().getMessage()
-                    + "); set DECNET_TTP_RULE_STORE_TYPE=database to use the database rule store instead");
+            throw new StoreException(unavailable(Inotify.unavailabilityCause()));
         }
         this.dir = b.directory.toAbsolutePath().normalize();
         this.reporter = b.reporter;
@@ -192,11 +190,20 @@ public final class FilesystemRuleStore implements RuleStore {
         }
     }
 
+    /** The one line an operator reads where inotify cannot be used: why, and what to use instead. */
+    static String unavailable(Throwable cause) {
+        String why = cause == null || cause.getMessage() == null ? String.valueOf(cause) : cause.getMessage();
+        return "the filesystem rule store needs Linux inotify, which is not available here ("
+                + why.replace('\n', ' ').strip()
+                + "); set DECNET_TTP_RULE_STORE_TYPE=database to use the database rule store instead";
+    }
+
     /** The watched directory (absolute). */
     public Path directory() {
         return dir;
     }
 
+    /** Every rule, in rule id order, each with its current state. */
     @Override
     public List<CompiledRule> loadCompiled() {
         Map<String, CompiledRule> now = rules;

@@ -365,6 +365,20 @@ class FilesystemRuleStoreTest {
         assertNotEquals(-1, line.indexOf("R0001.yaml:"));
     }
 
+    @Test
+    void loadCompiledIsInRuleIdOrder() throws Exception {
+        open(Map.of("b.yaml", ruleYaml("R0003", 1, "c"), "a.yaml", ruleYaml("R0010", 1, "a"), "c.yaml", ruleYaml("R0002", 1, "b")));
+        assertEquals(List.of("R0002", "R0003", "R0010"), store.loadCompiled().stream().map(CompiledRule::ruleId).toList());
+    }
+
+    @Test
+    void withoutInotifyTheStoreFailsWithOneLineNamingTheDatabaseStore() {
+        String line = FilesystemRuleStore.unavailable(new UnsupportedOperationException("inotify is Linux only; this is Mac OS X (aarch64)"));
+        assertTrue(line.contains("DECNET_TTP_RULE_STORE_TYPE=database"), line);
+        assertTrue(line.contains("Mac OS X"), line);
+        assertTrue(!line.contains("\n"), line);
+    }
+
     static void deleteTree(Path root) throws IOException {
         try (Stream<Path> all = Files.walk(root)) {
             for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {

@@ -12,6 +12,7 @@ import static org.ttp4j.inotify.Inotify.IN_MOVE_SELF;
 import static org.ttp4j.inotify.Inotify.IN_ONLYDIR;
 
 import java.lang.System.Logger.Level;
+import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -57,6 +58,10 @@ import org.ttp4j.store.StoreReporter;
  * <p><b>Directory gone.</b> When the rules directory is deleted or moved away, every rule is published as
  * removed; the store then watches the nearest existing ancestor of the directory's path (no polling) and,
  * once the directory is back, loads it again, publishing the rules found.
+ *
+ * <p><b>Swapped data links.</b> A rules directory mounted from a Kubernetes ConfigMap holds symlinks
+ * {@code R0001.yaml -> ..data/R0001.yaml}, and an update swaps the {@code ..data} link: a new link whose name
+ * starts with {@code ..} makes the store re-read its rule files (publishing exactly what differs).
  *
  * <p><b>Overflow.</b> When the kernel queue overflows, the store rereads the whole directory and publishes
  * exactly the differences.
@@ -363,6 +368,7 @@ public final class FilesystemRuleStore implements RuleStore {
         private boolean overflowed;
         private boolean directoryGone;
         private boolean ancestorChanged;
+        private boolean linkedDataSwapped;
 
         @Override
         public void onEvent(InotifyEvent e) {
@@ -377,6 +383,8 @@ public final class FilesystemRuleStore implements RuleStore {
                     if ((mask & IN_CREATE) == 0) {
                         written.add(name);
                     }
+                } else if ((mask & (IN_MOVED_TO | IN_CREATE)) != 0 && (mask & IN_ISDIR) == 0 && isDotDotName(e)) {
+                    linkedDataSwapped = true;
                 }
             } else if (wd == ancestorWd && (mask & (IN_ISDIR | IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED)) != 0) {
                 ancestorChanged = true;
@@ -399,7 +407,7 @@ public final class FilesystemRuleStore implements RuleStore {
             } finally {
                 dirty.clear();
                 written.clear();
-                overflowed = directoryGone = ancestorChanged = false;
+                overflowed = directoryGone = ancestorChanged = linkedDataSwapped = false;
             }
         }
 
@@ -428,6 +436,10 @@ public final class FilesystemRuleStore implements RuleStore {
                 }
                 return;
             }
+            if (linkedDataSwapped) {
+                publish(directory.rescan(null)); // rule files may be symlinks through the swapped link
+                return;
+            }
             if (!dirty.isEmpty()) {
                 Set<String> quiet = Set.of();
                 if (written.size() < dirty.size()) {
@@ -436,6 +448,16 @@ public final class FilesystemRuleStore implements RuleStore {
                 }
                 publish(directory.refresh(dirty, quiet, null));
             }
+        }
+
+        /**
+         * A name starting with {@code ..}, such as the {@code ..data} link a Kubernetes ConfigMap or Secret
+         * volume swaps atomically on update: its rule files are symlinks through it and get no event of their
+         * own. Never a rule file, never parsed, never logged; it only makes the store re-read its rule files.
+         */
+        private static boolean isDotDotName(InotifyEvent e) {
+            return e.nameLength() >= 2 && e.segment().get(ValueLayout.JAVA_BYTE, e.nameOffset()) == '.'
+                    && e.segment().get(ValueLayout.JAVA_BYTE, e.nameOffset() + 1) == '.';
         }
 
         @Override

@@ -179,6 +179,23 @@ class FilesystemRuleStoreTest {
     }
 
     @Test
+    void aConfigMapStyleDataLinkSwapReloadsTheRulesBehindIt() throws Exception {
+        open(Map.of());
+        Path v1 = Files.createDirectories(dir.resolve("..2026_01"));
+        Files.writeString(v1.resolve("R0001.yaml"), ruleYaml("R0001", 1, "a"));
+        Files.createSymbolicLink(dir.resolve("..data"), v1.getFileName());
+        Files.createSymbolicLink(dir.resolve("R0001.yaml"), Path.of("..data/R0001.yaml"));
+        probe.nextDefinition("R0001");
+        Path v2 = Files.createDirectories(dir.resolve("..2026_02"));
+        Files.writeString(v2.resolve("R0001.yaml"), ruleYaml("R0001", 2, "b"));
+        Files.createSymbolicLink(dir.resolve("..data_tmp"), v2.getFileName());
+        Files.move(dir.resolve("..data_tmp"), dir.resolve("..data"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        assertEquals(2, probe.nextDefinition("R0001").rule().ruleVersion());
+        assertNoChange();
+        probe.assertNoProblem();
+    }
+
+    @Test
     void touchOfAnEmptyFileIsNothingThenContentIsOneDefinition() throws Exception {
         open(Map.of());
         Files.createFile(dir.resolve("R0001.yaml"));

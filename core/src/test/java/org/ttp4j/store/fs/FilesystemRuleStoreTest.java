@@ -371,6 +371,27 @@ class FilesystemRuleStoreTest {
         assertEquals(ids, rules().keySet());
     }
 
+    @Test
+    void theShippedRulePackLoadsWholeAndAnEditToOneOfItsFilesIsOneDefinition() throws Exception {
+        Path pack = Path.of("..", "rules", "ttp");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(pack), "no rule pack at " + pack.toAbsolutePath());
+        Map<String, String> files = new TreeMap<>();
+        try (Stream<Path> all = Files.list(pack)) {
+            for (Path p : all.filter(p -> p.getFileName().toString().endsWith(".yaml")).toList()) {
+                files.put(p.getFileName().toString(), Files.readString(p));
+            }
+        }
+        open(files);
+        assertEquals(files.size(), rules().size(), "one rule per file");
+        assertTrue(probe.problems.stream().noneMatch(Problem::isError), "errors: " + probe.problems);
+        probe.problems.clear();
+        String first = files.keySet().iterator().next();
+        write(first, files.get(first) + "\n# reviewed\n");
+        RuleChange.Definition d = (RuleChange.Definition) probe.next();
+        assertEquals(dir.resolve(first).toString(), d.rule().sourcePath());
+        assertNoChange();
+    }
+
     // ---- the reported path and the guard line ---------------------------------------------------------------
 
     @Test

@@ -25,6 +25,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.ttp4j.rule.CompiledRule;
 import org.ttp4j.rule.Problem;
+import org.ttp4j.rule.RuleState;
 import org.ttp4j.store.RuleChange;
 import org.ttp4j.store.StoreException;
 
@@ -349,6 +350,37 @@ class FilesystemRuleStoreTest {
         probe.nextDefinition("R0002");
         assertNoChange();
         assertEquals(Set.of("R0002"), rules().keySet());
+    }
+
+    // ---- state on definitions ------------------------------------------------------------------------------
+
+    @Test
+    void aDefinitionCarriesTheStateInForceAndStateSurvivesTheFileGoing() throws Exception {
+        open(Map.of());
+        store.setState("R0001", RuleState.of(RuleState.Mode.DISABLED), "alice");
+        assertEquals(RuleChange.State.class, probe.next().getClass());
+        write("R0001.yaml", ruleYaml("R0001", 1, "a"));
+        assertEquals(RuleState.Mode.DISABLED, probe.nextDefinition("R0001").rule().state().mode());
+        Files.delete(dir.resolve("R0001.yaml"));
+        probe.nextRemoved("R0001");
+        assertEquals(RuleState.Mode.DISABLED, store.getState("R0001").mode(), "state is keyed by rule id, not by file");
+        write("R0001_renamed_file.yaml", ruleYaml("R0001", 2, "a"));
+        assertEquals(RuleState.Mode.DISABLED, probe.nextDefinition("R0001").rule().state().mode());
+    }
+
+    @Test
+    void aSubscriberMaySetStateFromInsideADefinitionDelivery() throws Exception {
+        open(Map.of());
+        store.subscribe(c -> {
+            if (c instanceof RuleChange.Definition d && d.ruleId().equals("R0001")) {
+                store.setState("R0001", RuleState.of(RuleState.Mode.CLIPPED), "auto-clip"); // on the compile thread
+            }
+        });
+        write("R0001.yaml", ruleYaml("R0001", 1, "a"));
+        probe.nextDefinition("R0001");
+        RuleChange.State s = (RuleChange.State) probe.next();
+        assertEquals("auto-clip", s.state().setBy());
+        assertNoChange();
     }
 
     // ---- volume -------------------------------------------------------------------------------------------

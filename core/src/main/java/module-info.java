@@ -1,7 +1,16 @@
 /** ttp4j core: rule format and compiler, rule state, stores, index, engine and the command line. */
 module org.ttp4j.core {
     requires org.ttp4j.inotify;
+    // the database store: plain JDBC, pooled; Flyway migrates the schema (its PostgreSQL support is a separate
+    // jar, found as a Flyway plugin); the two drivers are found by DriverManager
+    requires java.sql;
+    requires com.zaxxer.hikari;
+    requires org.postgresql.jdbc;
+    requires org.xerial.sqlitejdbc;
+    requires flyway.core;
+    requires flyway.database.postgresql;
 
     exports org.ttp4j.rule;
     exports org.ttp4j.store;
+    exports org.ttp4j.store.db;
 }

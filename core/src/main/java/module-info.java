@@ -1,6 +1,10 @@
 /** ttp4j core: rule format and compiler, rule state, stores, index, engine and the command line. */
 module org.ttp4j.core {
     requires org.ttp4j.inotify;
+    requires org.yaml.snakeyaml;
+    requires jakarta.validation;
+    requires org.hibernate.validator;
+    requires java.logging;
     // the database store: plain JDBC, pooled; Flyway migrates the schema (its PostgreSQL support is a separate
     // jar, found as a Flyway plugin); the two drivers are found by DriverManager
     requires java.sql;
@@ -13,4 +17,7 @@ module org.ttp4j.core {
     exports org.ttp4j.rule;
     exports org.ttp4j.store;
     exports org.ttp4j.store.db;
+
+    // Hibernate Validator reads the rule model's constraint annotations and fields reflectively.
+    opens org.ttp4j.rule.model to org.hibernate.validator;
 }

@@ -34,11 +34,6 @@ public record DatabaseConfig(String url, String user, String password) {
                 env.get(PASSWORD_ENV));
     }
 
-    /** True for PostgreSQL, where changes are pushed (LISTEN/NOTIFY); false for SQLite, where workers poll. */
-    public boolean pushesChanges() {
-        return Dialect.of(url) == Dialect.POSTGRESQL;
-    }
-
     @Override
     public String toString() {
         return "DatabaseConfig[url=" + url + ", user=" + user + ", password=" + (password == null ? null : "***") + "]";

@@ -636,7 +636,7 @@ public final class DatabaseRuleStore implements RuleStore {
                     deliverState(r.ruleId(), r.id(), r.state());
                 }
             }
-            watermark = high;
+            watermark = Math.max(watermark, high); // a listener's own write may have caught up further already
         } finally {
             catchUp.unlock();
         }

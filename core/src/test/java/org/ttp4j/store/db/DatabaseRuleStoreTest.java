@@ -309,6 +309,22 @@ abstract class DatabaseRuleStoreTest extends RuleStoreConformanceTest {
     }
 
     @Test
+    void aStateThatExpiredWhileNoWorkerRanIsRevertedByTheNextOneToOpen() throws Exception {
+        store.setState("R0001", new RuleState(Mode.DISABLED, null, Instant.now().plusMillis(300), null, null, null), "alice");
+        store.close();
+        Thread.sleep(600);
+        DatabaseRuleStore next = worker();
+        long deadline = System.nanoTime() + ARRIVAL.toNanos();
+        while (next.stateHistory("R0001").size() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        List<StateAuditEntry> history = next.stateHistory("R0001");
+        assertEquals(2, history.size(), history.toString());
+        assertEquals(DatabaseRuleStore.EXPIRY_SETTER, history.get(1).after().setBy());
+        assertTrue(history.get(1).after().isDefault());
+    }
+
+    @Test
     void manyWritesFromTwoWorkersInTheSameInstantAreAllDeliveredOnce() throws Exception {
         DatabaseRuleStore b = worker();
         DatabaseRuleStore c = worker();

@@ -19,6 +19,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
 import org.ttp4j.rule.RuleState;
 import org.ttp4j.rule.RuleState.Mode;
 import org.ttp4j.store.RuleChange;
@@ -111,6 +113,25 @@ class PostgresRuleStoreTest extends DatabaseRuleStoreTest {
         onB.assertQuiet();
         assertEquals(after, b.getState("R0002"));
         assertEquals(before, b.getState("R0001"));
+    }
+
+    @Test
+    void everyWriteNotifiesTheKindAndTheRuleIdAtCommit() throws Exception {
+        try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password())) {
+            c.createStatement().execute("LISTEN " + DatabaseRuleStore.CHANNEL);
+            store.setState("R0001", RuleState.of(Mode.DISABLED), "alice");
+            putRules(Map.of("R0002", ruleYaml("R0002", 1, "x")));
+            sql("DELETE FROM ttp_rule WHERE rule_id = 'R0002'");
+            List<String> payloads = new ArrayList<>();
+            PGConnection pg = c.unwrap(PGConnection.class);
+            long deadline = System.nanoTime() + ARRIVAL.toNanos();
+            while (payloads.size() < 3 && System.nanoTime() < deadline) {
+                for (PGNotification n : pg.getNotifications(200)) {
+                    payloads.add(n.getParameter());
+                }
+            }
+            assertEquals(List.of("state:R0001", "rule:R0002", "rule:R0002"), payloads);
+        }
     }
 
     /** Runs {@code scripts/postgres start|stop} of this repository. */

@@ -1,0 +1,830 @@
+package org.ttp4j.rule;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * Python {@code re} patterns (str patterns, Python 3.11 syntax) translated to {@link Pattern}s that
+ * find the same matches (CONTRACT §2, "Regex dialect").
+ *
+ * <p>What the translation takes care of:
+ * <ul>
+ *   <li>{@code \d \w \s \b \B} and their negations use Python's Unicode definitions
+ *       (decimal digits {@code Nd}; letters, numbers and {@code _}; Python's whitespace set, which
+ *       includes U+001C..U+001F); under {@code (?a)} they are ASCII-only, as in Python.</li>
+ *   <li>{@code (?i)} folds Unicode case unless {@code (?a)} is in effect.</li>
+ *   <li>Only {@code \n} ends a line for {@code . ^ $} (Java would also stop at {@code \r}, U+0085,
+ *       U+2028/9); {@code (?m)^} also matches after a final newline, as in Python.</li>
+ *   <li>A {@code {} that does not start a valid {@code {n}}, {@code {n,}}, {@code {,n}} or
+ *       {@code {n,m}} quantifier is a literal; {@code {,n}} means {@code {0,n}}.</li>
+ *   <li>{@code (?P<name>...)}, {@code (?P=name)}, {@code \Z}, {@code \v}, octal and {@code \N{...}}
+ *       escapes, verbose mode {@code (?x)} and scoped flags {@code (?i-s:...)}.</li>
+ *   <li>Everything Python rejects is rejected ({@code \p}, {@code \z}, {@code (?<n>...)}, bad escapes,
+ *       {@code a**}, ...), and the one Python construct Java lacks, the conditional group
+ *       {@code (?(1)a|b)}, is rejected with a message saying so.</li>
+ * </ul>
+ * Named groups become plain numbered groups in Java (group numbers are the same in both dialects).
+ * Not checked: Python's "look-behind requires fixed-width pattern" (Java accepts bounded-width
+ * look-behind as well).
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class PythonRegex {
+    private PythonRegex() {}
+
+    /**
+     * A translated pattern: Java regex source and {@link Pattern} flags.
+     *
+     * @param javaRegex the Java spelling of the pattern
+     * @param flags     the flags to compile it with (always including {@link Pattern#UNIX_LINES})
+     */
+    public record Translation(String javaRegex, int flags) {
+        public Pattern compile() {
+            return Pattern.compile(javaRegex, flags);
+        }
+    }
+
+    /**
+     * Compiles a Python {@code re} pattern.
+     *
+     * @throws PatternSyntaxException when Python would reject the pattern or Java cannot express it;
+     *                                {@link PatternSyntaxException#getIndex()} is the offset in the Python pattern
+     */
+    public static Pattern compile(String pythonPattern) {
+        Translation t = translate(pythonPattern);
+        try {
+            return t.compile();
+        } catch (PatternSyntaxException e) {
+            throw new PatternSyntaxException("Java cannot compile the translation /" + t.javaRegex() + "/: "
+                    + e.getDescription(), pythonPattern, -1);
+        }
+    }
+
+    /** Translates a Python {@code re} pattern without compiling it. */
+    public static Translation translate(String pythonPattern) {
+        return new Translator(pythonPattern).run();
+    }
+
+    // Python's Unicode classes, spelled for use inside a Java character class.
+    private static final String WORD = "\\p{L}\\p{N}_";
+    private static final String SPACE =
+            "\\t-\\r\\x{1C}-\\x{20}\\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}";
+    private static final String DIGIT = "\\p{Nd}";
+    private static final String ASCII_WORD = "a-zA-Z0-9_";
+    private static final String ASCII_SPACE = "\\t-\\r ";
+    private static final String ASCII_DIGIT = "0-9";
+
+    private static final int MAX_REPEAT = Integer.MAX_VALUE - 1;
+
+    /** One translation: a recursive-descent parser that writes Java regex text as it goes. */
+    private static final class Translator {
+        private final String p;
+        private int i;
+        private final StringBuilder out = new StringBuilder();
+        /** Groups opened so far (Python numbering starts at 1). */
+        private int groups;
+        private final BitSet openGroups = new BitSet();
+        private final Map<String, Integer> names = new HashMap<>();
+
+        // Flags in effect at the current position.
+        private boolean ignoreCase, dotAll, multiline, verbose, ascii;
+        private boolean unicodeFlag;
+        // Global flags (set by (?...) at the very start).
+        private int globalJavaFlags;
+
+        /** What the last item of the current sequence was, for quantifier checks. */
+        private enum Last { NONE, AT, REPEAT, ITEM }
+
+        Translator(String p) {
+            this.p = p;
+        }
+
+        Translation run() {
+            parseAlternation(0, true);
+            if (i < p.length()) {
+                // only a stray ')' stops the top-level alternation early
+                throw error("unbalanced parenthesis", i);
+            }
+            int flags = Pattern.UNIX_LINES | globalJavaFlags;
+            return new Translation(out.toString(), flags);
+        }
+
+        private PatternSyntaxException error(String message, int at) {
+            return new PatternSyntaxException(message, p, at);
+        }
+
+        private boolean more() {
+            return i < p.length();
+        }
+
+        private char peek() {
+            return p.charAt(i);
+        }
+
+        private boolean peekIs(char c) {
+            return i < p.length() && p.charAt(i) == c;
+        }
+
+        private boolean peekIs(int offset, char c) {
+            return i + offset < p.length() && p.charAt(i + offset) == c;
+        }
+
+        private void parseAlternation(int depth, boolean topLevel) {
+            parseSequence(depth, topLevel);
+            while (peekIs('|')) {
+                i++;
+                out.append('|');
+                parseSequence(depth, false);
+            }
+        }
+
+        /** One branch: items up to '|', ')' or the end. */
+        private void parseSequence(int depth, boolean atPatternStart) {
+            Last last = Last.NONE;
+            boolean first = atPatternStart;
+            while (more()) {
+                int start = i;
+                char c = peek();
+                if (c == '|' || c == ')') {
+                    if (c == ')' && depth == 0) {
+                        throw error("unbalanced parenthesis", i);
+                    }
+                    return;
+                }
+                if (verbose && isVerboseSpace(c)) {
+                    i++;
+                    continue;
+                }
+                if (verbose && c == '#') {
+                    while (more() && peek() != '\n') {
+                        i++;
+                    }
+                    continue;
+                }
+                i++;
+                switch (c) {
+                    case '(' -> {
+                        GroupKind kind = parseGroup(start, depth, first);
+                        if (kind == GroupKind.NOTHING) {
+                            continue; // comment or global flags: the previous item stays the last one
+                        }
+                        last = Last.ITEM;
+                    }
+                    case '[' -> {
+                        parseClass(start);
+                        last = Last.ITEM;
+                    }
+                    case '.' -> {
+                        out.append('.');
+                        last = Last.ITEM;
+                    }
+                    case '^' -> {
+                        out.append(multiline ? "(?<![^\\n])" : "^");
+                        last = Last.AT;
+                    }
+                    case '$' -> {
+                        out.append(multiline ? "(?=\\n|\\z)" : "$");
+                        last = Last.AT;
+                    }
+                    case '*', '+', '?' -> {
+                        checkRepeatable(last, start);
+                        out.append(c);
+                        quantifierSuffix();
+                        last = Last.REPEAT;
+                    }
+                    case '{' -> {
+                        String quantifier = braceQuantifier(start);
+                        if (quantifier == null) {
+                            appendLiteral('{');
+                            last = Last.ITEM;
+                        } else {
+                            checkRepeatable(last, start);
+                            out.append(quantifier);
+                            quantifierSuffix();
+                            last = Last.REPEAT;
+                        }
+                    }
+                    case '\\' -> last = parseEscape(start);
+                    default -> {
+                        i = start;
+                        int cp = p.codePointAt(i);
+                        i += Character.charCount(cp);
+                        appendLiteral(cp);
+                        last = Last.ITEM;
+                    }
+                }
+                first = false;
+            }
+        }
+
+        private static boolean isVerboseSpace(char c) {
+            return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\u000B' || c == '\f';
+        }
+
+        private void checkRepeatable(Last last, int at) {
+            if (last == Last.NONE || last == Last.AT) {
+                throw error("nothing to repeat", at);
+            }
+            if (last == Last.REPEAT) {
+                throw error("multiple repeat", at);
+            }
+        }
+
+        /** Lazy '?' or possessive '+' after a quantifier. */
+        private void quantifierSuffix() {
+            if (peekIs('?') || peekIs('+')) {
+                out.append(p.charAt(i++));
+            }
+        }
+
+        /**
+         * Parses {@code {n}}, {@code {n,}}, {@code {,m}}, {@code {n,m}} (i just past '{'), returning the Java
+         * spelling, or null (i unchanged) when the brace is a literal as Python reads it.
+         */
+        private String braceQuantifier(int braceAt) {
+            int save = i;
+            if (peekIs('}')) {
+                return null;
+            }
+            int loStart = i;
+            while (more() && isAsciiDigit(peek())) {
+                i++;
+            }
+            String lo = p.substring(loStart, i);
+            String hi;
+            boolean comma = false;
+            if (peekIs(',')) {
+                comma = true;
+                i++;
+                int hiStart = i;
+                while (more() && isAsciiDigit(peek())) {
+                    i++;
+                }
+                hi = p.substring(hiStart, i);
+            } else {
+                hi = lo;
+            }
+            if (!peekIs('}')) {
+                i = save;
+                return null;
+            }
+            i++;
+            long min = lo.isEmpty() ? 0 : repeatNumber(lo, loStart);
+            long max = hi.isEmpty() ? -1 : repeatNumber(hi, braceAt);
+            if (max >= 0 && max < min) {
+                throw error("min repeat greater than max repeat", braceAt);
+            }
+            if (!comma) {
+                return "{" + min + "}";
+            }
+            return max < 0 ? "{" + min + ",}" : "{" + min + "," + max + "}";
+        }
+
+        private long repeatNumber(String digits, int at) {
+            if (digits.length() > 10 || Long.parseLong(digits) > MAX_REPEAT) {
+                throw error("the repetition number is too large", at);
+            }
+            return Long.parseLong(digits);
+        }
+
+        private static boolean isAsciiDigit(char c) {
+            return c >= '0' && c <= '9';
+        }
+
+        private static boolean isOctalDigit(char c) {
+            return c >= '0' && c <= '7';
+        }
+
+        private enum GroupKind { NOTHING, GROUP }
+
+        /** Parses a group; i is just past '('. */
+        private GroupKind parseGroup(int open, int depth, boolean atPatternStart) {
+            if (!peekIs('?')) {
+                int number = ++groups;
+                openGroups.set(number);
+                out.append('(');
+                closeGroup(open, depth);
+                openGroups.clear(number);
+                return GroupKind.GROUP;
+            }
+            i++;
+            if (!more()) {
+                throw error("unexpected end of pattern", i);
+            }
+            char c = p.charAt(i++);
+            switch (c) {
+                case ':' -> {
+                    out.append("(?:");
+                    closeGroup(open, depth);
+                }
+                case 'P' -> {
+                    if (peekIs('<')) {
+                        i++;
+                        String name = groupName('>');
+                        if (names.containsKey(name)) {
+                            throw error("redefinition of group name '" + name + "' as group " + (groups + 1)
+                                    + "; was group " + names.get(name), open);
+                        }
+                        int number = ++groups;
+                        names.put(name, number);
+                        openGroups.set(number);
+                        out.append('(');
+                        closeGroup(open, depth);
+                        openGroups.clear(number);
+                    } else if (peekIs('=')) {
+                        i++;
+                        String name = groupName(')');
+                        Integer number = names.get(name);
+                        if (number == null) {
+                            throw error("unknown group name '" + name + "'", open);
+                        }
+                        if (openGroups.get(number)) {
+                            throw error("cannot refer to an open group", open);
+                        }
+                        out.append("(?:\\").append(number).append(')');
+                    } else {
+                        throw error(more() ? "unknown extension ?P" + peek() : "unexpected end of pattern", i);
+                    }
+                }
+                case '=', '!' -> {
+                    out.append("(?").append(c);
+                    closeGroup(open, depth);
+                }
+                case '<' -> {
+                    if (!more() || (peek() != '=' && peek() != '!')) {
+                        throw error(more() ? "unknown extension ?<" + peek() : "unexpected end of pattern", i);
+                    }
+                    out.append("(?<").append(p.charAt(i++));
+                    closeGroup(open, depth);
+                }
+                case '>' -> {
+                    out.append("(?>");
+                    closeGroup(open, depth);
+                }
+                case '#' -> {
+                    while (more() && peek() != ')') {
+                        i++;
+                    }
+                    if (!more()) {
+                        throw error("missing ), unterminated comment", open);
+                    }
+                    i++;
+                    return GroupKind.NOTHING;
+                }
+                case '(' -> throw error("conditional groups (?(id)yes|no) are not supported", open);
+                default -> {
+                    if ("aiLmsux-".indexOf(c) < 0) {
+                        throw error("unknown extension ?" + c, i - 1);
+                    }
+                    i--;
+                    return parseFlags(open, depth, atPatternStart);
+                }
+            }
+            return GroupKind.GROUP;
+        }
+
+        /** Parses the rest of a group and its ')'; i is at the group's content. */
+        private void closeGroup(int open, int depth) {
+            parseAlternation(depth + 1, false);
+            if (!peekIs(')')) {
+                throw error("missing ), unterminated subpattern", open);
+            }
+            i++;
+            out.append(')');
+        }
+
+        private String groupName(char terminator) {
+            int start = i;
+            int end = p.indexOf(terminator, i);
+            if (end < 0) {
+                throw error("missing " + terminator + ", unterminated name", start);
+            }
+            String name = p.substring(start, end);
+            if (name.isEmpty()) {
+                throw error("missing group name", start);
+            }
+            if (!isIdentifier(name)) {
+                throw error("bad character in group name '" + name + "'", start);
+            }
+            i = end + 1;
+            return name;
+        }
+
+        private static boolean isIdentifier(String s) {
+            int cp0 = s.codePointAt(0);
+            if (cp0 != '_' && !Character.isUnicodeIdentifierStart(cp0)) {
+                return false;
+            }
+            return s.codePoints().skip(1).allMatch(Character::isUnicodeIdentifierPart);
+        }
+
+        /** Inline flags {@code (?aimsux)} (global, only at the start) or {@code (?aimsux-imsx:...)} (scoped). */
+        private GroupKind parseFlags(int open, int depth, boolean atPatternStart) {
+            boolean addI = false, addM = false, addS = false, addX = false, addA = false, addU = false;
+            boolean delI = false, delM = false, delS = false, delX = false;
+            while (more() && "aiLmsux".indexOf(peek()) >= 0) {
+                char f = p.charAt(i++);
+                switch (f) {
+                    case 'i' -> addI = true;
+                    case 'm' -> addM = true;
+                    case 's' -> addS = true;
+                    case 'x' -> addX = true;
+                    case 'a' -> addA = true;
+                    case 'u' -> addU = true;
+                    default -> throw error("bad inline flags: cannot use 'L' flag with a str pattern", i - 1);
+                }
+            }
+            if (addA && addU) {
+                throw error("bad inline flags: flags 'a', 'u' and 'L' are incompatible", i);
+            }
+            boolean scoped = false;
+            if (peekIs('-')) {
+                i++;
+                if (!more() || "imsx".indexOf(peek()) < 0) {
+                    throw error(more() && "aLu".indexOf(peek()) >= 0
+                            ? "bad inline flags: cannot turn off flags 'a', 'u' and 'L'"
+                            : "missing flag", i);
+                }
+                while (more() && "imsx".indexOf(peek()) >= 0) {
+                    char f = p.charAt(i++);
+                    switch (f) {
+                        case 'i' -> delI = true;
+                        case 'm' -> delM = true;
+                        case 's' -> delS = true;
+                        default -> delX = true;
+                    }
+                }
+                if ((addI && delI) || (addM && delM) || (addS && delS) || (addX && delX)) {
+                    throw error("bad inline flags: flag turned on and off", i);
+                }
+                if (!peekIs(':')) {
+                    throw error(more() ? "missing :" : "missing :, unterminated flags", i);
+                }
+                scoped = true;
+            } else if (peekIs(':')) {
+                scoped = true;
+            } else if (!peekIs(')')) {
+                throw error(more() ? "unknown flag" : "missing -, : or )", i);
+            }
+            if (!(addI || addM || addS || addX || addA || addU || delI || delM || delS || delX)) {
+                throw error("missing -, : or )", i);
+            }
+            i++;
+            if (!scoped) {
+                if (!atPatternStart) {
+                    throw error("global flags not at the start of the expression", open);
+                }
+                ignoreCase |= addI;
+                multiline |= addM;
+                dotAll |= addS;
+                verbose |= addX;
+                ascii |= addA;
+                unicodeFlag |= addU;
+                globalJavaFlags = javaFlags();
+                return GroupKind.NOTHING;
+            }
+            boolean savedI = ignoreCase, savedM = multiline, savedS = dotAll, savedX = verbose, savedA = ascii;
+            ignoreCase = (ignoreCase || addI) && !delI;
+            multiline = (multiline || addM) && !delM;
+            dotAll = (dotAll || addS) && !delS;
+            verbose = (verbose || addX) && !delX;
+            ascii = (ascii || addA) && !addU;
+            out.append("(?");
+            if (ignoreCase) {
+                out.append(ascii ? "i" : "iu");
+            }
+            if (dotAll) {
+                out.append('s');
+            }
+            StringBuilder off = new StringBuilder();
+            if (!ignoreCase) {
+                off.append('i');
+            }
+            if (!dotAll) {
+                off.append('s');
+            }
+            if (ascii || !ignoreCase) {
+                off.append('u');
+            }
+            if (!off.isEmpty()) {
+                out.append('-').append(off);
+            }
+            out.append(':');
+            closeGroup(open, depth);
+            ignoreCase = savedI;
+            multiline = savedM;
+            dotAll = savedS;
+            verbose = savedX;
+            ascii = savedA;
+            return GroupKind.GROUP;
+        }
+
+        private int javaFlags() {
+            int f = 0;
+            if (ignoreCase) {
+                f |= Pattern.CASE_INSENSITIVE;
+                if (!ascii) {
+                    f |= Pattern.UNICODE_CASE;
+                }
+            }
+            if (dotAll) {
+                f |= Pattern.DOTALL;
+            }
+            return f;
+        }
+
+        /** An escape outside a class; i is just past the backslash. */
+        private Last parseEscape(int start) {
+            if (!more()) {
+                throw error("bad escape (end of pattern)", start);
+            }
+            char c = p.charAt(i++);
+            switch (c) {
+                case 'A' -> {
+                    out.append("\\A");
+                    return Last.AT;
+                }
+                case 'Z' -> {
+                    out.append("\\z");
+                    return Last.AT;
+                }
+                case 'b' -> {
+                    String w = wordClass();
+                    out.append("(?:(?<=").append(w).append(")(?!").append(w).append(")|(?<!").append(w)
+                            .append(")(?=").append(w).append("))");
+                    return Last.AT;
+                }
+                case 'B' -> {
+                    String w = wordClass();
+                    out.append("(?:(?<=").append(w).append(")(?=").append(w).append(")|(?<!").append(w)
+                            .append(")(?!").append(w).append(")(?!\\A\\z))");
+                    return Last.AT;
+                }
+                case 'd', 'D', 'w', 'W', 's', 'S' -> {
+                    String members = categoryMembers(Character.toLowerCase(c));
+                    out.append(Character.isUpperCase(c) ? "[^" : "[").append(members).append(']');
+                    return Last.ITEM;
+                }
+                default -> {
+                    if (c >= '1' && c <= '9') {
+                        return groupReferenceOrOctal(start, c);
+                    }
+                    i = start;
+                    appendLiteral(literalEscape(start, false));
+                    return Last.ITEM;
+                }
+            }
+        }
+
+        private Last groupReferenceOrOctal(int start, char d1) {
+            String digits = String.valueOf(d1);
+            if (more() && isAsciiDigit(peek())) {
+                char d2 = p.charAt(i++);
+                digits += d2;
+                if (isOctalDigit(d1) && isOctalDigit(d2) && more() && isOctalDigit(peek())) {
+                    digits += p.charAt(i++);
+                    int value = Integer.parseInt(digits, 8);
+                    if (value > 0377) {
+                        throw error("octal escape value \\" + digits + " outside of range 0-0o377", start);
+                    }
+                    appendLiteral(value);
+                    return Last.ITEM;
+                }
+            }
+            int group = Integer.parseInt(digits);
+            if (group > groups) {
+                throw error("invalid group reference " + group, start + 1);
+            }
+            if (openGroups.get(group)) {
+                throw error("cannot refer to an open group", start);
+            }
+            out.append("(?:\\").append(group).append(')');
+            return Last.ITEM;
+        }
+
+        /**
+         * The code point of a literal escape ({@code \n \x41 \u00e9 \N{name} \0 \.} ...); i is at the
+         * backslash. Categories and group references are handled by the callers.
+         */
+        private int literalEscape(int start, boolean inClass) {
+            i = start + 1;
+            if (!more()) {
+                throw error("bad escape (end of pattern)", start);
+            }
+            char c = p.charAt(i++);
+            switch (c) {
+                case 'a': return 0x07;
+                case 'f': return 0x0C;
+                case 'n': return 0x0A;
+                case 'r': return 0x0D;
+                case 't': return 0x09;
+                case 'v': return 0x0B;
+                case '\\': return '\\';
+                case 'x': return hexEscape(start, 2);
+                case 'u': return hexEscape(start, 4);
+                case 'U': {
+                    int v = hexEscape(start, 8);
+                    if (v > Character.MAX_CODE_POINT) {
+                        throw error("bad escape " + p.substring(start, i), start);
+                    }
+                    return v;
+                }
+                case 'N': return namedEscape(start);
+                default: break;
+            }
+            if (inClass && c == 'b') {
+                return 0x08;
+            }
+            if (isOctalDigit(c)) {
+                // outside a class only \0 gets here: \0, \0o, \0oo; inside, any octal digit starts up to three
+                String digits = String.valueOf(c);
+                while (digits.length() < 3 && more() && isOctalDigit(peek())) {
+                    digits += p.charAt(i++);
+                }
+                int value = Integer.parseInt(digits, 8);
+                if (value > 0377) {
+                    throw error("octal escape value \\" + digits + " outside of range 0-0o377", start);
+                }
+                return value;
+            }
+            if (isAsciiDigit(c) || (c < 128 && Character.isLetter(c))) {
+                throw error("bad escape \\" + c, start);
+            }
+            i = start + 1;
+            int cp = p.codePointAt(i);
+            i += Character.charCount(cp);
+            return cp;
+        }
+
+        private int hexEscape(int start, int digits) {
+            int from = i;
+            while (i < p.length() && i - from < digits && Character.digit(p.charAt(i), 16) >= 0
+                    && p.charAt(i) < 128) {
+                i++;
+            }
+            if (i - from != digits) {
+                throw error("incomplete escape " + p.substring(start, i), start);
+            }
+            return (int) Long.parseLong(p.substring(from, i), 16);
+        }
+
+        private int namedEscape(int start) {
+            if (!peekIs('{')) {
+                throw error("missing {", i);
+            }
+            int close = p.indexOf('}', i);
+            if (close < 0) {
+                throw error("missing }, unterminated name", i);
+            }
+            String name = p.substring(i + 1, close);
+            if (name.isEmpty()) {
+                throw error("missing character name", i);
+            }
+            try {
+                int cp = Character.codePointOf(name);
+                i = close + 1;
+                return cp;
+            } catch (IllegalArgumentException e) {
+                throw error("undefined character name '" + name + "'", start);
+            }
+        }
+
+        private String wordClass() {
+            return "[" + categoryMembers('w') + "]";
+        }
+
+        /** The members of {@code \d \w \s} for use inside a Java class, honouring (?a). */
+        private String categoryMembers(char lower) {
+            return switch (lower) {
+                case 'd' -> ascii ? ASCII_DIGIT : DIGIT;
+                case 'w' -> ascii ? ASCII_WORD : WORD;
+                default -> ascii ? ASCII_SPACE : SPACE;
+            };
+        }
+
+        /** A character class; i is just past '['. */
+        private void parseClass(int open) {
+            StringBuilder cls = new StringBuilder("[");
+            if (peekIs('^')) {
+                i++;
+                cls.append('^');
+            }
+            List<String> items = new ArrayList<>();
+            while (true) {
+                if (!more()) {
+                    throw error("unterminated character set", open);
+                }
+                int itemStart = i;
+                char c = p.charAt(i);
+                if (c == ']' && !items.isEmpty()) {
+                    i++;
+                    break;
+                }
+                ClassAtom a = classAtom();
+                if (peekIs('-')) {
+                    i++;
+                    if (!more()) {
+                        throw error("unterminated character set", open);
+                    }
+                    if (peekIs(']')) {
+                        i++;
+                        items.add(a.java);
+                        items.add("\\-");
+                        break;
+                    }
+                    int hiStart = i;
+                    ClassAtom b = classAtom();
+                    if (a.codePoint < 0 || b.codePoint < 0 || b.codePoint < a.codePoint) {
+                        throw error("bad character range " + p.substring(itemStart, hiStart - 1) + "-"
+                                + p.substring(hiStart, i), itemStart);
+                    }
+                    items.add(a.java + "-" + b.java);
+                } else {
+                    items.add(sharpS(a.codePoint) ? "\\x{df}\\x{1e9e}" : a.java);
+                }
+            }
+            for (String item : items) {
+                cls.append(item);
+            }
+            out.append(cls).append(']');
+        }
+
+        /** One member of a class: a literal (codePoint >= 0) or a category (codePoint -1). */
+        private record ClassAtom(String java, int codePoint) {}
+
+        private ClassAtom classAtom() {
+            int start = i;
+            if (p.charAt(i) != '\\') {
+                int cp = p.codePointAt(i);
+                i += Character.charCount(cp);
+                return new ClassAtom(classLiteral(cp), cp);
+            }
+            if (i + 1 >= p.length()) {
+                throw error("bad escape (end of pattern)", start);
+            }
+            char c = p.charAt(i + 1);
+            switch (c) {
+                case 'd', 'w', 's' -> {
+                    i += 2;
+                    return new ClassAtom(categoryMembers(c), -1);
+                }
+                case 'D', 'W', 'S' -> {
+                    i += 2;
+                    return new ClassAtom("[^" + categoryMembers(Character.toLowerCase(c)) + "]", -1);
+                }
+                default -> {
+                    if (c >= '8' && c <= '9') {
+                        throw error("bad escape \\" + c, start);
+                    }
+                    int cp = literalEscape(start, true);
+                    return new ClassAtom(classLiteral(cp), cp);
+                }
+            }
+        }
+
+        private static String classLiteral(int cp) {
+            if ("\\^-[]&".indexOf(cp) >= 0) {
+                return "\\" + (char) cp;
+            }
+            return printable(cp) ? Character.toString(cp) : hex(cp);
+        }
+
+        /**
+         * Under Unicode (?i), Java compares U+00DF (sharp s) exactly, because its uppercase is itself,
+         * although U+1E9E folds to it; Python matches the two. Of every code point this is the only one
+         * Java treats so (found by folding all of them), so the pair is spelled out.
+         */
+        private boolean sharpS(int cp) {
+            return ignoreCase && !ascii && (cp == 0xDF || cp == 0x1E9E);
+        }
+
+        private void appendLiteral(int cp) {
+            if (sharpS(cp)) {
+                out.append("[\\x{df}\\x{1e9e}]");
+            } else if (cp < 128 && "\\.[]{}()*+?^$|".indexOf(cp) >= 0) {
+                out.append('\\').append((char) cp);
+            } else if (printable(cp)) {
+                out.appendCodePoint(cp);
+            } else {
+                out.append(hex(cp));
+            }
+        }
+
+        private static boolean printable(int cp) {
+            if (cp < 128) {
+                return cp > 0x20 && cp < 0x7F;
+            }
+            int type = Character.getType(cp);
+            return Character.isLetterOrDigit(cp) && type != Character.SURROGATE;
+        }
+
+        private static String hex(int cp) {
+            return "\\x{" + Integer.toHexString(cp) + "}";
+        }
+    }
+}

@@ -1,0 +1,6 @@
+/**
+ * The rule file's schema as Jakarta Validation constraints (CONTRACT §2): plain records that the
+ * compiler binds from YAML and Hibernate Validator checks. Not exported; opened to
+ * {@code org.hibernate.validator} for reflection.
+ */
+package org.ttp4j.rule.model;

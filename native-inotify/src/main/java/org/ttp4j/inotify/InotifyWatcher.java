@@ -219,6 +219,9 @@ public final class InotifyWatcher implements AutoCloseable {
         InotifyEvent e = event;
         long at = 0;
         while (at < n) {
+            if (closing) {
+                return; // closed from a callback: nothing more is delivered, not even onBatchEnd
+            }
             try {
                 e.wrap(buffer, at, n, 0);
             } catch (IllegalArgumentException malformed) {
@@ -235,6 +238,9 @@ public final class InotifyWatcher implements AutoCloseable {
             } catch (Throwable t) {
                 report(t);
             }
+        }
+        if (closing) {
+            return;
         }
         try {
             handler.onBatchEnd();

@@ -18,9 +18,9 @@ import java.util.Objects;
  * }
  * }</pre>
  * {@link #close()} is idempotent and prompt: it wakes the blocked reader by making the kernel queue an
- * event on this instance (a watch added and removed at once gives an {@code IN_IGNORED}), joins the
- * reader (unless called from a callback, on the reader thread itself), then the inotify fd and the
- * buffer are released. No callback starts after {@code close()} has begun.
+ * event on this instance (removing a watch queues an {@code IN_IGNORED}), joins the reader (unless
+ * called from a callback, on the reader thread itself), then the inotify fd and the buffer are
+ * released. No callback starts after {@code close()} has begun.
  *
  * <p>Why not {@code poll(2)} on the inotify fd and an eventfd: measured here, the wake-up through
  * {@code poll} then {@code read} costs about 15 µs more per delivery than a thread blocked in
@@ -40,8 +40,10 @@ public final class InotifyWatcher implements AutoCloseable {
     private final int inotifyFd;
     private final Thread reader;
     private final InotifyEvent event = new InotifyEvent();
+    private final java.util.Set<Integer> watches = new java.util.HashSet<>(); // under lock; may hold wds the kernel dropped
     private volatile boolean closing;
     private boolean released; // under lock
+    private boolean unwakeable; // under lock: close() found no way to return the blocked read
 
     /** A watcher with a {@value #MIN_BUFFER_SIZE}-byte buffer and a reader thread named {@code ttp4j-inotify}. */
     public InotifyWatcher(InotifyHandler handler) throws InotifyException {
@@ -95,6 +97,9 @@ public final class InotifyWatcher implements AutoCloseable {
             synchronized (lock) {
                 ensureOpen();
                 wd = Syscalls.inotifyAddWatch(callState, inotifyFd, cPath, mask);
+                if (wd >= 0) {
+                    watches.add(wd);
+                }
             }
             if (wd < 0) {
                 int errno = Syscalls.errno(callState);
@@ -118,6 +123,7 @@ public final class InotifyWatcher implements AutoCloseable {
             synchronized (lock) {
                 ensureOpen();
                 rc = Syscalls.inotifyRmWatch(callState, inotifyFd, wd);
+                watches.remove(wd);
             }
             if (rc < 0) {
                 int errno = Syscalls.errno(callState);
@@ -146,50 +152,65 @@ public final class InotifyWatcher implements AutoCloseable {
     /** Wakes and joins the reader thread, then releases the inotify fd and the buffer. Idempotent. */
     @Override
     public void close() {
+        boolean woken;
         synchronized (lock) {
-            if (closing) {
-                // already closing: just wait for the reader below
-            } else {
+            if (!closing) {
                 closing = true;
                 if (!released && Thread.currentThread() != reader) {
-                    wakeReader();
+                    unwakeable = !wakeReader();
                 }
+            }
+            woken = !unwakeable;
+        }
+        if (Thread.currentThread() == reader) {
+            return; // called from a callback: the reader stops and releases everything when it returns
+        }
+        if (!woken) {
+            // Nothing can return the blocked read (no watch left and none can be added): leave the
+            // daemon thread blocked rather than hang the caller. Its fd and buffer stay allocated.
+            LOG.log(System.Logger.Level.ERROR, "inotify watcher: could not wake the reader thread; its inotify fd "
+                    + inotifyFd + " stays open until the process exits");
+            return;
+        }
+        boolean interrupted = false;
+        while (reader.isAlive()) {
+            try {
+                reader.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
             }
         }
-        if (Thread.currentThread() != reader) {
-            boolean interrupted = false;
-            while (reader.isAlive()) {
-                try {
-                    reader.join();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
     /**
-     * Makes the kernel queue an event on this instance so that the blocked {@code read} returns: a
-     * watch added and removed at once yields {@code IN_IGNORED}. {@code /} is readable almost
-     * everywhere; the JDK's own directory and the working directory are the fallbacks.
+     * Makes the kernel queue an event on this instance so that the blocked {@code read} returns:
+     * removing a watch queues its {@code IN_IGNORED}. First one of ours (no watch quota needed), else a
+     * watch added and removed at once on {@code /} (readable almost everywhere), the JDK's directory or
+     * the working directory. Under {@link #lock}; false if nothing worked.
      */
-    private void wakeReader() {
+    private boolean wakeReader() {
         try (Arena call = Arena.ofConfined()) {
             MemorySegment callState = call.allocate(Syscalls.CALL_STATE);
+            for (int wd : watches) {
+                if (Syscalls.inotifyRmWatch(callState, inotifyFd, wd) == 0) {
+                    return true;
+                }
+            }
             for (String path : new String[] {"/", System.getProperty("java.home"), System.getProperty("user.dir")}) {
                 if (path == null) {
                     continue;
                 }
                 int wd = Syscalls.inotifyAddWatch(callState, inotifyFd, call.allocateFrom(path), Inotify.IN_DELETE_SELF);
                 if (wd >= 0 && Syscalls.inotifyRmWatch(callState, inotifyFd, wd) == 0) {
-                    return;
+                    return true;
                 }
             }
-            LOG.log(System.Logger.Level.ERROR, "inotify watcher: could not wake the reader thread ("
-                    + Syscalls.failure("inotify_add_watch", callState, null).getMessage() + "); it stays blocked until the next event");
+            LOG.log(System.Logger.Level.ERROR, "inotify watcher: no watch to remove and "
+                    + Syscalls.failure("inotify_add_watch", callState, null).getMessage());
+            return false;
         }
     }
 

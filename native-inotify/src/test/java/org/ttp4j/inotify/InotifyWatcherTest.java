@@ -212,6 +212,21 @@ class InotifyWatcherTest {
     }
 
     @Test
+    void closeReturnsWithNoWatchLeft() throws Exception {
+        try (var bare = new InotifyWatcher(new RecordingHandler())) {
+            Thread.sleep(20); // the reader is blocked in read with nothing watched
+            assertTimeoutPreemptively(Duration.ofSeconds(5), bare::close);
+            assertFalse(bare.isOpen());
+        }
+        var dropped = new InotifyWatcher(new RecordingHandler());
+        Path gone = Files.createDirectory(tmp.resolve("gone"));
+        dropped.addWatch(gone, IN_CREATE);
+        Files.delete(gone); // the kernel drops the watch: close cannot use it
+        Thread.sleep(20);
+        assertTimeoutPreemptively(Duration.ofSeconds(5), dropped::close);
+    }
+
+    @Test
     void closeFromTheHandlerStopsTheReader() throws Exception {
         var closed = new CountDownLatch(1);
         var holder = new InotifyWatcher[1];

@@ -5,10 +5,13 @@ module org.ttp4j.core {
     requires jakarta.validation;
     requires org.hibernate.validator;
     requires java.logging;
+    requires info.picocli;
 
     exports org.ttp4j.rule;
     exports org.ttp4j.store;
 
     // Hibernate Validator reads the rule model's constraint annotations and fields reflectively.
     opens org.ttp4j.rule.model to org.hibernate.validator;
+    // picocli reads the commands' annotated fields and methods reflectively.
+    opens org.ttp4j.cli to info.picocli;
 }

@@ -667,6 +667,9 @@ public final class RuleCompiler {
         // ---- compilation -----------------------------------------------------------------------------
 
         private Match compileMatch(Map<String, Object> match, List<String> appliesTo) {
+            if (reported.contains("match.kind") || reported.contains("match.pattern") || reported.contains("match.field")) {
+                return null; // already reported (a bad tag or scalar)
+            }
             Object kind = match.get("kind");
             Object pattern = match.get("pattern");
             Object field = match.get("field");
@@ -706,7 +709,7 @@ public final class RuleCompiler {
             }
             if (field == null && appliesTo != null) {
                 for (String sourceKind : appliesTo) {
-                    if (sourceKind != null && SourceKinds.defaultField(sourceKind) == null) {
+                    if (sourceKind != null && !sourceKind.isBlank() && SourceKinds.defaultField(sourceKind) == null) {
                         error(nodeFor("match"), "match.field", "is required: source kind '" + sourceKind
                                 + "' has no default field to search");
                         return null;

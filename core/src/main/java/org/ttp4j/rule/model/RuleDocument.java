@@ -3,9 +3,9 @@ package org.ttp4j.rule.model;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
-import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
 import java.util.List;
 import java.util.Map;
 
@@ -24,20 +24,20 @@ public record RuleDocument(
         Long ruleVersion,
 
         @NotNull(message = "is required")
-        @NotBlank(message = "must not be blank")
+        @Pattern(regexp = ".*\\S.*", flags = Pattern.Flag.DOTALL, message = "must not be blank")
         String name,
 
         String description,
 
         @NotNull(message = "is required")
-        @NotEmpty(message = "must list at least one source kind")
+        @Size(min = 1, message = "must list at least one source kind")
         List<@NotBlank(message = "must not be blank") String> appliesTo,
 
         @NotNull(message = "is required")
         Map<String, Object> match,
 
         @NotNull(message = "is required")
-        @NotEmpty(message = "must list at least one technique")
+        @Size(min = 1, message = "must list at least one technique")
         List<@NotNull(message = "must be a mapping") @Valid EmitDocument> emits,
 
         List<@NotBlank(message = "must not be blank") String> evidenceFields) {

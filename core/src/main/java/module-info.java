@@ -9,6 +9,7 @@ module org.ttp4j.core {
 
     exports org.ttp4j.rule;
     exports org.ttp4j.store;
+    exports org.ttp4j.store.fs;
 
     // Hibernate Validator reads the rule model's constraint annotations and fields reflectively.
     opens org.ttp4j.rule.model to org.hibernate.validator;

@@ -1,6 +1,7 @@
 /** ttp4j core: rule format and compiler, rule state, stores, index, engine and the command line. */
 module org.ttp4j.core {
     requires org.ttp4j.inotify;
+    requires com.fasterxml.jackson.core;
     requires org.yaml.snakeyaml;
     requires jakarta.validation;
     requires org.hibernate.validator;
@@ -10,6 +11,8 @@ module org.ttp4j.core {
     exports org.ttp4j.rule;
     exports org.ttp4j.store;
     exports org.ttp4j.store.fs;
+    exports org.ttp4j.index;
+    exports org.ttp4j.engine;
 
     // Hibernate Validator reads the rule model's constraint annotations and fields reflectively.
     opens org.ttp4j.rule.model to org.hibernate.validator;

@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
         description = "MITRE ATT&CK (TTP) rule store and tagging engine.",
         subcommands = {
             ValidateCommand.class,
+            TagCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Ttp4jCommand implements Runnable {

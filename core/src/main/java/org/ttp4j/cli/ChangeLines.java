@@ -50,6 +50,16 @@ final class ChangeLines implements StoreReporter {
         });
     }
 
+    /** {@code {"kind":"bad_event","input":"<stdin>","line":N,"message":"..."}}: a line of input that is not an event. */
+    void badEvent(String input, long line, String message) {
+        emit(line(g -> {
+            g.writeStringField("kind", "bad_event");
+            g.writeStringField("input", input);
+            g.writeNumberField("line", line);
+            g.writeStringField("message", message);
+        }));
+    }
+
     @Override
     public void problem(Problem problem) {
         emit(line(g -> {

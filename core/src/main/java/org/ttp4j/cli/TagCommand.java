@@ -68,14 +68,18 @@ final class TagCommand implements Callable<Integer> {
         }
         RuleEngine engine = new RuleEngine(index, EngineOptions.DEFAULTS.withAttackRelease(attackRelease));
         String name = "-".equals(events) ? "<stdin>" : events;
-        try (InputStream in = open(events);
+        try (InputStream in = openEvents(spec, events);
              TagWriter out = new TagWriter(new FileOutputStream(FileDescriptor.out))) {
-            long bad = new EventLines(in).pump(new Tagging(engine, out, err, name));
+            long bad = new EventLines(in).pump(new Tagging(engine, out, (line, message) -> {
+                err.println(name + ":" + line + ": " + message);
+                err.flush();
+            }));
             return bad == 0 ? 0 : 1;
         }
     }
 
-    private InputStream open(String file) throws IOException {
+    /** {@code file} for reading, or stdin for {@code -}. */
+    static InputStream openEvents(CommandSpec spec, String file) throws IOException {
         if ("-".equals(file)) {
             return new FileInputStreamNoClose();
         }
@@ -99,19 +103,22 @@ final class TagCommand implements Callable<Integer> {
         };
     }
 
-    /** Events to tags: reuses one list for every event's tags. */
+    /** Where a line that is not an event is reported. */
+    interface BadLines {
+        void bad(long line, String message);
+    }
+
+    /** Events to tags: reuses one list for every event's tags. Writes and flushes hold this object's lock. */
     static final class Tagging implements EventLines.Handler {
         private final RuleEngine engine;
         private final TagWriter out;
-        private final PrintWriter err;
-        private final String inputName;
+        private final BadLines badLines;
         private final List<Tag> tags = new ArrayList<>();
 
-        Tagging(RuleEngine engine, TagWriter out, PrintWriter err, String inputName) {
+        Tagging(RuleEngine engine, TagWriter out, BadLines badLines) {
             this.engine = engine;
             this.out = out;
-            this.err = err;
-            this.inputName = inputName;
+            this.badLines = badLines;
         }
 
         @Override
@@ -119,27 +126,32 @@ final class TagCommand implements Callable<Integer> {
             if (engine.evaluateInto(event, tags) == 0) {
                 return;
             }
-            for (int i = 0; i < tags.size(); i++) {
-                out.write(tags.get(i));
+            synchronized (this) {
+                for (int i = 0; i < tags.size(); i++) {
+                    out.write(tags.get(i));
+                }
             }
             tags.clear();
         }
 
         @Override
         public void bad(long line, String message) throws IOException {
-            out.flush();
-            err.println(inputName + ":" + line + ": " + message);
-            err.flush();
+            flush();
+            badLines.bad(line, message);
         }
 
         @Override
-        public void idle() throws IOException {
+        public synchronized void idle() throws IOException {
+            out.flush();
+        }
+
+        synchronized void flush() throws IOException {
             out.flush();
         }
     }
 
     /** Standard input, read without buffering on top (EventLines buffers), never closed by us. */
-    private static final class FileInputStreamNoClose extends InputStream {
+    static final class FileInputStreamNoClose extends InputStream {
         private final InputStream in = new java.io.FileInputStream(FileDescriptor.in);
 
         @Override

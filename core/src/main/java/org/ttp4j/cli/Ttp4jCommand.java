@@ -22,6 +22,8 @@ import picocli.CommandLine.Spec;
         subcommands = {
             ValidateCommand.class,
             TagCommand.class,
+            RunCommand.class,
+            WatchCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Ttp4jCommand implements Runnable {

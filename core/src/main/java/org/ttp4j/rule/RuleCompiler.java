@@ -42,6 +42,8 @@ import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.events.Event;
+import org.yaml.snakeyaml.parser.Parser;
 import org.yaml.snakeyaml.parser.ParserImpl;
 import org.yaml.snakeyaml.reader.StreamReader;
 import org.yaml.snakeyaml.resolver.Resolver;
@@ -177,6 +179,12 @@ public final class RuleCompiler {
         }
     }
 
+    /** YAML 1.1 implicit tags; only read after construction, so one is shared by every compilation. */
+    private static final Resolver RESOLVER = new Resolver();
+    private static final Pattern INTEGER_TEXT = Pattern.compile("[-+]?[0-9]{1,18}");
+    private static final Pattern TECHNIQUE = Pattern.compile("T\\d{4}");
+    private static final Pattern SUB_TECHNIQUE = Pattern.compile("T\\d{4}\\.\\d{3}");
+
     private static final String[] TOP_LEVEL_KEYS = {"rule_id", "rule_version", "name", "description",
             "applies_to", "match", "emits", "evidence_fields", "examples"};
 
@@ -217,7 +225,14 @@ public final class RuleCompiler {
                 error(at, "-", "invalid YAML: " + oneLine(e.getProblem()) + context);
                 return result(null);
             } catch (YAMLException e) {
-                problems.add(Problem.error(path, 1, 1, "-", "invalid YAML: " + oneLine(e.getMessage())));
+                // limits (aliases, depth, size) throw without a mark: use the last event the composer took
+                error(parser == null ? null : parser.lastMark, "-", "invalid YAML: " + oneLine(e.getMessage()));
+                return result(null);
+            }
+            catch (RuntimeException e) {
+                // SnakeYAML lets a few malformed inputs escape as plain runtime exceptions (a truncated
+                // escape in a double-quoted scalar gives NumberFormatException): still just invalid YAML.
+                error(parser == null ? null : parser.lastMark, "-", "invalid YAML: the parser failed with " + e);
                 return result(null);
             }
             if (root == null) {
@@ -239,7 +254,7 @@ public final class RuleCompiler {
         }
 
         private CompileResult result(CompiledRule rule) {
-            problems.sort(Problem.ORDER);
+            problems.sort(Problem.ORDER.thenComparing(Problem::field).thenComparing(Problem::message));
             boolean anyError = problems.stream().anyMatch(Problem::isError);
             return rule == null || anyError ? new CompileResult.Failed(problems)
                     : new CompileResult.Compiled(rule, problems);
@@ -277,9 +292,12 @@ public final class RuleCompiler {
             lo.setCodePointLimit((int) Math.min(Integer.MAX_VALUE, options.maxFileBytes()));
             lo.setAllowRecursiveKeys(false);
             lo.setProcessComments(false);
-            Composer composer = new Composer(new ParserImpl(new StreamReader(text), lo), new Resolver(), lo);
+            parser = new TrackingParser(new ParserImpl(new StreamReader(text), lo));
+            Composer composer = new Composer(parser, RESOLVER, lo);
             return composer.getSingleNode();
         }
+
+        private TrackingParser parser;
 
         // ---- binding -------------------------------------------------------------------------------
 
@@ -406,7 +424,7 @@ public final class RuleCompiler {
                     return null;
                 }
                 n = (long) (double) d;
-            } else if (v instanceof String s && s.strip().matches("[-+]?[0-9]{1,18}")) {
+            } else if (v instanceof String s && INTEGER_TEXT.matcher(s.strip()).matches()) {
                 n = Long.parseLong(s.strip());
             } else if (v instanceof Double d) {
                 typeError(node, field, "must be a whole number, found " + d, null);
@@ -612,7 +630,7 @@ public final class RuleCompiler {
                     continue;
                 }
                 Object invalid = v.getInvalidValue();
-                String found = invalid instanceof String s ? ", found '" + s + "'"
+                String found = invalid instanceof String s ? ", found '" + abbreviate(s) + "'"
                         : invalid instanceof Number n ? ", found " + n : "";
                 error(nodeFor(field), field, v.getMessage() + found);
             }
@@ -738,7 +756,7 @@ public final class RuleCompiler {
                     continue;
                 }
                 String field = "emits[" + i + "].sub_technique_id";
-                if (e.subTechniqueId().matches("T\\d{4}\\.\\d{3}") && e.techniqueId().matches("T\\d{4}")
+                if (SUB_TECHNIQUE.matcher(e.subTechniqueId()).matches() && TECHNIQUE.matcher(e.techniqueId()).matches()
                         && !e.subTechniqueId().startsWith(e.techniqueId() + ".")) {
                     error(nodeFor(field), field, "'" + e.subTechniqueId() + "' is not a sub-technique of "
                             + e.techniqueId() + " (expected " + e.techniqueId() + ".NNN)");
@@ -857,12 +875,12 @@ public final class RuleCompiler {
         private void error(Mark at, String field, String message) {
             int line = at == null ? 1 : at.getLine() + 1;
             int column = at == null ? 1 : at.getColumn() + 1;
-            problems.add(Problem.error(path, line, column, field, message));
+            problems.add(Problem.error(path, line, column, oneLine(field), oneLine(message)));
         }
 
         private void warning(Node node, String field, String message) {
             Mark at = node.getStartMark();
-            problems.add(Problem.warning(path, at.getLine() + 1, at.getColumn() + 1, field, message));
+            problems.add(Problem.warning(path, at.getLine() + 1, at.getColumn() + 1, oneLine(field), oneLine(message)));
         }
 
         private String sha256() {
@@ -915,10 +933,40 @@ public final class RuleCompiler {
                 case '\n' -> b.append("\\n");
                 case '\r' -> b.append("\\r");
                 case '\t' -> b.append("\\t");
-                default -> b.append(Character.isISOControl(c) ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+                default -> b.append(Character.isISOControl(c) || c == '\u2028' || c == '\u2029'
+                        ? String.format("\\u%04x", (int) c) : String.valueOf(c));
             }
         }
         return b.toString();
+    }
+
+    /** A parser that remembers where the last event it handed out started, for errors that carry no mark. */
+    private static final class TrackingParser implements Parser {
+        private final Parser delegate;
+        Mark lastMark;
+
+        TrackingParser(Parser delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public boolean checkEvent(Event.ID choice) {
+            return delegate.checkEvent(choice);
+        }
+
+        @Override
+        public Event peekEvent() {
+            return delegate.peekEvent();
+        }
+
+        @Override
+        public Event getEvent() {
+            Event e = delegate.getEvent();
+            if (e != null) {
+                lastMark = e.getStartMark();
+            }
+            return e;
+        }
     }
 
     /** Text whose reads are counted, so that a backtracking pattern cannot hang compilation. */

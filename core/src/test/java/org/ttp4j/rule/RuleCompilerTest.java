@@ -436,6 +436,14 @@ class RuleCompilerTest {
     }
 
     @Test
+    void parserFailuresOnMalformedEscapesAreInvalidYaml() {
+        // found by the fuzzer: SnakeYAML throws NumberFormatException for this truncated escape
+        CompileResult r = compile("rule_id: R1\nname: \"\\x");
+        assertEquals(List.of("r.yaml:2:1: -: invalid YAML: the parser failed with java.lang.NumberFormatException:"
+                + " For input string: \"\" under radix 16"), lines(r));
+    }
+
+    @Test
     void moreThanOneDocumentIsAnError() {
         assertOnlyProblem(VALID + "---\nrule_id: R2\n",
                 "r.yaml:11:1: -: invalid YAML: but found another document (expected a single document in the stream)");
@@ -575,7 +583,7 @@ class RuleCompilerTest {
     // ---- files and limits -------------------------------------------------------------------------------------
 
     @Nested
-    class Files_ {
+    class FromFiles {
         @TempDir
         Path dir;
 

@@ -1,0 +1,95 @@
+package org.ttp4j.rule;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The translation's API, its error messages and positions, and the documented gaps. */
+class PythonRegexTest {
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+            "a**|multiple repeat|2",
+            "*a|nothing to repeat|0",
+            "(ab|missing ), unterminated subpattern|0",
+            "ab)|unbalanced parenthesis|2",
+            "[ab|unterminated character set|0",
+            "[z-a]|bad character range z-a|1",
+            "a{3,1}|min repeat greater than max repeat|1",
+            "\\q|bad escape \\q|0",
+            "\\p{L}|bad escape \\p|0",
+            "\\z|bad escape \\z|0",
+            "(?<n>a)|unknown extension ?<n|3",
+            "(?P=nope)|unknown group name 'nope'|0",
+            "(a)\\2|invalid group reference 2|4",
+            "(a\\1)|cannot refer to an open group|2",
+            "\\x4|incomplete escape \\x4|0",
+            "\\400|octal escape value \\400 outside of range 0-0o377|0",
+            "a(?i)b|global flags not at the start of the expression|1",
+            "(?L)a|bad inline flags: cannot use 'L' flag with a str pattern|2",
+            "(?P<a>x)(?P<a>y)|redefinition of group name 'a' as group 2; was group 1|8",
+            "\\N{NO SUCH THING}|undefined character name 'NO SUCH THING'|0"})
+    void rejectsWhatPythonRejectsWithAPosition(String pattern, String description, int index) {
+        PatternSyntaxException e = assertThrows(PatternSyntaxException.class, () -> PythonRegex.compile(pattern));
+        assertEquals(description, e.getDescription());
+        assertEquals(index, e.getIndex());
+        assertEquals(pattern, e.getPattern());
+    }
+
+    @Test
+    void conditionalGroupsAreAKnownGapRejectedClearly() {
+        // Python accepts (?(1)b|c); java.util.regex has no conditional, so the rule fails at load time
+        PatternSyntaxException e = assertThrows(PatternSyntaxException.class, () -> PythonRegex.compile("(a)?(?(1)b|c)"));
+        assertEquals("conditional groups (?(id)yes|no) are not supported", e.getDescription());
+        assertEquals(4, e.getIndex());
+    }
+
+    @Test
+    void variableWidthLookBehindIsAKnownGapAcceptedByJava() {
+        // Python: "look-behind requires fixed-width pattern"; Java accepts bounded widths. Pinned, not hidden.
+        assertTrue(PythonRegex.compile("(?<=a|bc)d").matcher("bcd").find());
+    }
+
+    @Test
+    void translationUsesUnixLinesAndUnicodeCaseOnlyWhereAsked() {
+        PythonRegex.Translation plain = PythonRegex.translate("a.b$");
+        assertEquals("a.b$", plain.javaRegex());
+        assertEquals(Pattern.UNIX_LINES, plain.flags());
+        PythonRegex.Translation ci = PythonRegex.translate("(?i)wget");
+        assertEquals(Pattern.UNIX_LINES | Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE, ci.flags());
+        assertEquals(Pattern.UNIX_LINES | Pattern.CASE_INSENSITIVE, PythonRegex.translate("(?ai)wget").flags());
+        assertEquals(Pattern.UNIX_LINES | Pattern.DOTALL, PythonRegex.translate("(?s).").flags());
+    }
+
+    @Test
+    void pythonSpellingsTranslate() {
+        assertEquals("\\$\\{[^}]*\\}", PythonRegex.translate("\\${[^}]*}").javaRegex());
+        assertEquals("a{0,3}", PythonRegex.translate("a{,3}").javaRegex());
+        assertEquals("(a)(?:\\1)", PythonRegex.translate("(?P<x>a)(?P=x)").javaRegex());
+        assertEquals("a\\z", PythonRegex.translate("a\\Z").javaRegex());
+        assertEquals("\\x{b}", PythonRegex.translate("\\v").javaRegex());
+        // a backreference followed by a digit stays a backreference in Java
+        assertEquals("(a)(?:\\1)1", PythonRegex.translate("(a)\\1\\x31").javaRegex());
+    }
+
+    @Test
+    void namedGroupsKeepTheirNumbers() {
+        var m = PythonRegex.compile("(?P<user>\\w+)@(?P<host>[\\w.]+)").matcher("mail alice@example.org now");
+        assertTrue(m.find());
+        assertEquals("alice", m.group(1));
+        assertEquals("example.org", m.group(2));
+    }
+
+    @Test
+    void compiledPatternsAreSharedSafely() {
+        Pattern p = PythonRegex.compile("(?i)\\bwget\\b");
+        assertTrue(p.matcher("WGET x").find());
+        assertTrue(!p.matcher("wgetx").find());
+    }
+}

@@ -3,6 +3,8 @@ package org.ttp4j.store;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
+import org.ttp4j.store.db.DatabaseConfig;
+import org.ttp4j.store.db.DatabaseRuleStore;
 import org.ttp4j.store.fs.FilesystemRuleStore;
 
 /**
@@ -37,6 +39,9 @@ public final class RuleStores {
         if (dir != null && !dir.isBlank()) {
             b.rulesDirectory = Path.of(dir.strip());
         }
+        if (b.type == RuleStoreType.DATABASE) {
+            b.database = DatabaseConfig.fromEnvironment(env);
+        }
         return b;
     }
 
@@ -46,6 +51,7 @@ public final class RuleStores {
         private Path rulesDirectory = DEFAULT_RULES_DIR;
         private StoreReporter reporter = StoreReporter.LOG;
         private boolean strict;
+        private DatabaseConfig database;
 
         private Builder() {}
 
@@ -72,6 +78,12 @@ public final class RuleStores {
             return this;
         }
 
+        /** The database store's database; default from {@code TTP4J_DB_URL} etc., else a SQLite file. */
+        public Builder database(DatabaseConfig database) {
+            this.database = Objects.requireNonNull(database, "database");
+            return this;
+        }
+
         public RuleStoreType type() {
             return type;
         }
@@ -89,9 +101,9 @@ public final class RuleStores {
         public RuleStore open() {
             return switch (type) {
                 case FILESYSTEM -> FilesystemRuleStore.builder(rulesDirectory).reporter(reporter).strict(strict).open();
-                case DATABASE -> throw new StoreException(RuleStoreType.ENV + "=database: the database rule store is"
-                        + " not available yet in this build; unset the variable (or set it to filesystem) to use the"
-                        + " filesystem store");
+                case DATABASE -> DatabaseRuleStore.builder(database != null ? database
+                                : DatabaseConfig.fromEnvironment(Map.of()))
+                        .problems(reporter::problem).open();
             };
         }
     }

@@ -15,6 +15,8 @@ import org.ttp4j.store.RuleStore;
 import org.ttp4j.store.RuleStoreType;
 import org.ttp4j.store.RuleStores;
 import org.ttp4j.store.StoreException;
+import org.ttp4j.store.db.DatabaseConfig;
+import org.ttp4j.store.db.DatabaseRuleStore;
 
 /** The factory: backend selection by DECNET_TTP_RULE_STORE_TYPE and the rules directory by TTP4J_RULES_DIR. */
 class RuleStoresTest {
@@ -46,10 +48,22 @@ class RuleStoresTest {
     }
 
     @Test
-    void databaseIsAClearNotAvailableError() {
-        StoreException e = assertThrows(StoreException.class, () -> RuleStores.open(Map.of(RuleStoreType.ENV, "database")));
-        assertTrue(e.getMessage().contains("not available"), e.getMessage());
-        assertTrue(!e.getMessage().contains("\n"));
+    void databaseOpensTheDatabaseStoreOnTheConfiguredSqliteFile() throws Exception {
+        Path db = tmp.resolve("rules.db");
+        try (RuleStore store = RuleStores.open(Map.of(RuleStoreType.ENV, "database",
+                DatabaseConfig.URL_ENV, "jdbc:sqlite:" + db))) {
+            DatabaseRuleStore dbStore = assertInstanceOf(DatabaseRuleStore.class, store);
+            assertEquals("jdbc:sqlite:" + db, dbStore.config().url());
+            assertTrue(store.loadCompiled().isEmpty());
+        }
+        assertTrue(Files.exists(db));
+    }
+
+    @Test
+    void anUnreachableDatabaseIsOneLine() {
+        StoreException e = assertThrows(StoreException.class, () -> RuleStores.open(Map.of(RuleStoreType.ENV, "database",
+                DatabaseConfig.URL_ENV, "jdbc:sqlite:" + tmp.resolve("no/such/dir/rules.db"))));
+        assertTrue(!e.getMessage().contains("\n"), e.getMessage());
     }
 
     @Test

@@ -24,6 +24,8 @@ import picocli.CommandLine.Spec;
             TagCommand.class,
             RunCommand.class,
             WatchCommand.class,
+            StateCommand.class,
+            SyncCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Ttp4jCommand implements Runnable {
@@ -66,7 +68,23 @@ public final class Ttp4jCommand implements Runnable {
     }
 
     public static void main(String[] args) {
+        quietLibraries(java.util.Arrays.asList(args).contains("--verbose"));
         System.exit(execute(args));
+    }
+
+    /**
+     * Library logging on one line each, and only warnings unless {@code --verbose}: the database store's schema
+     * migrations and connection pool would otherwise fill stderr, which {@code run} keeps for change lines.
+     */
+    static void quietLibraries(boolean verbose) {
+        System.setProperty("java.util.logging.SimpleFormatter.format", "ttp4j: %4$s: %3$s: %5$s%6$s%n");
+        System.setProperty("slf4j.internal.verbosity", verbose ? "INFO" : "ERROR");
+        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+        java.util.logging.Level level = verbose ? java.util.logging.Level.INFO : java.util.logging.Level.WARNING;
+        root.setLevel(level);
+        for (java.util.logging.Handler h : root.getHandlers()) {
+            h.setLevel(level);
+        }
     }
 
     /** Without a subcommand: the usage, as a usage error. */

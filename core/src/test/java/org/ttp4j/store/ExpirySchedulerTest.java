@@ -30,6 +30,20 @@ class ExpirySchedulerTest {
     }
 
     @Test
+    void anInstantCenturiesAwayIsScheduledAndNeverRunsNow() throws Exception {
+        Clock clock = Clock.systemUTC();
+        try (ExpiryScheduler s = new ExpiryScheduler(clock, "expiry-test")) {
+            AtomicInteger ran = new AtomicInteger();
+            s.schedule("R1", Instant.parse("2999-01-01T00:00:00Z"), ran::incrementAndGet);
+            s.schedule("R2", Instant.MAX, ran::incrementAndGet);
+            CountDownLatch soon = new CountDownLatch(1);
+            s.schedule("R3", clock.instant(), soon::countDown);
+            assertTrue(soon.await(10, TimeUnit.SECONDS), "the scheduler stopped working");
+            assertEquals(0, ran.get());
+        }
+    }
+
+    @Test
     void reschedulingReplacesAndNullCancels() throws Exception {
         Clock clock = Clock.systemUTC();
         try (ExpiryScheduler s = new ExpiryScheduler(clock, "expiry-test")) {

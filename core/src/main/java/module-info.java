@@ -6,6 +6,7 @@ module org.ttp4j.core {
     requires jakarta.validation;
     requires org.hibernate.validator;
     requires java.logging;
+    requires info.picocli;
     // the database store: plain JDBC, pooled; Flyway migrates the schema (its PostgreSQL support is a separate
     // jar, found as a Flyway plugin); the two drivers are found by DriverManager
     requires java.sql;
@@ -24,4 +25,6 @@ module org.ttp4j.core {
 
     // Hibernate Validator reads the rule model's constraint annotations and fields reflectively.
     opens org.ttp4j.rule.model to org.hibernate.validator;
+    // picocli reads the commands' annotated fields and methods reflectively.
+    opens org.ttp4j.cli to info.picocli;
 }

@@ -39,7 +39,7 @@ public class EngineBenchmark {
 
     static final int MIXED = 1024;
 
-    @Param({"decnet23", "gen1k", "gen10k"})
+    @Param({"ours", "decnet23", "gen1k", "gen10k"})
     public String pack;
 
     @Param({"ttp4j", "naive"})

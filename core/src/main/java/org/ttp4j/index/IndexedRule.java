@@ -47,10 +47,9 @@ public final class IndexedRule {
     static IndexedRule of(CompiledRule rule, int slot, IndexedRule previous) {
         String[] literals = null;
         if (rule.match() instanceof Match.Regex r) {
-            literals = previous != null && previous.regex != null && previous.regex.pattern().equals(r.regex().pattern())
-                    && previous.regex.flags() == r.regex().flags()
-                    ? previous.literals
-                    : RequiredLiterals.of(r.regex());
+            boolean samePattern = previous != null && previous.regex != null
+                    && previous.regex.pattern().equals(r.regex().pattern()) && previous.regex.flags() == r.regex().flags();
+            literals = samePattern ? previous.literals : RequiredLiterals.of(r.regex());
         }
         String[] urls = new String[rule.emits().size()];
         for (int k = 0; k < urls.length; k++) {

@@ -56,7 +56,10 @@ public final class KindBucket {
         int newSize = size;
         if (at >= 0) {
             copy = segments.clone();
-            if (stateOnly) {
+            IndexedRule was = seg.rule(at);
+            if (stateOnly || (was.literals() == rule.literals()
+                    && java.util.Objects.equals(was.fieldFor(kind), rule.fieldFor(kind)))) {
+                // same prefilter input (a state change, or a new version with the same pattern): share it
                 copy[s] = seg.restamped(at, rule);
             } else {
                 IndexedRule[] rules = seg.rules().clone();

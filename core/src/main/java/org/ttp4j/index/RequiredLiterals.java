@@ -519,6 +519,9 @@ final class RequiredLiterals {
         }
     }
 
+    /** {@link #classAtom()} result for a class escape such as {@code \d} or {@code \p{L}}: not one char. */
+    private static final int CLASS_ESCAPE = -1;
+
     /** A small class of plain characters becomes an exact set; anything richer is unknown (but skipped over). */
     private Info characterClass() {
         boolean simple = true;
@@ -531,123 +534,146 @@ final class RequiredLiterals {
         }
         Set<String> chars = new LinkedHashSet<>();
         int depth = 0;
-        char prev = 0;
-        boolean havePrev = false;
+        int prev = CLASS_ESCAPE;
         while (true) {
             if (!more()) {
                 throw new GiveUp();
             }
-            char c = p.charAt(i++);
+            char c = peek();
             if (c == ']') {
+                i++;
                 if (depth == 0) {
                     break;
                 }
                 depth--;
+                prev = CLASS_ESCAPE;
                 continue;
             }
             if (c == '[') {
+                i++;
                 depth++;
                 simple = false;
+                prev = CLASS_ESCAPE;
                 continue;
             }
-            if (c == '&' && more() && peek() == '&') {
+            if (c == '&' && i + 1 < p.length() && p.charAt(i + 1) == '&') {
+                i += 2;
                 simple = false;
+                prev = CLASS_ESCAPE;
+                continue;
+            }
+            if (c == '-' && prev != CLASS_ESCAPE && i + 1 < p.length() && p.charAt(i + 1) != ']'
+                    && p.charAt(i + 1) != '[') {
                 i++;
-                continue;
-            }
-            char lit;
-            if (c == '\\') {
-                if (!more()) {
-                    throw new GiveUp();
-                }
-                char e = p.charAt(i++);
-                if (e == 'Q') {
-                    int end = p.indexOf("\\E", i);
-                    if (end < 0) {
-                        throw new GiveUp();
-                    }
-                    simple = false;
-                    i = end + 2;
-                    havePrev = false;
-                    continue;
-                }
-                if (e == 'p' || e == 'P' || e == 'x' || e == 'u' || e == 'N') {
-                    if (more() && peek() == '{') {
-                        int close = p.indexOf('}', i);
-                        if (close < 0) {
-                            throw new GiveUp();
-                        }
-                        i = close + 1;
-                    } else if (e == 'x') {
-                        i += 2;
-                    } else if (e == 'u') {
-                        i += 4;
-                    } else {
-                        i++;
-                    }
-                    simple = false;
-                    havePrev = false;
-                    continue;
-                }
-                if (e == '0' || e == 'c') {
-                    // octal or control escape: skip its digits/letter, not modelled
-                    if (e == 'c') {
-                        i++;
-                    } else {
-                        while (more() && peek() >= '0' && peek() <= '7') {
-                            i++;
-                        }
-                    }
-                    simple = false;
-                    havePrev = false;
-                    continue;
-                }
-                if (Character.isLetterOrDigit(e)) {
-                    lit = switch (e) {
-                        case 't' -> '\t';
-                        case 'n' -> '\n';
-                        case 'r' -> '\r';
-                        case 'f' -> '\f';
-                        case 'a' -> '\u0007';
-                        case 'e' -> '\u001b';
-                        default -> 0;
-                    };
-                    if (lit == 0) {
-                        simple = false; // \d, \w, \s ... : a class escape
-                        havePrev = false;
-                        continue;
-                    }
-                } else {
-                    lit = e;
-                }
-            } else if (c == '-' && havePrev && more() && peek() != ']') {
-                // a range prev-hi
-                char hi = p.charAt(i++);
-                if (hi == '\\' || hi == '[') {
-                    throw new GiveUp();
-                }
-                if (hi < prev || hi - prev > MAX_CLASS || Character.isSurrogate(hi) || Character.isSurrogate(prev)) {
+                int hi = classAtom();
+                if (hi == CLASS_ESCAPE || hi < prev || hi - prev > MAX_CLASS
+                        || Character.isSurrogate((char) hi) || Character.isSurrogate((char) prev)) {
                     simple = false;
                 } else {
-                    for (char r = (char) (prev + 1); r <= hi; r++) {
-                        chars.add(String.valueOf(CaseFold.fold(r)));
+                    for (int r = prev + 1; r <= hi; r++) {
+                        chars.add(String.valueOf(CaseFold.fold((char) r)));
                     }
                 }
-                havePrev = false;
+                prev = CLASS_ESCAPE;
                 continue;
-            } else {
-                lit = c;
             }
-            if (Character.isSurrogate(lit)) {
+            int atom = classAtom();
+            if (atom == CLASS_ESCAPE || atom > Character.MAX_VALUE || Character.isSurrogate((char) atom)) {
                 simple = false;
+                prev = CLASS_ESCAPE;
+                continue;
             }
-            chars.add(String.valueOf(CaseFold.fold(lit)));
-            prev = lit;
-            havePrev = true;
+            chars.add(String.valueOf(CaseFold.fold((char) atom)));
+            prev = atom;
         }
         if (!simple || chars.isEmpty() || chars.size() > MAX_CLASS) {
             return Info.UNKNOWN;
         }
         return Info.exact(chars);
+    }
+
+    /**
+     * One member of a character class at {@code i}: its code point, or {@link #CLASS_ESCAPE} for a class
+     * escape ({@code \d}, {@code \p{L}}, {@code \Q..\E}, ...). Advances past it.
+     */
+    private int classAtom() {
+        char c = p.charAt(i++);
+        if (c != '\\') {
+            return c;
+        }
+        if (!more()) {
+            throw new GiveUp();
+        }
+        char e = p.charAt(i++);
+        switch (e) {
+            case 't': return '\t';
+            case 'n': return '\n';
+            case 'r': return '\r';
+            case 'f': return '\f';
+            case 'a': return 0x07;
+            case 'e': return 0x1b;
+            case 'x': {
+                if (more() && peek() == '{') {
+                    int close = p.indexOf('}', i);
+                    if (close < 0) {
+                        throw new GiveUp();
+                    }
+                    int cp = hex(p.substring(i + 1, close));
+                    i = close + 1;
+                    return cp;
+                }
+                int cp = hex(sub(2));
+                i += 2;
+                return cp;
+            }
+            case 'u': {
+                int cp = hex(sub(4));
+                i += 4;
+                return cp;
+            }
+            case '0': {
+                int v = 0;
+                int n = 0;
+                while (more() && n < 3 && peek() >= '0' && peek() <= '7' && v * 8 + (peek() - '0') <= 0377) {
+                    v = v * 8 + (p.charAt(i++) - '0');
+                    n++;
+                }
+                if (n == 0) {
+                    throw new GiveUp();
+                }
+                return v;
+            }
+            case 'c': {
+                if (!more()) {
+                    throw new GiveUp();
+                }
+                return p.charAt(i++) ^ 64;
+            }
+            case 'Q': {
+                int end = p.indexOf("\\E", i);
+                if (end < 0) {
+                    throw new GiveUp();
+                }
+                i = end + 2;
+                return CLASS_ESCAPE;
+            }
+            case 'p', 'P', 'N': {
+                if (more() && peek() == '{') {
+                    int close = p.indexOf('}', i);
+                    if (close < 0) {
+                        throw new GiveUp();
+                    }
+                    i = close + 1;
+                } else if (e != 'N') {
+                    i++;
+                }
+                return CLASS_ESCAPE;
+            }
+            default:
+                if (Character.isLetterOrDigit(e)) {
+                    return CLASS_ESCAPE; // \d \w \s \h \v ... (or something not modelled)
+                }
+                return e;
+        }
     }
 }

@@ -81,6 +81,21 @@ public final class PythonRegex {
 
     private static final int MAX_REPEAT = Integer.MAX_VALUE - 1;
 
+    // \b and \B as look-arounds on Python's word class (Java's own \b has another idea of a word).
+    // Python's \B never matches in an empty string.
+    private static final String BOUNDARY = boundary("[" + WORD + "]");
+    private static final String ASCII_BOUNDARY = boundary("[" + ASCII_WORD + "]");
+    private static final String NON_BOUNDARY = nonBoundary("[" + WORD + "]");
+    private static final String ASCII_NON_BOUNDARY = nonBoundary("[" + ASCII_WORD + "]");
+
+    private static String boundary(String w) {
+        return "(?:(?<=" + w + ")(?!" + w + ")|(?<!" + w + ")(?=" + w + "))";
+    }
+
+    private static String nonBoundary(String w) {
+        return "(?:(?<=" + w + ")(?=" + w + ")|(?<!" + w + ")(?!" + w + ")(?!\\A\\z))";
+    }
+
     /** One translation: a recursive-descent parser that writes Java regex text as it goes. */
     private static final class Translator {
         private final String p;
@@ -554,15 +569,11 @@ public final class PythonRegex {
                     return Last.AT;
                 }
                 case 'b' -> {
-                    String w = wordClass();
-                    out.append("(?:(?<=").append(w).append(")(?!").append(w).append(")|(?<!").append(w)
-                            .append(")(?=").append(w).append("))");
+                    out.append(ascii ? ASCII_BOUNDARY : BOUNDARY);
                     return Last.AT;
                 }
                 case 'B' -> {
-                    String w = wordClass();
-                    out.append("(?:(?<=").append(w).append(")(?=").append(w).append(")|(?<!").append(w)
-                            .append(")(?!").append(w).append(")(?!\\A\\z))");
+                    out.append(ascii ? ASCII_NON_BOUNDARY : NON_BOUNDARY);
                     return Last.AT;
                 }
                 case 'd', 'D', 'w', 'W', 's', 'S' -> {
@@ -692,10 +703,6 @@ public final class PythonRegex {
             } catch (IllegalArgumentException e) {
                 throw error("undefined character name '" + name + "'", start);
             }
-        }
-
-        private String wordClass() {
-            return "[" + categoryMembers('w') + "]";
         }
 
         /** The members of {@code \d \w \s} for use inside a Java class, honouring (?a). */

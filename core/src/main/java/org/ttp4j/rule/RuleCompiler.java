@@ -123,22 +123,28 @@ public final class RuleCompiler {
         return options;
     }
 
-    /** Reads and compiles one file; {@code sourcePath} of the result is {@code file.toString()}. */
+    /**
+     * Reads and compiles one file (following symbolic links); {@code sourcePath} of the result is
+     * {@code file.toString()}. A missing, unreadable, non-regular or too large file is a {@link CompileResult.Failed}.
+     */
     public CompileResult compile(java.nio.file.Path file) {
         String path = file.toString();
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            // a directory, FIFO or device: opening a FIFO would block until a writer appears
+            return failed(path, "cannot read the file: it is not a regular file");
+        }
         byte[] bytes;
-        try {
-            long size = Files.size(file);
-            if (size > options.maxFileBytes()) {
+        try (var in = Files.newInputStream(file)) {
+            // read at most one byte past the limit: a file that is (or grows) too large is never read whole
+            bytes = in.readNBytes((int) options.maxFileBytes() + 1);
+            if (bytes.length > options.maxFileBytes()) {
+                long size = Math.max(bytes.length, Files.size(file));
                 return failed(path, tooLarge(size));
             }
-            bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             return failed(path, "cannot read the file: it does not exist");
         } catch (IOException e) {
             return failed(path, "cannot read the file: " + e);
-        } catch (OutOfMemoryError e) {
-            return failed(path, "cannot read the file: it grew past the memory available while being read");
         }
         return compile(path, bytes);
     }

@@ -10,7 +10,9 @@ import org.ttp4j.store.fs.FilesystemRuleStore;
 /**
  * Opens the rule store the environment asks for (CONTRACT §5): {@code DECNET_TTP_RULE_STORE_TYPE} selects
  * the backend ({@code filesystem} by default), {@code TTP4J_RULES_DIR} overrides the rules directory
- * ({@code ./rules/ttp/} by default). Environment variables are read here and nowhere else.
+ * ({@code ./rules/ttp/} by default); for {@code database}, {@code TTP4J_DB_URL} (default
+ * {@code jdbc:sqlite:ttp4j.db}), {@code TTP4J_DB_USER} and {@code TTP4J_DB_PASSWORD} name the database.
+ * Environment variables are read here and nowhere else.
  *
  * <pre>{@code
  * try (RuleStore store = RuleStores.fromEnvironment(System.getenv()).reporter(myReporter).open()) { ... }
@@ -39,9 +41,7 @@ public final class RuleStores {
         if (dir != null && !dir.isBlank()) {
             b.rulesDirectory = Path.of(dir.strip());
         }
-        if (b.type == RuleStoreType.DATABASE) {
-            b.database = DatabaseConfig.fromEnvironment(env);
-        }
+        b.env = Map.copyOf(env);
         return b;
     }
 
@@ -52,8 +52,20 @@ public final class RuleStores {
         private StoreReporter reporter = StoreReporter.LOG;
         private boolean strict;
         private DatabaseConfig database;
+        private Map<String, String> env = Map.of();
 
         private Builder() {}
+
+        /** The database store's database; by default from {@code TTP4J_DB_URL}, {@code TTP4J_DB_USER}, {@code TTP4J_DB_PASSWORD}. */
+        public Builder database(DatabaseConfig database) {
+            this.database = Objects.requireNonNull(database, "database");
+            return this;
+        }
+
+        /** The database the database store would open (read from the environment when not set). */
+        public DatabaseConfig database() {
+            return database != null ? database : DatabaseConfig.fromEnvironment(env);
+        }
 
         public Builder type(RuleStoreType type) {
             this.type = Objects.requireNonNull(type, "type");
@@ -78,12 +90,6 @@ public final class RuleStores {
             return this;
         }
 
-        /** The database store's database; default from {@code TTP4J_DB_URL} etc., else a SQLite file. */
-        public Builder database(DatabaseConfig database) {
-            this.database = Objects.requireNonNull(database, "database");
-            return this;
-        }
-
         public RuleStoreType type() {
             return type;
         }
@@ -101,9 +107,7 @@ public final class RuleStores {
         public RuleStore open() {
             return switch (type) {
                 case FILESYSTEM -> FilesystemRuleStore.builder(rulesDirectory).reporter(reporter).strict(strict).open();
-                case DATABASE -> DatabaseRuleStore.builder(database != null ? database
-                                : DatabaseConfig.fromEnvironment(Map.of()))
-                        .problems(reporter::problem).open();
+                case DATABASE -> DatabaseRuleStore.builder(database()).problems(reporter::problem).strict(strict).open();
             };
         }
     }

@@ -43,6 +43,17 @@ class RequiredLiteralsTest {
     }
 
     @Test
+    void translatedPythonPatternsKeepTheirLiterals() {
+        // the compiler spells \s and \b as wide Unicode classes and lookarounds, with escaped range ends
+        assertArrayEquals(new String[] {"/etc/passwd", "/etc/shadow"},
+                RequiredLiterals.of(org.ttp4j.rule.PythonRegex.compile("cat\\s+/etc/(passwd|shadow)")));
+        assertArrayEquals(new String[] {"/dev/tcp/"},
+                RequiredLiterals.of(org.ttp4j.rule.PythonRegex.compile("bash\\s+-i\\s+>&\\s*/dev/tcp/")));
+        assertArrayEquals(new String[] {"whoami", "id"},
+                RequiredLiterals.of(org.ttp4j.rule.PythonRegex.compile("(?i)\\b(whoami|id)\\s*$")));
+    }
+
+    @Test
     void patternsWithoutAUsableLiteralAlwaysRun() {
         assertNull(of(".*"));
         assertNull(of("\\d+\\s\\d+"));

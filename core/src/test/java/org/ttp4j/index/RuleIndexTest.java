@@ -209,4 +209,21 @@ class RuleIndexTest {
         store.publish(new RuleChange.Removed("R2"));
         assertEquals(1, index.snapshot().size(), "closing the subscription stops following the store");
     }
+
+    @Test
+    void aNewVersionWithTheSamePatternKeepsThePrefilterAndANewPatternReplacesIt() {
+        RuleIndex index = new RuleIndex();
+        index.apply(new RuleChange.Definition("R1", TestRules.regex("R1", "wget", "command")));
+        String[] before = index.snapshot().indexed("R1").prefilterLiterals();
+        CompiledRule v2 = TestRules.rule("R1", 2, TestRules.regex("R1", "wget", "command").match(),
+                List.of("command"), List.of(TestRules.T1083), List.of(), RuleState.DEFAULT);
+        index.apply(new RuleChange.Definition("R1", v2));
+        assertEquals(2, index.snapshot().rule("R1").ruleVersion());
+        assertEquals(List.of(before), List.of(index.snapshot().indexed("R1").prefilterLiterals()));
+        index.apply(new RuleChange.Definition("R1", TestRules.regex("R1", "curl", "command")));
+        assertEquals(List.of("curl"), List.of(index.snapshot().indexed("R1").prefilterLiterals()));
+        Segment seg = index.snapshot().bucket("command").segment(0);
+        assertEquals(0L, seg.candidates(new String[] {"wget x"}, 100));
+        assertEquals(1L, seg.candidates(new String[] {"curl x"}, 100));
+    }
 }

@@ -115,6 +115,8 @@ public final class DatabaseRuleStore implements RuleStore {
     /** The definitions published (or present at open), by rule id: what the next change is compared with. */
     private final Map<String, Known> delivered = new HashMap<>();     // guarded by delivery
     private volatile Connection listening;
+    /** Problems reported while opening (for strict startup); null once open. */
+    private volatile List<Problem> problemsAtOpen = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
     private record Known(CompiledRule rule, String sourcePath, String hash) {}
@@ -131,7 +133,14 @@ public final class DatabaseRuleStore implements RuleStore {
         this.clock = b.clock;
         this.pollInterval = b.pollInterval != null ? b.pollInterval
                 : dialect == Dialect.POSTGRESQL ? Duration.ofSeconds(2) : Duration.ofMillis(100);
-        this.problems = b.problems;
+        Consumer<? super Problem> report = b.problems;
+        this.problems = p -> {
+            List<Problem> opening = problemsAtOpen;
+            if (opening != null) {
+                opening.add(p);
+            }
+            report.accept(p);
+        };
         this.pool = openPool(config, dialect);
         try {
             SchemaMigrations.migrate(pool, dialect);
@@ -139,6 +148,13 @@ public final class DatabaseRuleStore implements RuleStore {
         } catch (RuntimeException | SQLException e) {
             pool.close();
             throw new StoreException("opening the rule database " + config.url() + " failed: " + rootMessage(e), e);
+        }
+        List<Problem> errors = problemsAtOpen.stream().filter(Problem::isError).toList();
+        problemsAtOpen = null;
+        if (b.strict && !errors.isEmpty()) {
+            pool.close();
+            throw new StoreException("strict startup: " + errors.size() + " invalid rule row(s) in " + config.url()
+                    + "; the first: " + errors.getFirst());
         }
         this.expiry = new ExpiryScheduler(clock, "ttp4j-db-expiry");
         scheduleStoredExpiries();
@@ -161,6 +177,7 @@ public final class DatabaseRuleStore implements RuleStore {
         private Clock clock = Clock.systemUTC();
         private Duration pollInterval;
         private Consumer<? super Problem> problems = p -> LOG.log(p.isError() ? Level.ERROR : Level.WARNING, p.toString());
+        private boolean strict;
 
         private Builder(DatabaseConfig config) {
             this.config = Objects.requireNonNull(config, "config");
@@ -187,6 +204,12 @@ public final class DatabaseRuleStore implements RuleStore {
         /** Where a malformed row is reported (default: the {@code System.Logger} of this class). */
         public Builder problems(Consumer<? super Problem> problems) {
             this.problems = Objects.requireNonNull(problems, "problems");
+            return this;
+        }
+
+        /** Fail opening when any rule row is invalid, instead of reporting and skipping it (default false). */
+        public Builder strict(boolean strict) {
+            this.strict = strict;
             return this;
         }
 

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -21,6 +23,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.ttp4j.rule.CompiledRule;
 import org.ttp4j.rule.Problem;
 import org.ttp4j.rule.RuleState;
@@ -28,6 +31,8 @@ import org.ttp4j.rule.RuleState.Mode;
 import org.ttp4j.store.RuleChange;
 import org.ttp4j.store.RuleStore;
 import org.ttp4j.store.RuleStoreConformanceTest;
+import org.ttp4j.store.StoreException;
+import org.ttp4j.store.fs.FilesystemRuleStore;
 
 /**
  * The database store on one engine: the conformance suite, plus what only a shared, persistent store does
@@ -39,6 +44,9 @@ abstract class DatabaseRuleStoreTest extends RuleStoreConformanceTest {
     static final Duration POLL = Duration.ofMillis(50);
 
     protected DatabaseConfig db;
+    /** The master host's rules directory, for the sync tests. */
+    @TempDir
+    protected Path rulesDir;
     protected final List<Problem> problems = new CopyOnWriteArrayList<>();
     private final List<AutoCloseable> opened = new ArrayList<>();
 
@@ -230,19 +238,15 @@ abstract class DatabaseRuleStoreTest extends RuleStoreConformanceTest {
     }
 
     @Test
-    void aRuleSyncedFromAMasterAppearsOnBothWorkersAndADeletedOneDisappears() throws Exception {
+    void aRuleSyncedFromADirectoryAppearsOnBothWorkersAndADeletedOneDisappears() throws Exception {
         DatabaseRuleStore b = worker();
         Recorder onA = record();
         Recorder onB = record(b);
-        // The master's source: any RuleStore; here a store on a database of its own.
-        DatabaseConfig workers = db;
-        db = freshDatabase();
-        DatabaseRuleStore master = worker();
-        db = workers;
-        master.putRule("rules/ttp/R0001.yaml", ruleYaml("R0001", 1, "one"), "editor");
+        Files.writeString(rulesDir.resolve("R0001.yaml"), ruleYaml("R0001", 1, "one"));
+        FilesystemRuleStore master = track(FilesystemRuleStore.builder(rulesDir).problems(problems::add).open());
         RuleTableSync sync = track(RuleTableSync.start(master, dbStore(), "master-host"));
         assertTrue(sync.awaitIdle(ARRIVAL));
-        master.putRule("rules/ttp/R0002.yaml", ruleYaml("R0002", 1, "two"), "editor");
+        Files.writeString(rulesDir.resolve("R0002.yaml"), ruleYaml("R0002", 4, "two"));
         for (Recorder r : List.of(onA, onB)) {
             Set<String> ids = new HashSet<>();
             for (RuleChange c : r.next(2)) {
@@ -250,14 +254,24 @@ abstract class DatabaseRuleStoreTest extends RuleStoreConformanceTest {
             }
             assertEquals(Set.of("R0001", "R0002"), ids);
         }
-        assertEquals("rules/ttp/R0002.yaml", b.loadCompiled().stream()
-                .filter(x -> x.ruleId().equals("R0002")).findFirst().orElseThrow().sourcePath());
-        master.removeRule("R0001");
+        CompiledRule two = b.loadCompiled().stream().filter(x -> x.ruleId().equals("R0002")).findFirst().orElseThrow();
+        assertEquals(4, two.ruleVersion());
+        assertTrue(Files.isSameFile(rulesDir.resolve("R0002.yaml"), Path.of(two.sourcePath())),
+                "source_path is the real file: " + two.sourcePath());
+        Files.delete(rulesDir.resolve("R0001.yaml"));
         assertEquals(new RuleChange.Removed("R0001"), onA.next());
         assertEquals(new RuleChange.Removed("R0001"), onB.next());
         assertEquals(Set.of("R0002"), b.ruleIds());
         onA.assertQuiet();
         onB.assertQuiet();
+    }
+
+    @Test
+    void strictStartupRefusesADatabaseWithAnInvalidRow() throws Exception {
+        insertRuleRow("R0002", "rules/ttp/R0002.yaml", "rule_id: R0002\n");
+        StoreException e = assertThrows(StoreException.class,
+                () -> DatabaseRuleStore.builder(db).problems(problems::add).strict(true).open());
+        assertTrue(e.getMessage().contains("rules/ttp/R0002.yaml"), e.getMessage());
     }
 
     @Test

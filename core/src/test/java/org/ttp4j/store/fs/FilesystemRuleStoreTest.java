@@ -179,6 +179,23 @@ class FilesystemRuleStoreTest {
     }
 
     @Test
+    void aConfigMapStyleDataLinkSwapReloadsTheRulesBehindIt() throws Exception {
+        open(Map.of());
+        Path v1 = Files.createDirectories(dir.resolve("..2026_01"));
+        Files.writeString(v1.resolve("R0001.yaml"), ruleYaml("R0001", 1, "a"));
+        Files.createSymbolicLink(dir.resolve("..data"), v1.getFileName());
+        Files.createSymbolicLink(dir.resolve("R0001.yaml"), Path.of("..data/R0001.yaml"));
+        probe.nextDefinition("R0001");
+        Path v2 = Files.createDirectories(dir.resolve("..2026_02"));
+        Files.writeString(v2.resolve("R0001.yaml"), ruleYaml("R0001", 2, "b"));
+        Files.createSymbolicLink(dir.resolve("..data_tmp"), v2.getFileName());
+        Files.move(dir.resolve("..data_tmp"), dir.resolve("..data"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        assertEquals(2, probe.nextDefinition("R0001").rule().ruleVersion());
+        assertNoChange();
+        probe.assertNoProblem();
+    }
+
+    @Test
     void touchOfAnEmptyFileIsNothingThenContentIsOneDefinition() throws Exception {
         open(Map.of());
         Files.createFile(dir.resolve("R0001.yaml"));
@@ -363,6 +380,20 @@ class FilesystemRuleStoreTest {
         String line = probe.nextProblem().toString();
         assertTrue(line.matches("\\Q" + dir.resolve("R0001.yaml") + "\\E:\\d+:\\d+: \\S+: .+"), line);
         assertNotEquals(-1, line.indexOf("R0001.yaml:"));
+    }
+
+    @Test
+    void loadCompiledIsInRuleIdOrder() throws Exception {
+        open(Map.of("b.yaml", ruleYaml("R0003", 1, "c"), "a.yaml", ruleYaml("R0010", 1, "a"), "c.yaml", ruleYaml("R0002", 1, "b")));
+        assertEquals(List.of("R0002", "R0003", "R0010"), store.loadCompiled().stream().map(CompiledRule::ruleId).toList());
+    }
+
+    @Test
+    void withoutInotifyTheStoreFailsWithOneLineNamingTheDatabaseStore() {
+        String line = FilesystemRuleStore.unavailable(new UnsupportedOperationException("inotify is Linux only; this is Mac OS X (aarch64)"));
+        assertTrue(line.contains("DECNET_TTP_RULE_STORE_TYPE=database"), line);
+        assertTrue(line.contains("Mac OS X"), line);
+        assertTrue(!line.contains("\n"), line);
     }
 
     static void deleteTree(Path root) throws IOException {

@@ -56,6 +56,9 @@ public final class Ttp4jCommand implements Runnable {
             return USAGE;
         });
         cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
+            if (isBrokenPipe(ex) && !root.verbose) {
+                return BROKEN_PIPE; // the reader went away (e.g. `| head`): stop quietly, as the shell's tools do
+            }
             PrintWriter err = cmd.getErr();
             err.println(qualifiedName(cmd) + ": " + oneLine(ex));
             if (root.verbose) {
@@ -95,6 +98,18 @@ public final class Ttp4jCommand implements Runnable {
 
     private static String qualifiedName(CommandLine cmd) {
         return cmd.getCommandSpec().qualifiedName();
+    }
+
+    /** Exit status when stdout's reader has gone: 128 + SIGPIPE, what a process killed by the signal reports. */
+    static final int BROKEN_PIPE = 141;
+
+    private static boolean isBrokenPipe(Throwable ex) {
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t instanceof java.io.IOException && "Broken pipe".equals(t.getMessage())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The message of {@code ex} (or its cause's) on one line. */

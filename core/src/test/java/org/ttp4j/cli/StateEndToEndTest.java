@@ -97,6 +97,20 @@ class StateEndToEndTest {
     }
 
     @Test
+    void watchOnTheDatabaseStoreSeesStateWrittenByAnotherProcess() throws Exception {
+        assertEquals(0, ttp4j("sync", "--once", "--rules", "rules").exit());
+        try (Ttp4jProcess watch = Ttp4jProcess.start(work, database, "watch")) {
+            assertEquals("{\"kind\":\"ready\",\"rules\":2}", watch.nextOut(Duration.ofSeconds(30)));
+            assertEquals(0, ttp4j("state", "set", "R0002", "--state", "disabled", "--reason", "false positives", "--by", "dave").exit());
+            String line = watch.nextOut(Duration.ofSeconds(30));
+            assertEquals("{\"kind\":\"state\",\"rule_id\":\"R0002\",\"state\":\"disabled\",\"confidence_max\":null,"
+                    + "\"expires_at\":null,\"reason\":\"false positives\",\"set_by\":\"dave\",\"set_at\":\"*\"}\n",
+                    stamped(line + "\n"));
+            watch.terminate();
+        }
+    }
+
+    @Test
     void badArgumentsAreUsageErrorsAndTheFilesystemStoreIsRefused() throws Exception {
         Ttp4jProcess.Result mode = ttp4j("state", "set", "R0001", "--state", "paused");
         assertEquals(2, mode.exit());

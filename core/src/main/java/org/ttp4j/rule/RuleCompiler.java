@@ -791,7 +791,7 @@ public final class RuleCompiler {
                     warning(t.getKeyNode(), "examples." + key, "unknown key, ignored (examples has match and no_match)");
                 }
             }
-            Regex regex = match instanceof Match.Regex r ? new Regex(r, exampleField(r, appliesTo)) : null;
+            ExampleTarget regex = match instanceof Match.Regex r ? new ExampleTarget(r, exampleField(r, appliesTo)) : null;
             if (match != null && regex == null) {
                 warning(node, "examples", "ignored: the rule is not engine-owned (it has no pattern)");
             }
@@ -834,9 +834,10 @@ public final class RuleCompiler {
             return null;
         }
 
-        private record Regex(Match.Regex match, String field) {}
+        /** The compiled pattern an example is searched with, and the payload field it searches. */
+        private record ExampleTarget(Match.Regex match, String field) {}
 
-        private void checkExample(Regex regex, Object example, boolean shouldMatch, Node node, String field) {
+        private void checkExample(ExampleTarget regex, Object example, boolean shouldMatch, Node node, String field) {
             String text = example instanceof String s ? s
                     : ((Map<?, ?>) example).get(regex.field()) instanceof String s ? s : null;
             int start = -1;

@@ -1,0 +1,134 @@
+package org.ttp4j.engine;
+
+import java.security.DigestException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.UUID;
+
+/**
+ * The identity of a tag, as DECNET computes it: an RFC 4122 version-5 UUID in namespace
+ * {@value #NAMESPACE_TEXT} over the UTF-8 bytes of
+ * {@code source_kind|source_id|rule_id|rule_version|technique_id|sub_technique_id} (a missing sub-technique
+ * is the empty string). Reuses one digest and buffer per thread.
+ */
+public final class TagUuid {
+
+    static final String NAMESPACE_TEXT = "1ca31f08-5522-5aae-8371-fe81f0e39de3";
+    /** The namespace of every tag UUID. */
+    public static final UUID NAMESPACE = UUID.fromString(NAMESPACE_TEXT);
+
+    private static final ThreadLocal<TagUuid> PER_THREAD = ThreadLocal.withInitial(TagUuid::new);
+
+    private final MessageDigest sha1;
+    private byte[] name = new byte[256];
+    private final byte[] digest = new byte[20];
+
+    private TagUuid() {
+        try {
+            sha1 = MessageDigest.getInstance("SHA-1");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is not available in this JDK", e);
+        }
+        long msb = NAMESPACE.getMostSignificantBits();
+        long lsb = NAMESPACE.getLeastSignificantBits();
+        for (int k = 0; k < 8; k++) {
+            name[k] = (byte) (msb >>> (56 - 8 * k));
+            name[8 + k] = (byte) (lsb >>> (56 - 8 * k));
+        }
+    }
+
+    /** The tag UUID for these name parts; {@code subTechniqueId} may be null. */
+    public static UUID of(String sourceKind, String sourceId, String ruleId, int ruleVersion,
+                          String techniqueId, String subTechniqueId) {
+        return PER_THREAD.get().compute(sourceKind, sourceId, ruleId, ruleVersion, techniqueId, subTechniqueId);
+    }
+
+    private UUID compute(String sourceKind, String sourceId, String ruleId, int ruleVersion,
+                         String techniqueId, String subTechniqueId) {
+        int n = 16;
+        n = put(sourceKind, n);
+        n = put('|', n);
+        n = put(sourceId, n);
+        n = put('|', n);
+        n = put(ruleId, n);
+        n = put('|', n);
+        n = putInt(ruleVersion, n);
+        n = put('|', n);
+        n = put(techniqueId, n);
+        n = put('|', n);
+        if (subTechniqueId != null) {
+            n = put(subTechniqueId, n);
+        }
+        sha1.update(name, 0, n);
+        try {
+            sha1.digest(digest, 0, 20);
+        } catch (DigestException e) {
+            throw new IllegalStateException(e);
+        }
+        digest[6] = (byte) ((digest[6] & 0x0f) | 0x50);
+        digest[8] = (byte) ((digest[8] & 0x3f) | 0x80);
+        long msb = 0;
+        long lsb = 0;
+        for (int k = 0; k < 8; k++) {
+            msb = (msb << 8) | (digest[k] & 0xff);
+            lsb = (lsb << 8) | (digest[8 + k] & 0xff);
+        }
+        return new UUID(msb, lsb);
+    }
+
+    private int put(char c, int n) {
+        ensure(n + 1);
+        name[n] = (byte) c;
+        return n + 1;
+    }
+
+    private int putInt(int v, int n) {
+        if (v < 0) {
+            return put(Integer.toString(v), n);
+        }
+        int digits = 1;
+        for (int t = v; t >= 10; t /= 10) {
+            digits++;
+        }
+        ensure(n + digits);
+        for (int k = n + digits - 1; k >= n; k--) {
+            name[k] = (byte) ('0' + v % 10);
+            v /= 10;
+        }
+        return n + digits;
+    }
+
+    /** UTF-8 encodes {@code s} at {@code n} (unpaired surrogates become {@code ?}, as String.getBytes does). */
+    private int put(String s, int n) {
+        int len = s.length();
+        ensure(n + len * 3);
+        for (int k = 0; k < len; k++) {
+            char c = s.charAt(k);
+            if (c < 0x80) {
+                name[n++] = (byte) c;
+            } else if (c < 0x800) {
+                name[n++] = (byte) (0xc0 | (c >> 6));
+                name[n++] = (byte) (0x80 | (c & 0x3f));
+            } else if (Character.isHighSurrogate(c) && k + 1 < len && Character.isLowSurrogate(s.charAt(k + 1))) {
+                int cp = Character.toCodePoint(c, s.charAt(++k));
+                name[n++] = (byte) (0xf0 | (cp >> 18));
+                name[n++] = (byte) (0x80 | ((cp >> 12) & 0x3f));
+                name[n++] = (byte) (0x80 | ((cp >> 6) & 0x3f));
+                name[n++] = (byte) (0x80 | (cp & 0x3f));
+            } else if (Character.isSurrogate(c)) {
+                name[n++] = '?';
+            } else {
+                name[n++] = (byte) (0xe0 | (c >> 12));
+                name[n++] = (byte) (0x80 | ((c >> 6) & 0x3f));
+                name[n++] = (byte) (0x80 | (c & 0x3f));
+            }
+        }
+        return n;
+    }
+
+    private void ensure(int size) {
+        if (size > name.length) {
+            name = java.util.Arrays.copyOf(name, Math.max(size, name.length * 2));
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package org.ttp4j.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.ttp4j.index.RuleIndex;
+import org.ttp4j.index.TestRules;
+import org.ttp4j.rule.CompiledRule;
+import org.ttp4j.rule.Emit;
+import org.ttp4j.rule.Match;
+import org.ttp4j.rule.RuleState;
+
+/**
+ * The prefilter must never change a result: the engine with it and the plain loop over every rule (what
+ * DECNET does) give identical tags on a large generated set of rules and events.
+ */
+class PrefilterDifferentialTest {
+
+    private static final String[] WORDS = {"wget", "curl", "http", "https", "://", "/etc/passwd", "/etc/shadow",
+            "chmod", "+x", "nc", "-e", "/bin/sh", "bash", "-i", "base64", "-d", "sudo", "-l", "uname", "-a", "whoami",
+            "id", "cat", "ls", "/tmp/", ".sh", "python", "-c", "import", "socket", "crontab", "ssh", "authorized_keys",
+            "xmrig", "stratum+tcp", "../", "%2e%2e", "select", "union", "admin", "${jndi:", "ldap", "passwd", "root"};
+    private static final String[] FIELDS = {null, null, null, "cwd", "user"};
+    private static final String[] KINDS = {"command", "http_request", "email"};
+
+    private static String word(Random r) {
+        String w = WORDS[r.nextInt(WORDS.length)];
+        return switch (r.nextInt(6)) {
+            case 0 -> w.toUpperCase();
+            case 1 -> w.substring(0, Math.max(1, w.length() - 1));
+            default -> w;
+        };
+    }
+
+    private static String pattern(Random r) {
+        return switch (r.nextInt(14)) {
+            case 0 -> Pattern.quote(word(r));
+            case 1 -> "(?i)" + Pattern.quote(word(r)) + "\\s+" + Pattern.quote(word(r));
+            case 2 -> "(?:" + Pattern.quote(word(r)) + "|" + Pattern.quote(word(r)) + ")\\s*" + Pattern.quote(word(r));
+            case 3 -> "\\b" + Pattern.quote(word(r)) + "\\b";
+            case 4 -> "^" + Pattern.quote(word(r));
+            case 5 -> Pattern.quote(word(r)) + "$";
+            case 6 -> "[Ww]get|[Cc]url";
+            case 7 -> "https?://[^\\s]+\\.sh";
+            case 8 -> "\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}"; // no literal but "." : prefiltered on "."
+            case 9 -> "(?i)(" + Pattern.quote(word(r)) + ")?" + Pattern.quote(word(r));
+            case 10 -> r.nextBoolean() ? "^\\s*$" : "(?:\\d{3}){2}"; // no literal: always run
+            case 11 -> "(?iu)k" + Pattern.quote(word(r).toLowerCase());
+            case 12 -> Pattern.quote(word(r)) + ".{0,20}" + Pattern.quote(word(r));
+            default -> "(?i)" + Pattern.quote(word(r)) + "+";
+        };
+    }
+
+    private static List<CompiledRule> rules(Random r, int n) {
+        List<CompiledRule> rules = new ArrayList<>();
+        for (int k = 0; k < n; k++) {
+            String p = pattern(r);
+            Pattern compiled;
+            try {
+                compiled = Pattern.compile(p);
+            } catch (PatternSyntaxException e) {
+                continue;
+            }
+            String field = FIELDS[r.nextInt(FIELDS.length)];
+            List<String> kinds = new ArrayList<>(List.of(KINDS[r.nextInt(KINDS.length)]));
+            if (r.nextInt(4) == 0) {
+                kinds.add(KINDS[r.nextInt(KINDS.length)]);
+            }
+            RuleState state = switch (r.nextInt(10)) {
+                case 0 -> RuleState.of(RuleState.Mode.DISABLED);
+                case 1 -> new RuleState(RuleState.Mode.CLIPPED, 0.3, null, null, null, null);
+                case 2 -> new RuleState(RuleState.Mode.DISABLED, null, Instant.parse("2020-01-01T00:00:00Z"),
+                        null, null, null); // expired: fires
+                default -> RuleState.DEFAULT;
+            };
+            rules.add(TestRules.rule(String.format("R%05d", r.nextInt(100_000)), 1 + r.nextInt(3),
+                    new Match.Regex(field, p, compiled, Map.of("pattern", p)), kinds,
+                    List.of(new Emit("T1059", r.nextBoolean() ? "T1059.004" : null, "TA0002", 0.5 + r.nextInt(5) / 10.0)),
+                    List.of("cwd"), state));
+        }
+        return rules;
+    }
+
+    private static String text(Random r) {
+        StringBuilder b = new StringBuilder();
+        int n = r.nextInt(8);
+        for (int k = 0; k < n; k++) {
+            if (k > 0) {
+                b.append(r.nextInt(5) == 0 ? "" : " ");
+            }
+            switch (r.nextInt(12)) {
+                case 0 -> b.append(r.nextInt(256)).append('.').append(r.nextInt(256)).append(".1.").append(r.nextInt(9));
+                case 1 -> b.append('\u212A'); // KELVIN SIGN: matches k under (?iu)
+                case 2 -> b.append("x\u00e9\u4e2d");
+                default -> b.append(word(r));
+            }
+        }
+        return b.toString();
+    }
+
+    private static Event event(Random r, int k) {
+        String kind = KINDS[r.nextInt(KINDS.length)];
+        Map<String, Object> p = new HashMap<>();
+        String main = switch (kind) {
+            case "command" -> "command_text";
+            case "http_request" -> "raw_url";
+            default -> "subject";
+        };
+        p.put(main, r.nextInt(20) == 0 ? Integer.valueOf(7) : text(r));
+        if (r.nextBoolean()) {
+            p.put("cwd", text(r));
+        }
+        if (r.nextInt(3) == 0) {
+            p.put("user", r.nextBoolean() ? "root" : text(r));
+        }
+        return new Event(kind, "ev_" + k, "att", null, null, null, p);
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3})
+    void prefilterGivesTheSameTagsAsThePlainLoop(long seed) {
+        Random r = new Random(seed);
+        RuleIndex index = new RuleIndex(RuleIndex.engineOwned());
+        index.replaceAll(rules(r, 200));
+        EngineOptions base = EngineOptions.DEFAULTS.withClock(RuleEngineTest.CLOCK);
+        RuleEngine fast = new RuleEngine(index, base);
+        RuleEngine plain = new RuleEngine(index, base.withPrefilter(false));
+        int tagged = 0;
+        int tags = 0;
+        for (int k = 0; k < 20_000; k++) {
+            Event e = event(r, k);
+            List<Tag> expected = plain.evaluate(e);
+            assertEquals(expected, fast.evaluate(e), () -> "event " + e);
+            tagged += expected.isEmpty() ? 0 : 1;
+            tags += expected.size();
+        }
+        assertTrue(tagged > 1_000 && tagged < 19_500, "a meaningful mix of matching and non-matching events: " + tagged);
+        assertTrue(tags > tagged, "some events match several rules");
+    }
+}

@@ -12,7 +12,7 @@ final class BenchEvents {
     private BenchEvents() {}
 
     /** A typical command that no benchmark pack matches. */
-    static final String QUIET_COMMAND = "ps aux --sort=-%mem | head -n 20";
+    static final String QUIET_COMMAND = "cd /var/www/html && git status --short";
 
     static final String[] BENIGN_COMMANDS = {
         "ps aux --sort=-%mem | head -n 20", "cd /var/www/html", "ls -la", "df -h", "free -m", "uptime",

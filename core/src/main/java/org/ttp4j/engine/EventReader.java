@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.base.ParserBase;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -28,6 +29,7 @@ public final class EventReader implements AutoCloseable {
 
     private final JsonParser parser;
     private boolean broken;
+    private long lastLine = 1;
     private String bad; // the first problem of the event being read
 
     public EventReader(InputStream in) {
@@ -60,13 +62,14 @@ public final class EventReader implements AutoCloseable {
         if (broken) {
             throw new IllegalStateException("the input has malformed JSON; the reader cannot go on");
         }
-        long line = parser.currentLocation().getLineNr();
+        long line = lastLine;
         try {
             JsonToken t = parser.nextToken();
             if (t == null) {
                 return null;
             }
-            line = parser.currentTokenLocation().getLineNr();
+            line = tokenLine();
+            lastLine = line;
             if (t != JsonToken.START_OBJECT) {
                 String found = describe(t);
                 parser.skipChildren();
@@ -132,6 +135,11 @@ public final class EventReader implements AutoCloseable {
         }
         parser.skipChildren();
         return null;
+    }
+
+    /** The line of the current token, read without allocating a location object when the parser allows. */
+    private long tokenLine() {
+        return parser instanceof ParserBase base ? base.getTokenLineNr() : parser.currentTokenLocation().getLineNr();
     }
 
     private String describe(JsonToken t) throws IOException {

@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Matcher;
+import org.ttp4j.index.FoldedFields;
 import org.ttp4j.index.IndexedRule;
 import org.ttp4j.index.KindBucket;
 import org.ttp4j.index.RuleIndex;
@@ -115,13 +116,25 @@ public final class RuleEngine {
         }
         int limit = options.maxSearchLength();
         boolean prefilter = options.prefilter();
+        int segments = bucket.segmentCount();
+        boolean foldOnce = prefilter && segments > 1;
+        long[] masks = null;
+        if (foldOnce) {
+            sc.folded.reset(fields);
+            for (int f = 0; f < fields; f++) {
+                sc.folded.set(f, values[f], limit);
+            }
+            masks = sc.masks(segments);
+            bucket.candidates(sc.folded, masks, sc.groups(bucket.scanGroups()));
+        }
         long now = Long.MIN_VALUE;
         Instant createdAt = null;
         int count = 0;
         try {
-            for (int s = 0, n = bucket.segmentCount(); s < n; s++) {
+            for (int s = 0; s < segments; s++) {
                 Segment seg = bucket.segment(s);
-                long candidates = prefilter ? seg.candidates(values, limit) : seg.searchable(values);
+                long candidates = foldOnce ? masks[s]
+                        : prefilter ? seg.candidates(values, limit) : seg.searchable(values);
                 while (candidates != 0) {
                     int k = Long.numberOfTrailingZeros(candidates);
                     candidates &= candidates - 1;
@@ -228,6 +241,23 @@ public final class RuleEngine {
         private String[] values = new String[4];
         private Matcher[] matchers = new Matcher[64];
         final BoundedText text = new BoundedText();
+        final FoldedFields folded = new FoldedFields();
+        private long[] masks = new long[16];
+        private long[] groups = new long[16];
+
+        long[] masks(int n) {
+            if (masks.length < n) {
+                masks = new long[Math.max(n, masks.length * 2)];
+            }
+            return masks;
+        }
+
+        long[] groups(int n) {
+            if (groups.length < n) {
+                groups = new long[Math.max(n, groups.length * 2)];
+            }
+            return groups;
+        }
         final List<Tag> tags = new ArrayList<>();
 
         String[] values(int n) {

@@ -20,12 +20,14 @@ public final class KindBucket {
     private final FieldTable fields;
     private final Segment[] segments;
     private final int size;
+    private final BucketScan scan; // null for a single segment
 
-    private KindBucket(String kind, FieldTable fields, Segment[] segments, int size) {
+    private KindBucket(String kind, FieldTable fields, Segment[] segments, int size, BucketScan scan) {
         this.kind = kind;
         this.fields = fields;
         this.segments = segments;
         this.size = size;
+        this.scan = scan;
     }
 
     /** A bucket over {@code rules}, sorted by rule id, all applying to {@code kind}. */
@@ -40,14 +42,15 @@ public final class KindBucket {
             List<IndexedRule> part = sorted.subList(s * BULK_FILL, Math.min(sorted.size(), (s + 1) * BULK_FILL));
             segments[s] = Segment.build(kind, part.toArray(IndexedRule[]::new), fields);
         }
-        return new KindBucket(kind, fields, segments, sorted.size());
+        BucketScan scan = segments.length > 1 ? BucketScan.build(kind, segments, fields) : null;
+        return new KindBucket(kind, fields, segments, sorted.size(), scan);
     }
 
     /** This bucket with {@code rule} added, or replacing the rule with its id. */
     KindBucket with(IndexedRule rule, boolean stateOnly) {
         FieldTable f = fields.with(rule.fieldFor(kind));
         if (segments.length == 0) {
-            return new KindBucket(kind, f, new Segment[] {Segment.build(kind, new IndexedRule[] {rule}, f)}, 1);
+            return new KindBucket(kind, f, new Segment[] {Segment.build(kind, new IndexedRule[] {rule}, f)}, 1, null);
         }
         int s = segmentFor(rule.ruleId());
         Segment seg = segments[s];
@@ -85,7 +88,7 @@ public final class KindBucket {
                 System.arraycopy(segments, s + 1, copy, s + 2, segments.length - s - 1);
             }
         }
-        return new KindBucket(kind, f, copy, newSize);
+        return new KindBucket(kind, f, copy, newSize, scan);
     }
 
     /** This bucket without the rule {@code ruleId}; null when that leaves it empty. */
@@ -114,7 +117,7 @@ public final class KindBucket {
             copy = segments.clone();
             copy[s] = Segment.build(kind, rules, fields);
         }
-        return new KindBucket(kind, fields, copy, size - 1);
+        return new KindBucket(kind, fields, copy, size - 1, scan);
     }
 
     /** The segment whose id range holds {@code ruleId}: the last one starting at or before it (else the first). */
@@ -132,6 +135,33 @@ public final class KindBucket {
             }
         }
         return found;
+    }
+
+    /**
+     * The candidate rules of every segment for one event's folded fields: {@code masks[s]} receives the bits of
+     * segment s (same contract as {@link Segment#candidates(String[], int)}). Segments covered by the bucket-wide
+     * scan take their bits from one pass per field; the others scan their own automaton.
+     *
+     * @param masks at least {@link #segmentCount()} long, overwritten
+     * @param scratch at least {@link #scanGroups()} longs, overwritten
+     */
+    public void candidates(FoldedFields folded, long[] masks, long[] scratch) {
+        if (scan != null) {
+            java.util.Arrays.fill(scratch, 0, scan.groups(), 0L);
+            scan.scan(folded, scratch);
+        }
+        for (int s = 0; s < segments.length; s++) {
+            Segment seg = segments[s];
+            int ordinal = seg.mergeOrdinal();
+            masks[s] = scan != null && ordinal >= 0 && ordinal < scan.groups()
+                    ? scratch[ordinal] | seg.always(folded)
+                    : seg.candidates(folded);
+        }
+    }
+
+    /** Size of the scratch array {@link #candidates(FoldedFields, long[], long[])} needs. */
+    public int scanGroups() {
+        return scan == null ? 0 : scan.groups();
     }
 
     public String kind() {

@@ -23,12 +23,26 @@ final class LiteralAutomaton {
     private final int[] fail;
     private final long[] out;
     private final long all;
+    // grouped mode: each state's own outputs [ownStart[s], ownStart[s + 1]) and the next state with outputs on
+    // its failure chain
+    private final int[] ownStart;
+    private final int[] ownGroup;
+    private final long[] ownBits;
+    private final int[] dict;
 
     /**
      * @param literals case-folded, non-empty literals
      * @param bits     the bit each literal sets (parallel to {@code literals})
      */
     LiteralAutomaton(String[] literals, long[] bits) {
+        this(literals, bits, null);
+    }
+
+    /**
+     * @param groups when not null, the group (a segment's ordinal) of each literal: the automaton then reports
+     *               through {@link #scanGrouped} into one mask per group instead of one {@code long}
+     */
+    LiteralAutomaton(String[] literals, long[] bits, int[] groups) {
         int capacity = 1;
         for (String l : literals) {
             capacity += l.length();
@@ -42,6 +56,7 @@ final class LiteralAutomaton {
         Arrays.fill(nextSibling, -1);
         int states = 1;
         long allBits = 0;
+        int[] endNode = new int[literals.length];
         for (int k = 0; k < literals.length; k++) {
             String lit = literals[k];
             int s = 0;
@@ -61,6 +76,7 @@ final class LiteralAutomaton {
             }
             marks[s] |= bits[k];
             allBits |= bits[k];
+            endNode[k] = s;
         }
         this.all = allBits;
 
@@ -157,6 +173,34 @@ final class LiteralAutomaton {
                 out[child] |= out[f];
             }
         }
+        if (groups == null) {
+            ownStart = null;
+            ownGroup = null;
+            ownBits = null;
+            dict = null;
+            return;
+        }
+        // grouped outputs, by state in breadth-first order
+        ownStart = new int[states + 1];
+        for (int k = 0; k < literals.length; k++) {
+            ownStart[number[endNode[k]] + 1]++;
+        }
+        for (int st = 0; st < states; st++) {
+            ownStart[st + 1] += ownStart[st];
+        }
+        ownGroup = new int[literals.length];
+        ownBits = new long[literals.length];
+        int[] fill = Arrays.copyOf(ownStart, states);
+        for (int k = 0; k < literals.length; k++) {
+            int at = fill[number[endNode[k]]]++;
+            ownGroup[at] = groups[k];
+            ownBits[at] = bits[k];
+        }
+        dict = new int[states];
+        for (int st = 1; st < states; st++) { // breadth-first: fail[st] is final before st
+            int f = fail[st];
+            dict[st] = ownStart[f] < ownStart[f + 1] ? f : dict[f];
+        }
     }
 
     private static void sortByLabel(int[] nodes, int n, char[] label) {
@@ -219,6 +263,58 @@ final class LiteralAutomaton {
             }
         }
         return hits;
+    }
+
+    /** {@link #scan} over text already case-folded. */
+    long scanFolded(char[] text, int length) {
+        long hits = 0;
+        int s = 0;
+        for (int k = 0; k < length; k++) {
+            char c = text[k];
+            while (true) {
+                int t = child(s, c);
+                if (t > 0) {
+                    s = t;
+                    break;
+                }
+                if (s == 0) {
+                    break;
+                }
+                s = fail[s];
+            }
+            long o = out[s];
+            if (o != 0) {
+                hits |= o;
+                if (hits == all) {
+                    return hits;
+                }
+            }
+        }
+        return hits;
+    }
+
+    /** Grouped mode: ORs each occurring literal's bits into {@code masks[its group]}, over folded text. */
+    void scanGrouped(char[] text, int length, long[] masks) {
+        int s = 0;
+        for (int k = 0; k < length; k++) {
+            char c = text[k];
+            while (true) {
+                int t = child(s, c);
+                if (t > 0) {
+                    s = t;
+                    break;
+                }
+                if (s == 0) {
+                    break;
+                }
+                s = fail[s];
+            }
+            for (int o = ownStart[s] < ownStart[s + 1] ? s : dict[s]; o != 0; o = dict[o]) {
+                for (int e = ownStart[o], end = ownStart[o + 1]; e < end; e++) {
+                    masks[ownGroup[e]] |= ownBits[e];
+                }
+            }
+        }
     }
 
     int stateCount() {

@@ -16,6 +16,11 @@ public final class Segment {
     private final IndexedRule[] rules;
     private final int[] fieldOf;
     private final FieldScan[] scans;
+    /**
+     * This segment's group in its bucket's {@link BucketScan}, or -1 when it was built after that scan (its
+     * literals are not in it). Set once, before the bucket holding it is published.
+     */
+    private int mergeOrdinal = -1;
 
     /** The prefilter of one payload field within a segment. */
     private record FieldScan(int field, LiteralAutomaton automaton, long always) {}
@@ -74,7 +79,28 @@ public final class Segment {
     Segment restamped(int k, IndexedRule rule) {
         IndexedRule[] copy = rules.clone();
         copy[k] = rule;
-        return new Segment(copy, fieldOf, scans);
+        Segment restamped = new Segment(copy, fieldOf, scans);
+        restamped.mergeOrdinal = mergeOrdinal; // same literals at the same positions
+        return restamped;
+    }
+
+    int mergeOrdinal() {
+        return mergeOrdinal;
+    }
+
+    void mergeOrdinal(int ordinal) {
+        mergeOrdinal = ordinal;
+    }
+
+    /** Bits of the rules without literals (always run) on the fields present in {@code folded}. */
+    long always(FoldedFields folded) {
+        long bits = 0;
+        for (FieldScan scan : scans) {
+            if (folded.length(scan.field) >= 0) {
+                bits |= scan.always;
+            }
+        }
+        return bits;
     }
 
     /**
@@ -92,6 +118,22 @@ public final class Segment {
             hits |= scan.always;
             if (scan.automaton != null) {
                 hits |= scan.automaton.scan(v, Math.min(limit, v.length()));
+            }
+        }
+        return hits;
+    }
+
+    /** {@link #candidates(String[], int)} over field values folded once per event (for many segments). */
+    public long candidates(FoldedFields folded) {
+        long hits = 0;
+        for (FieldScan scan : scans) {
+            int n = folded.length(scan.field);
+            if (n < 0) {
+                continue;
+            }
+            hits |= scan.always;
+            if (scan.automaton != null) {
+                hits |= scan.automaton.scanFolded(folded.chars(scan.field), n);
             }
         }
         return hits;

@@ -132,6 +132,10 @@ class PrefilterDifferentialTest {
         Random r = new Random(seed);
         RuleIndex index = new RuleIndex(RuleIndex.engineOwned());
         index.replaceAll(rules(r, 200));
+        // changes after the bulk build: some segments leave the bucket-wide scan, some split
+        for (CompiledRule changed : rules(r, 120)) {
+            index.apply(new org.ttp4j.store.RuleChange.Definition(changed.ruleId(), changed));
+        }
         EngineOptions base = EngineOptions.DEFAULTS.withClock(RuleEngineTest.CLOCK);
         RuleEngine fast = new RuleEngine(index, base);
         RuleEngine plain = new RuleEngine(index, base.withPrefilter(false));

@@ -35,8 +35,33 @@ class LiteralAutomatonTest {
     @Property(tries = 2000)
     void reportsExactlyTheLiteralsThatOccur(@ForAll("literalSets") List<String> literals,
                                             @ForAll("texts") String text) {
-        assertEquals(expected(literals, text), automaton(literals).scan(text, text.length()),
-                () -> literals + " in '" + text + "'");
+        LiteralAutomaton a = automaton(literals);
+        assertEquals(expected(literals, text), a.scan(text, text.length()), () -> literals + " in '" + text + "'");
+        FoldedFields folded = new FoldedFields();
+        folded.reset(1);
+        folded.set(0, text, text.length());
+        assertEquals(expected(literals, text), a.scanFolded(folded.chars(0), folded.length(0)),
+                () -> "pre-folded: " + literals + " in '" + text + "'");
+        // grouped: literal k in group k % 3, each group's mask as if it had its own automaton
+        long[] bits = new long[literals.size()];
+        int[] groups = new int[literals.size()];
+        for (int k = 0; k < bits.length; k++) {
+            bits[k] = 1L << (k % 64);
+            groups[k] = k % 3;
+        }
+        long[] masks = new long[3];
+        new LiteralAutomaton(literals.toArray(String[]::new), bits, groups)
+                .scanGrouped(folded.chars(0), folded.length(0), masks);
+        String f = CaseFold.fold(text);
+        for (int g = 0; g < 3; g++) {
+            long want = 0;
+            for (int k = g; k < literals.size(); k += 3) {
+                if (f.contains(literals.get(k))) {
+                    want |= 1L << (k % 64);
+                }
+            }
+            assertEquals(want, masks[g], "group " + g);
+        }
     }
 
     @Provide

@@ -226,4 +226,48 @@ class RuleIndexTest {
         assertEquals(0L, seg.candidates(new String[] {"wget x"}, 100));
         assertEquals(1L, seg.candidates(new String[] {"curl x"}, 100));
     }
+
+    @Test
+    void readersNeverSeeAHalfAppliedChange() throws Exception {
+        RuleIndex index = new RuleIndex();
+        for (int k = 0; k < 300; k++) {
+            String id = String.format("R%04d", k);
+            index.apply(new RuleChange.Definition(id, TestRules.regex(id, "a" + k, "command")));
+        }
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicReference<String> broken = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread writer = new Thread(() -> {
+            for (int n = 0; n < 5_000; n++) {
+                String id = String.format("R%04d", n % 300);
+                // move the rule between kinds, or remove and re-add it
+                CompiledRule moved = TestRules.regex(id, "b" + n, n % 2 == 0 ? "email" : "command");
+                if (n % 7 == 0) {
+                    index.apply(new RuleChange.Removed(id));
+                }
+                index.apply(new RuleChange.Definition(id, moved));
+            }
+            done.set(true);
+        });
+        writer.start();
+        int checked = 0;
+        while (!done.get() || checked == 0) {
+            Snapshot s = index.snapshot();
+            int inKinds = 0;
+            for (String kind : s.kinds()) {
+                for (CompiledRule r : s.rules(kind)) {
+                    inKinds++;
+                    if (s.rule(r.ruleId()) != r || !r.appliesTo().contains(kind)) {
+                        broken.compareAndSet(null, r.ruleId() + " in " + kind + " disagrees with the id map");
+                    }
+                }
+            }
+            if (inKinds != s.size()) {
+                broken.compareAndSet(null, "kinds hold " + inKinds + " rules, the id map " + s.size());
+            }
+            checked++;
+        }
+        writer.join();
+        assertNull(broken.get());
+        assertEquals(300, index.snapshot().size());
+    }
 }

@@ -50,6 +50,8 @@ import org.ttp4j.store.fs.FilesystemRuleStore;
  *   <li>{@code jdk}: {@code java.nio.file.WatchService} ({@code ENTRY_CREATE|ENTRY_MODIFY}) with a thread in
  *       {@code take()} running the same steps: name allowlist, read, SHA-256 against the last hash,
  *       {@link RuleCompiler}, {@link ChangePublisher}.
+ *   <li>{@code floor}: no watcher at all; the benchmark thread saves, then runs those same steps itself.
+ *       What {@code ttp4j} and {@code jdk} add to it is the cost of being told.
  * </ul>
  * Every save alternates between two contents, so each is a real change and yields exactly one Definition.
  */
@@ -58,7 +60,7 @@ import org.ttp4j.store.fs.FilesystemRuleStore;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
 public class FsStoreLatencyBench {
-    @Param({"ttp4j", "jdk"})
+    @Param({"ttp4j", "jdk", "floor"})
     public String driver;
 
     @Param({"inplace", "rename"})
@@ -70,6 +72,7 @@ public class FsStoreLatencyBench {
     private final byte[][] contents = new byte[2][];
     private int next;
     private AutoCloseable pipeline;
+    private String ruleName;
     private volatile long delivered;
 
     static String ruleYaml(int version) {
@@ -95,6 +98,7 @@ public class FsStoreLatencyBench {
         contents[1] = ruleYaml(2).getBytes(StandardCharsets.UTF_8);
         Files.write(rule, contents[0]);
         next = 1;
+        ruleName = rule.getFileName().toString();
         Consumer<RuleChange> counter = c -> {
             if (c instanceof RuleChange.Definition) {
                 delivered = delivered + 1; // one publishing thread
@@ -106,7 +110,8 @@ public class FsStoreLatencyBench {
                 store.subscribe(counter);
                 yield store;
             }
-            case "jdk" -> new WatchServicePipeline(dir, counter);
+            case "jdk" -> new WatchServicePipeline(dir, counter, true);
+            case "floor" -> new WatchServicePipeline(dir, counter, false);
             default -> throw new IllegalArgumentException(driver);
         };
     }
@@ -129,6 +134,9 @@ public class FsStoreLatencyBench {
         } else {
             Files.write(scratch, content);
             Files.move(scratch, rule, StandardCopyOption.ATOMIC_MOVE);
+        }
+        if (pipeline instanceof WatchServicePipeline p && !p.watching()) {
+            p.refresh(ruleName); // floor: the same steps, on this thread, with no notification
         }
         long deadline = 0;
         for (int spins = 0; delivered == before; spins++) {
@@ -155,19 +163,26 @@ public class FsStoreLatencyBench {
         private final Map<String, byte[]> hashes = new HashMap<>();
         private final Thread thread;
 
-        WatchServicePipeline(Path dir, Consumer<RuleChange> subscriber) throws IOException, NoSuchAlgorithmException {
+        /** With {@code watch} false, nothing watches: the caller runs {@link #refresh} itself (the floor). */
+        WatchServicePipeline(Path dir, Consumer<RuleChange> subscriber, boolean watch) throws IOException, NoSuchAlgorithmException {
             this.dir = dir;
             this.sha256 = MessageDigest.getInstance("SHA-256");
             publisher.subscribe(subscriber);
-            service = FileSystems.getDefault().newWatchService();
-            dir.register(service, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
-                    StandardWatchEventKinds.ENTRY_DELETE);
+            service = watch ? FileSystems.getDefault().newWatchService() : null;
+            if (watch) {
+                dir.register(service, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
+                        StandardWatchEventKinds.ENTRY_DELETE);
+            }
             try (Stream<Path> files = Files.list(dir)) {
                 for (Path p : files.toList()) {
                     refresh(p.getFileName().toString());
                 }
             }
-            thread = Thread.ofPlatform().name("jdk-watchservice-pipeline").daemon(true).start(this::loop);
+            thread = watch ? Thread.ofPlatform().name("jdk-watchservice-pipeline").daemon(true).start(this::loop) : null;
+        }
+
+        boolean watching() {
+            return service != null;
         }
 
         private void loop() {
@@ -186,7 +201,7 @@ public class FsStoreLatencyBench {
             }
         }
 
-        private void refresh(String name) {
+        void refresh(String name) {
             if (!RuleFileNames.matches(name)) {
                 return;
             }
@@ -212,7 +227,9 @@ public class FsStoreLatencyBench {
 
         @Override
         public void close() throws IOException {
-            service.close();
+            if (service != null) {
+                service.close();
+            }
         }
     }
 }

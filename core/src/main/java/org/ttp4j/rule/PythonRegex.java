@@ -29,8 +29,9 @@ import java.util.regex.PatternSyntaxException;
  *       {@code (?(1)a|b)}, is rejected with a message saying so.</li>
  * </ul>
  * Named groups become plain numbered groups in Java (group numbers are the same in both dialects).
- * Not checked: Python's "look-behind requires fixed-width pattern" (Java accepts bounded-width
- * look-behind as well).
+ * Python's "look-behind requires fixed-width pattern" is checked here too, since Java would accept
+ * bounded widths. Not checked: Python's refusal of a back-reference, inside a look-behind, to a group
+ * of that same look-behind.
  *
  * <p>Stateless and thread-safe.
  */
@@ -80,6 +81,21 @@ public final class PythonRegex {
     private static final String ASCII_DIGIT = "0-9";
 
     private static final int MAX_REPEAT = Integer.MAX_VALUE - 1;
+
+    // \b and \B as look-arounds on Python's word class (Java's own \b has another idea of a word).
+    // Python's \B never matches in an empty string.
+    private static final String BOUNDARY = boundary("[" + WORD + "]");
+    private static final String ASCII_BOUNDARY = boundary("[" + ASCII_WORD + "]");
+    private static final String NON_BOUNDARY = nonBoundary("[" + WORD + "]");
+    private static final String ASCII_NON_BOUNDARY = nonBoundary("[" + ASCII_WORD + "]");
+
+    private static String boundary(String w) {
+        return "(?:(?<=" + w + ")(?!" + w + ")|(?<!" + w + ")(?=" + w + "))";
+    }
+
+    private static String nonBoundary(String w) {
+        return "(?:(?<=" + w + ")(?=" + w + ")|(?<!" + w + ")(?!" + w + ")(?!\\A\\z))";
+    }
 
     /** One translation: a recursive-descent parser that writes Java regex text as it goes. */
     private static final class Translator {
@@ -134,19 +150,24 @@ public final class PythonRegex {
             return i + offset < p.length() && p.charAt(i + offset) == c;
         }
 
-        private void parseAlternation(int depth, boolean topLevel) {
-            parseSequence(depth, topLevel);
+        /** Alternatives; returns the {min, max} width in code points ({@link #INFINITE} for unbounded). */
+        private long[] parseAlternation(int depth, boolean topLevel) {
+            long[] width = parseSequence(depth, topLevel);
             while (peekIs('|')) {
                 i++;
                 out.append('|');
-                parseSequence(depth, false);
+                long[] branch = parseSequence(depth, false);
+                width[0] = Math.min(width[0], branch[0]);
+                width[1] = Math.max(width[1], branch[1]);
             }
+            return width;
         }
 
-        /** One branch: items up to '|', ')' or the end. */
-        private void parseSequence(int depth, boolean atPatternStart) {
+        /** One branch: items up to '|', ')' or the end; returns its {min, max} width. */
+        private long[] parseSequence(int depth, boolean atPatternStart) {
             Last last = Last.NONE;
             boolean first = atPatternStart;
+            long min = 0, max = 0, lastMin = 0, lastMax = 0;
             while (more()) {
                 int start = i;
                 char c = peek();
@@ -154,7 +175,7 @@ public final class PythonRegex {
                     if (c == ')' && depth == 0) {
                         throw error("unbalanced parenthesis", i);
                     }
-                    return;
+                    break;
                 }
                 if (verbose && isVerboseSpace(c)) {
                     i++;
@@ -167,6 +188,8 @@ public final class PythonRegex {
                     continue;
                 }
                 i++;
+                itemMin = 1;
+                itemMax = 1;
                 switch (c) {
                     case '(' -> {
                         GroupKind kind = parseGroup(start, depth, first);
@@ -193,6 +216,8 @@ public final class PythonRegex {
                     }
                     case '*', '+', '?' -> {
                         checkRepeatable(last, start);
+                        repeatMin = c == '+' ? 1 : 0;
+                        repeatMax = c == '?' ? 1 : INFINITE;
                         out.append(c);
                         quantifierSuffix();
                         last = Last.REPEAT;
@@ -218,9 +243,49 @@ public final class PythonRegex {
                         last = Last.ITEM;
                     }
                 }
+                if (last == Last.AT) {
+                    itemMin = 0;
+                    itemMax = 0;
+                }
+                if (last == Last.REPEAT) {
+                    // the quantifier replaces the last item's width by its repetition
+                    min = plus(min - lastMin, times(lastMin, repeatMin));
+                    max = plus(max - lastMax, times(lastMax, repeatMax));
+                    lastMin = times(lastMin, repeatMin);
+                    lastMax = times(lastMax, repeatMax);
+                } else {
+                    min = plus(min, itemMin);
+                    max = plus(max, itemMax);
+                    lastMin = itemMin;
+                    lastMax = itemMax;
+                }
                 first = false;
             }
+            return new long[] {min, max};
         }
+
+        /** Widths are capped here: more than any input, and safe to add and multiply. */
+        private static final long INFINITE = 1L << 40;
+
+        private static long saturate(long v) {
+            return Math.min(v, INFINITE);
+        }
+
+        private static long plus(long a, long b) {
+            return saturate(a + b);
+        }
+
+        private static long times(long a, long b) {
+            if (a == 0 || b == 0) {
+                return 0;
+            }
+            return a >= INFINITE || b >= INFINITE || a > INFINITE / b ? INFINITE : a * b;
+        }
+
+        /** The width of the item just parsed (code points), and the repetition of the quantifier just parsed. */
+        private long itemMin, itemMax, repeatMin, repeatMax;
+        /** Widths of closed capturing groups, for back-references. */
+        private final Map<Integer, long[]> groupWidths = new HashMap<>();
 
         private static boolean isVerboseSpace(char c) {
             return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\u000B' || c == '\f';
@@ -279,6 +344,8 @@ public final class PythonRegex {
             if (max >= 0 && max < min) {
                 throw error("min repeat greater than max repeat", braceAt);
             }
+            repeatMin = min;
+            repeatMax = !comma ? min : max < 0 ? INFINITE : max;
             if (!comma) {
                 return "{" + min + "}";
             }
@@ -308,7 +375,7 @@ public final class PythonRegex {
                 int number = ++groups;
                 openGroups.set(number);
                 out.append('(');
-                closeGroup(open, depth);
+                groupWidths.put(number, closeGroup(open, depth));
                 openGroups.clear(number);
                 return GroupKind.GROUP;
             }
@@ -334,7 +401,7 @@ public final class PythonRegex {
                         names.put(name, number);
                         openGroups.set(number);
                         out.append('(');
-                        closeGroup(open, depth);
+                        groupWidths.put(number, closeGroup(open, depth));
                         openGroups.clear(number);
                     } else if (peekIs('=')) {
                         i++;
@@ -347,6 +414,8 @@ public final class PythonRegex {
                             throw error("cannot refer to an open group", open);
                         }
                         out.append("(?:\\").append(number).append(')');
+                        itemMin = groupWidths.get(number)[0];
+                        itemMax = groupWidths.get(number)[1];
                     } else {
                         throw error(more() ? "unknown extension ?P" + peek() : "unexpected end of pattern", i);
                     }
@@ -354,13 +423,20 @@ public final class PythonRegex {
                 case '=', '!' -> {
                     out.append("(?").append(c);
                     closeGroup(open, depth);
+                    itemMin = 0;
+                    itemMax = 0;
                 }
                 case '<' -> {
                     if (!more() || (peek() != '=' && peek() != '!')) {
                         throw error(more() ? "unknown extension ?<" + peek() : "unexpected end of pattern", i);
                     }
                     out.append("(?<").append(p.charAt(i++));
-                    closeGroup(open, depth);
+                    long[] width = closeGroup(open, depth);
+                    if (width[0] != width[1]) {
+                        throw error("look-behind requires fixed-width pattern", open);
+                    }
+                    itemMin = 0;
+                    itemMax = 0;
                 }
                 case '>' -> {
                     out.append("(?>");
@@ -388,14 +464,20 @@ public final class PythonRegex {
             return GroupKind.GROUP;
         }
 
-        /** Parses the rest of a group and its ')'; i is at the group's content. */
-        private void closeGroup(int open, int depth) {
-            parseAlternation(depth + 1, false);
+        /**
+         * Parses the rest of a group and its ')' (i is at the group's content); returns the content's width,
+         * which also becomes the width of the group as an item.
+         */
+        private long[] closeGroup(int open, int depth) {
+            long[] width = parseAlternation(depth + 1, false);
             if (!peekIs(')')) {
                 throw error("missing ), unterminated subpattern", open);
             }
             i++;
             out.append(')');
+            itemMin = width[0];
+            itemMax = width[1];
+            return width;
         }
 
         private String groupName(char terminator) {
@@ -554,15 +636,11 @@ public final class PythonRegex {
                     return Last.AT;
                 }
                 case 'b' -> {
-                    String w = wordClass();
-                    out.append("(?:(?<=").append(w).append(")(?!").append(w).append(")|(?<!").append(w)
-                            .append(")(?=").append(w).append("))");
+                    out.append(ascii ? ASCII_BOUNDARY : BOUNDARY);
                     return Last.AT;
                 }
                 case 'B' -> {
-                    String w = wordClass();
-                    out.append("(?:(?<=").append(w).append(")(?=").append(w).append(")|(?<!").append(w)
-                            .append(")(?!").append(w).append(")(?!\\A\\z))");
+                    out.append(ascii ? ASCII_NON_BOUNDARY : NON_BOUNDARY);
                     return Last.AT;
                 }
                 case 'd', 'D', 'w', 'W', 's', 'S' -> {
@@ -604,6 +682,8 @@ public final class PythonRegex {
                 throw error("cannot refer to an open group", start);
             }
             out.append("(?:\\").append(group).append(')');
+            itemMin = groupWidths.get(group)[0];
+            itemMax = groupWidths.get(group)[1];
             return Last.ITEM;
         }
 
@@ -692,10 +772,6 @@ public final class PythonRegex {
             } catch (IllegalArgumentException e) {
                 throw error("undefined character name '" + name + "'", start);
             }
-        }
-
-        private String wordClass() {
-            return "[" + categoryMembers('w') + "]";
         }
 
         /** The members of {@code \d \w \s} for use inside a Java class, honouring (?a). */

@@ -72,39 +72,45 @@ public final class RuleCompiler {
      * @param maxNodes          most nodes a file may expand to, aliases counted at every use (default 100,000)
      * @param exampleStepBudget most character reads one {@code examples:} case may take, a guard against a
      *                          catastrophically backtracking pattern (default 10,000,000)
+     * @param maxProblems       most problems reported for one file; the rest are summed up in a last line
+     *                          (default 100)
      */
     public record Options(long maxFileBytes, int maxAliases, int maxNestingDepth, int maxNodes,
-                          long exampleStepBudget) {
+                          long exampleStepBudget, int maxProblems) {
 
-        public static final Options DEFAULTS = new Options(1L << 20, 50, 64, 100_000, 10_000_000L);
+        public static final Options DEFAULTS = new Options(1L << 20, 50, 64, 100_000, 10_000_000L, 100);
 
         public Options {
             if (maxFileBytes < 1 || maxFileBytes > Integer.MAX_VALUE - 16) {
                 throw new IllegalArgumentException("maxFileBytes must be in [1, 2^31 - 17], got " + maxFileBytes);
             }
-            if (maxAliases < 0 || maxNestingDepth < 2 || maxNodes < 1 || exampleStepBudget < 1) {
+            if (maxAliases < 0 || maxNestingDepth < 2 || maxNodes < 1 || exampleStepBudget < 1 || maxProblems < 2) {
                 throw new IllegalArgumentException("limits must be positive: " + this);
             }
         }
 
         public Options withMaxFileBytes(long v) {
-            return new Options(v, maxAliases, maxNestingDepth, maxNodes, exampleStepBudget);
+            return new Options(v, maxAliases, maxNestingDepth, maxNodes, exampleStepBudget, maxProblems);
         }
 
         public Options withMaxAliases(int v) {
-            return new Options(maxFileBytes, v, maxNestingDepth, maxNodes, exampleStepBudget);
+            return new Options(maxFileBytes, v, maxNestingDepth, maxNodes, exampleStepBudget, maxProblems);
         }
 
         public Options withMaxNestingDepth(int v) {
-            return new Options(maxFileBytes, maxAliases, v, maxNodes, exampleStepBudget);
+            return new Options(maxFileBytes, maxAliases, v, maxNodes, exampleStepBudget, maxProblems);
         }
 
         public Options withMaxNodes(int v) {
-            return new Options(maxFileBytes, maxAliases, maxNestingDepth, v, exampleStepBudget);
+            return new Options(maxFileBytes, maxAliases, maxNestingDepth, v, exampleStepBudget, maxProblems);
         }
 
         public Options withExampleStepBudget(long v) {
-            return new Options(maxFileBytes, maxAliases, maxNestingDepth, maxNodes, v);
+            return new Options(maxFileBytes, maxAliases, maxNestingDepth, maxNodes, v, maxProblems);
+        }
+
+        public Options withMaxProblems(int v) {
+            return new Options(maxFileBytes, maxAliases, maxNestingDepth, maxNodes, exampleStepBudget, v);
         }
     }
 
@@ -123,22 +129,28 @@ public final class RuleCompiler {
         return options;
     }
 
-    /** Reads and compiles one file; {@code sourcePath} of the result is {@code file.toString()}. */
+    /**
+     * Reads and compiles one file (following symbolic links); {@code sourcePath} of the result is
+     * {@code file.toString()}. A missing, unreadable, non-regular or too large file is a {@link CompileResult.Failed}.
+     */
     public CompileResult compile(java.nio.file.Path file) {
         String path = file.toString();
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            // a directory, FIFO or device: opening a FIFO would block until a writer appears
+            return failed(path, "cannot read the file: it is not a regular file");
+        }
         byte[] bytes;
-        try {
-            long size = Files.size(file);
-            if (size > options.maxFileBytes()) {
+        try (var in = Files.newInputStream(file)) {
+            // read at most one byte past the limit: a file that is (or grows) too large is never read whole
+            bytes = in.readNBytes((int) options.maxFileBytes() + 1);
+            if (bytes.length > options.maxFileBytes()) {
+                long size = Math.max(bytes.length, Files.size(file));
                 return failed(path, tooLarge(size));
             }
-            bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             return failed(path, "cannot read the file: it does not exist");
         } catch (IOException e) {
             return failed(path, "cannot read the file: " + e);
-        } catch (OutOfMemoryError e) {
-            return failed(path, "cannot read the file: it grew past the memory available while being read");
         }
         return compile(path, bytes);
     }
@@ -256,6 +268,14 @@ public final class RuleCompiler {
         private CompileResult result(CompiledRule rule) {
             problems.sort(Problem.ORDER.thenComparing(Problem::field).thenComparing(Problem::message));
             boolean anyError = problems.stream().anyMatch(Problem::isError);
+            if (problems.size() > options.maxProblems()) {
+                int shown = options.maxProblems() - 1;
+                int hidden = problems.size() - shown;
+                problems.subList(shown, problems.size()).clear();
+                problems.add(anyError
+                        ? Problem.error(path, 1, 1, "-", hidden + " more problems not shown")
+                        : Problem.warning(path, 1, 1, "-", hidden + " more warnings not shown"));
+            }
             return rule == null || anyError ? new CompileResult.Failed(problems)
                     : new CompileResult.Compiled(rule, problems);
         }
@@ -785,7 +805,7 @@ public final class RuleCompiler {
                     warning(t.getKeyNode(), "examples." + key, "unknown key, ignored (examples has match and no_match)");
                 }
             }
-            Regex regex = match instanceof Match.Regex r ? new Regex(r, exampleField(r, appliesTo)) : null;
+            ExampleTarget regex = match instanceof Match.Regex r ? new ExampleTarget(r, exampleField(r, appliesTo)) : null;
             if (match != null && regex == null) {
                 warning(node, "examples", "ignored: the rule is not engine-owned (it has no pattern)");
             }
@@ -828,9 +848,10 @@ public final class RuleCompiler {
             return null;
         }
 
-        private record Regex(Match.Regex match, String field) {}
+        /** The compiled pattern an example is searched with, and the payload field it searches. */
+        private record ExampleTarget(Match.Regex match, String field) {}
 
-        private void checkExample(Regex regex, Object example, boolean shouldMatch, Node node, String field) {
+        private void checkExample(ExampleTarget regex, Object example, boolean shouldMatch, Node node, String field) {
             String text = example instanceof String s ? s
                     : ((Map<?, ?>) example).get(regex.field()) instanceof String s ? s : null;
             int start = -1;

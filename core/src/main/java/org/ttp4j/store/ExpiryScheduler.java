@@ -44,7 +44,13 @@ public final class ExpiryScheduler implements AutoCloseable {
             Job job = new Job(ruleId, revert);
             old = scheduled.put(ruleId, job);
             // One millisecond late rather than early: the executor's timer and the clock may disagree slightly.
-            long delayNanos = Math.max(0, Duration.between(clock.instant(), at).toNanos()) + 1_000_000;
+            // Past about 292 years the delay does not fit in nanoseconds: it is then "never" for this process.
+            long delayNanos;
+            try {
+                delayNanos = Math.addExact(Math.max(0, Duration.between(clock.instant(), at).toNanos()), 1_000_000);
+            } catch (ArithmeticException tooFar) {
+                delayNanos = Long.MAX_VALUE;
+            }
             job.future = executor.schedule(job, delayNanos, TimeUnit.NANOSECONDS);
         }
         if (old != null && old.future != null) {

@@ -3,12 +3,16 @@ package org.ttp4j.store;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
+import org.ttp4j.store.db.DatabaseConfig;
+import org.ttp4j.store.db.DatabaseRuleStore;
 import org.ttp4j.store.fs.FilesystemRuleStore;
 
 /**
  * Opens the rule store the environment asks for (CONTRACT §5): {@code DECNET_TTP_RULE_STORE_TYPE} selects
  * the backend ({@code filesystem} by default), {@code TTP4J_RULES_DIR} overrides the rules directory
- * ({@code ./rules/ttp/} by default). Environment variables are read here and nowhere else.
+ * ({@code ./rules/ttp/} by default); for {@code database}, {@code TTP4J_DB_URL} (default
+ * {@code jdbc:sqlite:ttp4j.db}), {@code TTP4J_DB_USER} and {@code TTP4J_DB_PASSWORD} name the database.
+ * Environment variables are read here and nowhere else.
  *
  * <pre>{@code
  * try (RuleStore store = RuleStores.fromEnvironment(System.getenv()).reporter(myReporter).open()) { ... }
@@ -37,6 +41,7 @@ public final class RuleStores {
         if (dir != null && !dir.isBlank()) {
             b.rulesDirectory = Path.of(dir.strip());
         }
+        b.env = Map.copyOf(env);
         return b;
     }
 
@@ -46,8 +51,21 @@ public final class RuleStores {
         private Path rulesDirectory = DEFAULT_RULES_DIR;
         private StoreReporter reporter = StoreReporter.LOG;
         private boolean strict;
+        private DatabaseConfig database;
+        private Map<String, String> env = Map.of();
 
         private Builder() {}
+
+        /** The database store's database; by default from {@code TTP4J_DB_URL}, {@code TTP4J_DB_USER}, {@code TTP4J_DB_PASSWORD}. */
+        public Builder database(DatabaseConfig database) {
+            this.database = Objects.requireNonNull(database, "database");
+            return this;
+        }
+
+        /** The database the database store would open (read from the environment when not set). */
+        public DatabaseConfig database() {
+            return database != null ? database : DatabaseConfig.fromEnvironment(env);
+        }
 
         public Builder type(RuleStoreType type) {
             this.type = Objects.requireNonNull(type, "type");
@@ -89,9 +107,7 @@ public final class RuleStores {
         public RuleStore open() {
             return switch (type) {
                 case FILESYSTEM -> FilesystemRuleStore.builder(rulesDirectory).reporter(reporter).strict(strict).open();
-                case DATABASE -> throw new StoreException(RuleStoreType.ENV + "=database: the database rule store is"
-                        + " not available yet in this build; unset the variable (or set it to filesystem) to use the"
-                        + " filesystem store");
+                case DATABASE -> DatabaseRuleStore.builder(database()).problems(reporter::problem).strict(strict).open();
             };
         }
     }

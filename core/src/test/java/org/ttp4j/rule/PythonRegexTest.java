@@ -51,9 +51,22 @@ class PythonRegexTest {
     }
 
     @Test
-    void variableWidthLookBehindIsAKnownGapAcceptedByJava() {
-        // Python: "look-behind requires fixed-width pattern"; Java accepts bounded widths. Pinned, not hidden.
-        assertTrue(PythonRegex.compile("(?<=a|bc)d").matcher("bcd").find());
+    void backReferenceInALookBehindIsAKnownGapRejectedClearly() {
+        // Python accepts it (group 1 has a fixed width); Java cannot bound a back-reference in a look-behind
+        PatternSyntaxException e = assertThrows(PatternSyntaxException.class, () -> PythonRegex.compile("(ab)(?<=\\1)d"));
+        assertTrue(e.getDescription().startsWith("Java cannot compile the translation /(ab)(?<=(?:\\1))d/: "),
+                e.getDescription());
+    }
+
+    @Test
+    void lookBehindMustHaveAFixedWidthAsInPython() {
+        // Java alone would accept these bounded widths
+        for (String p : new String[] {"(?<=a|bc)d", "(?<!a{1,2})b", "(?<=x(?:a|bc))d", "(a|bc)(?<=\\1)d"}) {
+            PatternSyntaxException e = assertThrows(PatternSyntaxException.class, () -> PythonRegex.compile(p), p);
+            assertEquals("look-behind requires fixed-width pattern", e.getDescription(), p);
+        }
+        assertTrue(PythonRegex.compile("(?<=ab|cd|\\w\\s)e").matcher("cde").find());
+        assertTrue(PythonRegex.compile("(?<=(?:ab){2})c").matcher("ababc").find());
     }
 
     @Test

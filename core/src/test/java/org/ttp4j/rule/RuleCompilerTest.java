@@ -606,9 +606,16 @@ class RuleCompilerTest {
 
         @Test
         void directoryIsAProblemNotAnException() {
-            CompileResult r = COMPILER.compile(dir);
-            assertInstanceOf(CompileResult.Failed.class, r);
-            assertTrue(lines(r).get(0).startsWith(dir + ":1:1: -: cannot read the file: "), lines(r).toString());
+            assertEquals(List.of(dir + ":1:1: -: cannot read the file: it is not a regular file"), lines(COMPILER.compile(dir)));
+        }
+
+        @Test
+        void fifoIsRejectedWithoutBlocking() throws Exception {
+            Path fifo = dir.resolve("R0001.yaml");
+            assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor());
+            CompileResult r = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(10),
+                    () -> COMPILER.compile(fifo));
+            assertEquals(List.of(fifo + ":1:1: -: cannot read the file: it is not a regular file"), lines(r));
         }
 
         @Test

@@ -102,6 +102,18 @@ class YamlBombTest {
     }
 
     @Test
+    void manyProblemsAreCappedWithASummaryLine() {
+        StringBuilder b = new StringBuilder(RuleCompilerTest.VALID);
+        for (int i = 0; i < 5000; i++) {
+            b.append("unknown_").append(i).append(": x\n").append("name: again\n");
+        }
+        List<String> problems = compileQuickly(COMPILER, b.toString());
+        assertEquals(100, problems.size());
+        assertEquals("bomb.yaml:12:1: name: duplicate key 'name' (first at line 3, column 1)", problems.get(0));
+        assertEquals("bomb.yaml:1:1: -: 9901 more problems not shown", problems.get(99));
+    }
+
+    @Test
     void hugeScalarJustUnderTheLimitIsHandled() {
         String yaml = "rule_id: R1\nname: '" + "x".repeat((1 << 20) - 100) + "'\n";
         List<String> problems = compileQuickly(COMPILER, yaml);

@@ -30,18 +30,35 @@ class ExpirySchedulerTest {
     }
 
     @Test
+    void anInstantCenturiesAwayIsScheduledAndNeverRunsNow() throws Exception {
+        Clock clock = Clock.systemUTC();
+        try (ExpiryScheduler s = new ExpiryScheduler(clock, "expiry-test")) {
+            AtomicInteger ran = new AtomicInteger();
+            s.schedule("R1", Instant.parse("2999-01-01T00:00:00Z"), ran::incrementAndGet);
+            s.schedule("R2", Instant.MAX, ran::incrementAndGet);
+            CountDownLatch soon = new CountDownLatch(1);
+            s.schedule("R3", clock.instant(), soon::countDown);
+            assertTrue(soon.await(10, TimeUnit.SECONDS), "the scheduler stopped working");
+            assertEquals(0, ran.get());
+        }
+    }
+
+    @Test
     void reschedulingReplacesAndNullCancels() throws Exception {
         Clock clock = Clock.systemUTC();
         try (ExpiryScheduler s = new ExpiryScheduler(clock, "expiry-test")) {
             AtomicInteger first = new AtomicInteger();
             CountDownLatch second = new CountDownLatch(1);
             AtomicInteger cancelled = new AtomicInteger();
-            s.schedule("R1", clock.instant().plusMillis(30), first::incrementAndGet);
-            s.schedule("R1", clock.instant().plusMillis(60), second::countDown);
-            s.schedule("R2", clock.instant().plusMillis(30), cancelled::incrementAndGet);
+            // The replaced and cancelled schedules lie far enough ahead that even a loaded machine replaces
+            // them before they are due; the test then waits past that instant.
+            Instant farAhead = clock.instant().plusMillis(1_500);
+            s.schedule("R1", farAhead, first::incrementAndGet);
+            s.schedule("R1", clock.instant().plusMillis(20), second::countDown);
+            s.schedule("R2", farAhead, cancelled::incrementAndGet);
             s.schedule("R2", null, cancelled::incrementAndGet);
             assertTrue(second.await(10, TimeUnit.SECONDS));
-            Thread.sleep(100);
+            Thread.sleep(Math.max(0, java.time.Duration.between(clock.instant(), farAhead).toMillis()) + 300);
             assertEquals(0, first.get(), "replaced schedule still ran");
             assertEquals(0, cancelled.get(), "cancelled schedule still ran");
         }

@@ -75,15 +75,15 @@ public abstract class RuleStoreConformanceTest {
     }
 
     protected static final class Recorder {
-        final BlockingQueue<RuleChange> queue = new LinkedBlockingQueue<>();
+        public final BlockingQueue<RuleChange> queue = new LinkedBlockingQueue<>();
 
-        RuleChange next() throws InterruptedException {
+        public RuleChange next() throws InterruptedException {
             RuleChange c = queue.poll(ARRIVAL.toMillis(), TimeUnit.MILLISECONDS);
             assertNotNull(c, "no change arrived within " + ARRIVAL);
             return c;
         }
 
-        List<RuleChange> next(int n) throws InterruptedException {
+        public List<RuleChange> next(int n) throws InterruptedException {
             List<RuleChange> out = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 out.add(next());
@@ -91,15 +91,20 @@ public abstract class RuleStoreConformanceTest {
             return out;
         }
 
-        void assertQuiet() throws InterruptedException {
+        public void assertQuiet() throws InterruptedException {
             RuleChange c = queue.poll(QUIET.toMillis(), TimeUnit.MILLISECONDS);
             assertNull(c, "unexpected change " + c);
         }
     }
 
     protected Recorder record() {
+        return record(store);
+    }
+
+    /** Records the changes of {@code other} (e.g. a second worker on the same backing). */
+    protected static Recorder record(RuleStore other) {
         Recorder r = new Recorder();
-        store.subscribe(r.queue::add);
+        other.subscribe(r.queue::add);
         return r;
     }
 

@@ -1,11 +1,11 @@
 package org.ttp4j.inotify;
 
-import org.ttp4j.inotify.linux.LibInotify;
-
 /**
- * Linux inotify: the event mask bits of {@code <sys/inotify.h>} (values taken from the jextract
- * bindings, checked against the machine's headers by a gcc probe in the tests) and whether inotify
- * can be used in this JVM.
+ * Linux inotify: the event mask bits of {@code <sys/inotify.h>} and whether inotify can be used in
+ * this JVM. The constants are the values jextract generated into {@code org.ttp4j.inotify.linux},
+ * written here as compile-time constants (usable in {@code switch}, and readable without native
+ * access, which the generated class needs to initialise); {@code InotifyConstantsTest} checks each
+ * against the generated binding and {@code AbiTest} against the machine's headers.
  *
  * <p>Use {@link InotifyWatcher} to watch directories. The module needs native access:
  * {@code --enable-native-access=org.ttp4j.inotify} (or {@code ALL-UNNAMED} on the class path).
@@ -14,36 +14,36 @@ public final class Inotify {
     private Inotify() {}
 
     // Events a watch can report (and ask for).
-    public static final int IN_ACCESS = LibInotify.IN_ACCESS();
-    public static final int IN_MODIFY = LibInotify.IN_MODIFY();
-    public static final int IN_ATTRIB = LibInotify.IN_ATTRIB();
-    public static final int IN_CLOSE_WRITE = LibInotify.IN_CLOSE_WRITE();
-    public static final int IN_CLOSE_NOWRITE = LibInotify.IN_CLOSE_NOWRITE();
-    public static final int IN_CLOSE = LibInotify.IN_CLOSE();
-    public static final int IN_OPEN = LibInotify.IN_OPEN();
-    public static final int IN_MOVED_FROM = LibInotify.IN_MOVED_FROM();
-    public static final int IN_MOVED_TO = LibInotify.IN_MOVED_TO();
-    public static final int IN_MOVE = LibInotify.IN_MOVE();
-    public static final int IN_CREATE = LibInotify.IN_CREATE();
-    public static final int IN_DELETE = LibInotify.IN_DELETE();
-    public static final int IN_DELETE_SELF = LibInotify.IN_DELETE_SELF();
-    public static final int IN_MOVE_SELF = LibInotify.IN_MOVE_SELF();
-    public static final int IN_ALL_EVENTS = LibInotify.IN_ALL_EVENTS();
+    public static final int IN_ACCESS = 0x00000001;
+    public static final int IN_MODIFY = 0x00000002;
+    public static final int IN_ATTRIB = 0x00000004;
+    public static final int IN_CLOSE_WRITE = 0x00000008;
+    public static final int IN_CLOSE_NOWRITE = 0x00000010;
+    public static final int IN_CLOSE = 0x00000018;
+    public static final int IN_OPEN = 0x00000020;
+    public static final int IN_MOVED_FROM = 0x00000040;
+    public static final int IN_MOVED_TO = 0x00000080;
+    public static final int IN_MOVE = 0x000000c0;
+    public static final int IN_CREATE = 0x00000100;
+    public static final int IN_DELETE = 0x00000200;
+    public static final int IN_DELETE_SELF = 0x00000400;
+    public static final int IN_MOVE_SELF = 0x00000800;
+    public static final int IN_ALL_EVENTS = 0x00000fff;
     // Events the kernel sends unasked.
-    public static final int IN_UNMOUNT = LibInotify.IN_UNMOUNT();
-    public static final int IN_Q_OVERFLOW = LibInotify.IN_Q_OVERFLOW();
-    public static final int IN_IGNORED = LibInotify.IN_IGNORED();
-    public static final int IN_ISDIR = LibInotify.IN_ISDIR();
+    public static final int IN_UNMOUNT = 0x00002000;
+    public static final int IN_Q_OVERFLOW = 0x00004000;
+    public static final int IN_IGNORED = 0x00008000;
+    public static final int IN_ISDIR = 0x40000000;
     // Watch options (inotify_add_watch).
-    public static final int IN_ONLYDIR = LibInotify.IN_ONLYDIR();
-    public static final int IN_DONT_FOLLOW = LibInotify.IN_DONT_FOLLOW();
-    public static final int IN_EXCL_UNLINK = LibInotify.IN_EXCL_UNLINK();
-    public static final int IN_MASK_CREATE = LibInotify.IN_MASK_CREATE();
-    public static final int IN_MASK_ADD = LibInotify.IN_MASK_ADD();
-    public static final int IN_ONESHOT = LibInotify.IN_ONESHOT();
+    public static final int IN_ONLYDIR = 0x01000000;
+    public static final int IN_DONT_FOLLOW = 0x02000000;
+    public static final int IN_EXCL_UNLINK = 0x04000000;
+    public static final int IN_MASK_CREATE = 0x10000000;
+    public static final int IN_MASK_ADD = 0x20000000;
+    public static final int IN_ONESHOT = 0x80000000;
     // inotify_init1 flags.
-    public static final int IN_CLOEXEC = LibInotify.IN_CLOEXEC();
-    public static final int IN_NONBLOCK = LibInotify.IN_NONBLOCK();
+    public static final int IN_CLOEXEC = 0x00080000;
+    public static final int IN_NONBLOCK = 0x00000800;
 
     private static final Throwable UNAVAILABILITY_CAUSE = probe();
 
@@ -55,11 +55,12 @@ public final class Inotify {
         try {
             Syscalls.CALL_STATE.byteSize(); // links every downcall handle
             return null;
-        } catch (IllegalCallerException e) {
-            return new UnsupportedOperationException(
-                    "native access is not enabled for module org.ttp4j.inotify: run java with --enable-native-access=org.ttp4j.inotify (ALL-UNNAMED on the class path)", e);
         } catch (Throwable t) {
             Throwable root = t instanceof ExceptionInInitializerError && t.getCause() != null ? t.getCause() : t;
+            if (root instanceof IllegalCallerException) {
+                return new UnsupportedOperationException("native access is not enabled for module org.ttp4j.inotify: "
+                        + "run java with --enable-native-access=org.ttp4j.inotify (ALL-UNNAMED on the class path)", root);
+            }
             return new UnsupportedOperationException("inotify is not available: " + root, root);
         }
     }

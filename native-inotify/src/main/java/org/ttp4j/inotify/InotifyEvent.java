@@ -4,7 +4,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import org.ttp4j.inotify.linux.inotify_event;
 
 /**
  * A flyweight over one {@code struct inotify_event} record in a buffer the kernel filled: fields are
@@ -22,12 +21,14 @@ import org.ttp4j.inotify.linux.inotify_event;
  */
 public final class InotifyEvent {
     /** Size of the fixed header ({@code sizeof(struct inotify_event)}): wd, mask, cookie, len. */
-    public static final int HEADER_LENGTH = Math.toIntExact(inotify_event.layout().byteSize());
+    public static final int HEADER_LENGTH = 16;
 
-    private static final long WD = inotify_event.wd$offset();
-    private static final long MASK = inotify_event.mask$offset();
-    private static final long COOKIE = inotify_event.cookie$offset();
-    private static final long LEN = inotify_event.len$offset();
+    // Field offsets of the generated inotify_event layout, as constants so that parsing needs no
+    // native access (InotifyConstantsTest and AbiTest check them against the binding and the headers).
+    static final long WD = 0;
+    static final long MASK = 4;
+    static final long COOKIE = 8;
+    static final long LEN = 12;
     // Records are 4-aligned in a kernel buffer, but a copy in a heap segment (tests, benchmarks) is not.
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED;
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;

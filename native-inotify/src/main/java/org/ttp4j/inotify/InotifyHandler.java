@@ -8,7 +8,12 @@ package org.ttp4j.inotify;
  * <p>{@code IN_IGNORED} (watch gone: directory deleted, unmounted or watch removed),
  * {@code IN_DELETE_SELF}, {@code IN_MOVE_SELF} and {@code IN_UNMOUNT} arrive as events;
  * {@code IN_Q_OVERFLOW} (the kernel dropped events) arrives as {@link #onOverflow} only.
- * An exception thrown by a callback goes to {@link #onError} and the watcher carries on.
+ * An exception thrown by a callback goes to {@link #onError} and the watcher carries on. No callback
+ * starts once {@link InotifyWatcher#close()} has begun (a callback may call it).
+ *
+ * <p>Callbacks must not allocate per event where that matters: the watcher itself allocates nothing
+ * per event, and the kernel queue ({@code /proc/sys/fs/inotify/max_queued_events}) keeps filling
+ * while a callback runs.
  */
 public interface InotifyHandler {
     /** One event; {@code event} is valid only until this method returns. */

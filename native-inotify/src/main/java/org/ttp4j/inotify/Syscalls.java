@@ -12,8 +12,7 @@ import org.ttp4j.inotify.linux.LibInotify;
 /**
  * The thin layer over the jextract output: the same libc symbols and function descriptors, linked
  * again with {@code errno} captured into a caller-supplied call-state segment (one preallocated per
- * thread), so that a failure can name its errno. None is {@code critical}: {@code poll} and
- * {@code read} block. Each method returns the raw result; on a negative one the errno is in
+ * thread), so that a failure can name its errno. None is {@code critical}: {@code read} blocks. Each method returns the raw result; on a negative one the errno is in
  * {@link #errno(MemorySegment)}.
  */
 final class Syscalls {
@@ -26,10 +25,7 @@ final class Syscalls {
     private static final MethodHandle INOTIFY_INIT1 = link(LibInotify.inotify_init1$address(), LibInotify.inotify_init1$descriptor());
     private static final MethodHandle INOTIFY_ADD_WATCH = link(LibInotify.inotify_add_watch$address(), LibInotify.inotify_add_watch$descriptor());
     private static final MethodHandle INOTIFY_RM_WATCH = link(LibInotify.inotify_rm_watch$address(), LibInotify.inotify_rm_watch$descriptor());
-    private static final MethodHandle EVENTFD = link(LibInotify.eventfd$address(), LibInotify.eventfd$descriptor());
-    private static final MethodHandle POLL = link(LibInotify.poll$address(), LibInotify.poll$descriptor());
     private static final MethodHandle READ = link(LibInotify.read$address(), LibInotify.read$descriptor());
-    private static final MethodHandle WRITE = link(LibInotify.write$address(), LibInotify.write$descriptor());
     private static final MethodHandle CLOSE = link(LibInotify.close$address(), LibInotify.close$descriptor());
 
     private static MethodHandle link(MemorySegment address, FunctionDescriptor descriptor) {
@@ -68,33 +64,9 @@ final class Syscalls {
         }
     }
 
-    static int eventfd(MemorySegment callState, int initval, int flags) {
-        try {
-            return (int) EVENTFD.invokeExact(callState, initval, flags);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
-    }
-
-    static int poll(MemorySegment callState, MemorySegment fds, long nfds, int timeoutMillis) {
-        try {
-            return (int) POLL.invokeExact(callState, fds, nfds, timeoutMillis);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
-    }
-
     static long read(MemorySegment callState, int fd, MemorySegment buf, long count) {
         try {
             return (long) READ.invokeExact(callState, fd, buf, count);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
-    }
-
-    static long write(MemorySegment callState, int fd, MemorySegment buf, long count) {
-        try {
-            return (long) WRITE.invokeExact(callState, fd, buf, count);
         } catch (Throwable t) {
             throw unexpected(t);
         }

@@ -212,6 +212,21 @@ class InotifyWatcherTest {
     }
 
     @Test
+    void closeReturnsWithNoWatchLeft() throws Exception {
+        try (var bare = new InotifyWatcher(new RecordingHandler())) {
+            Thread.sleep(20); // the reader is blocked in read with nothing watched
+            assertTimeoutPreemptively(Duration.ofSeconds(5), bare::close);
+            assertFalse(bare.isOpen());
+        }
+        var dropped = new InotifyWatcher(new RecordingHandler());
+        Path gone = Files.createDirectory(tmp.resolve("gone"));
+        dropped.addWatch(gone, IN_CREATE);
+        Files.delete(gone); // the kernel drops the watch: close cannot use it
+        Thread.sleep(20);
+        assertTimeoutPreemptively(Duration.ofSeconds(5), dropped::close);
+    }
+
+    @Test
     void closeFromTheHandlerStopsTheReader() throws Exception {
         var closed = new CountDownLatch(1);
         var holder = new InotifyWatcher[1];
@@ -224,6 +239,70 @@ class InotifyWatcherTest {
         assertTrue(closed.await(10, TimeUnit.SECONDS));
         assertTimeoutPreemptively(Duration.ofSeconds(5), holder[0]::close);
         assertFalse(holder[0].isOpen());
+    }
+
+    @Test
+    void nothingIsDeliveredAfterCloseFromTheHandler() throws Exception {
+        var calls = new AtomicInteger();
+        var holder = new InotifyWatcher[1];
+        var first = new CountDownLatch(1);
+        Path burst = Files.createDirectory(tmp.resolve("burst"));
+        for (int i = 0; i < 50; i++) {
+            Files.createFile(burst.resolve("f" + i));
+        }
+        holder[0] = new InotifyWatcher(new InotifyHandler() {
+            @Override
+            public void onEvent(InotifyEvent event) {
+                calls.incrementAndGet();
+                holder[0].close();
+                first.countDown();
+            }
+
+            @Override
+            public void onBatchEnd() {
+                calls.addAndGet(1000);
+            }
+        });
+        holder[0].addWatch(burst, Inotify.IN_DELETE);
+        try (Stream<Path> files = Files.list(burst)) {
+            for (Path f : files.toList()) {
+                Files.delete(f); // 50 events, most in the first read
+            }
+        }
+        assertTrue(first.await(10, TimeUnit.SECONDS));
+        holder[0].close();
+        assertEquals(1, calls.get(), "one event, then nothing: no further event and no onBatchEnd");
+    }
+
+    @Test
+    void watchesAreAddedAndRemovedFromManyThreadsWhileEventsFlow() throws Exception {
+        int threads = 4;
+        Path[] dirs = new Path[threads];
+        for (int t = 0; t < threads; t++) {
+            dirs[t] = Files.createDirectory(tmp.resolve("d" + t));
+        }
+        var failures = new java.util.concurrent.ConcurrentLinkedQueue<Throwable>();
+        Thread[] workers = new Thread[threads];
+        for (int t = 0; t < threads; t++) {
+            Path d = dirs[t];
+            workers[t] = Thread.ofPlatform().start(() -> {
+                try {
+                    for (int i = 0; i < 200; i++) {
+                        int w = watcher.addWatch(d, IN_CREATE);
+                        Files.createFile(d.resolve("f" + i));
+                        assertTrue(watcher.removeWatch(w));
+                    }
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            });
+        }
+        for (Thread w : workers) {
+            w.join();
+        }
+        assertTrue(failures.isEmpty(), failures::toString);
+        Files.createFile(dir.resolve("still-watched.yaml"));
+        assertEquals("still-watched.yaml", handler.awaitEvent(e -> e.has(IN_CREATE) && e.wd() == wd).getLast().name());
     }
 
     @Test

@@ -12,6 +12,7 @@ import static org.ttp4j.inotify.Inotify.IN_MOVE_SELF;
 import static org.ttp4j.inotify.Inotify.IN_ONLYDIR;
 
 import java.lang.System.Logger.Level;
+import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -57,6 +58,10 @@ import org.ttp4j.store.StoreReporter;
  * <p><b>Directory gone.</b> When the rules directory is deleted or moved away, every rule is published as
  * removed; the store then watches the nearest existing ancestor of the directory's path (no polling) and,
  * once the directory is back, loads it again, publishing the rules found.
+ *
+ * <p><b>Swapped data links.</b> A rules directory mounted from a Kubernetes ConfigMap holds symlinks
+ * {@code R0001.yaml -> ..data/R0001.yaml}, and an update swaps the {@code ..data} link: a new link whose name
+ * starts with {@code ..} makes the store re-read its rule files (publishing exactly what differs).
  *
  * <p><b>Overflow.</b> When the kernel queue overflows, the store rereads the whole directory and publishes
  * exactly the differences.
@@ -155,9 +160,7 @@ public final class FilesystemRuleStore implements RuleStore {
 
     private FilesystemRuleStore(Builder b) {
         if (!Inotify.isAvailable()) {
-            throw new StoreException("the filesystem rule store needs Linux inotify, which is not available here ("
-                    + Inotify.unavailabilityCause().getMessage()
-                    + "); set DECNET_TTP_RULE_STORE_TYPE=database to use the database rule store instead");
+            throw new StoreException(unavailable(Inotify.unavailabilityCause()));
         }
         this.dir = b.directory.toAbsolutePath().normalize();
         this.reporter = b.reporter;
@@ -192,11 +195,20 @@ public final class FilesystemRuleStore implements RuleStore {
         }
     }
 
+    /** The one line an operator reads where inotify cannot be used: why, and what to use instead. */
+    static String unavailable(Throwable cause) {
+        String why = cause == null || cause.getMessage() == null ? String.valueOf(cause) : cause.getMessage();
+        return "the filesystem rule store needs Linux inotify, which is not available here ("
+                + why.replace('\n', ' ').strip()
+                + "); set DECNET_TTP_RULE_STORE_TYPE=database to use the database rule store instead";
+    }
+
     /** The watched directory (absolute). */
     public Path directory() {
         return dir;
     }
 
+    /** Every rule, in rule id order, each with its current state. */
     @Override
     public List<CompiledRule> loadCompiled() {
         Map<String, CompiledRule> now = rules;
@@ -356,6 +368,7 @@ public final class FilesystemRuleStore implements RuleStore {
         private boolean overflowed;
         private boolean directoryGone;
         private boolean ancestorChanged;
+        private boolean linkedDataSwapped;
 
         @Override
         public void onEvent(InotifyEvent e) {
@@ -370,6 +383,8 @@ public final class FilesystemRuleStore implements RuleStore {
                     if ((mask & IN_CREATE) == 0) {
                         written.add(name);
                     }
+                } else if ((mask & (IN_MOVED_TO | IN_CREATE)) != 0 && (mask & IN_ISDIR) == 0 && isDotDotName(e)) {
+                    linkedDataSwapped = true;
                 }
             } else if (wd == ancestorWd && (mask & (IN_ISDIR | IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED)) != 0) {
                 ancestorChanged = true;
@@ -392,7 +407,7 @@ public final class FilesystemRuleStore implements RuleStore {
             } finally {
                 dirty.clear();
                 written.clear();
-                overflowed = directoryGone = ancestorChanged = false;
+                overflowed = directoryGone = ancestorChanged = linkedDataSwapped = false;
             }
         }
 
@@ -421,6 +436,10 @@ public final class FilesystemRuleStore implements RuleStore {
                 }
                 return;
             }
+            if (linkedDataSwapped) {
+                publish(directory.rescan(null)); // rule files may be symlinks through the swapped link
+                return;
+            }
             if (!dirty.isEmpty()) {
                 Set<String> quiet = Set.of();
                 if (written.size() < dirty.size()) {
@@ -429,6 +448,16 @@ public final class FilesystemRuleStore implements RuleStore {
                 }
                 publish(directory.refresh(dirty, quiet, null));
             }
+        }
+
+        /**
+         * A name starting with {@code ..}, such as the {@code ..data} link a Kubernetes ConfigMap or Secret
+         * volume swaps atomically on update: its rule files are symlinks through it and get no event of their
+         * own. Never a rule file, never parsed, never logged; it only makes the store re-read its rule files.
+         */
+        private static boolean isDotDotName(InotifyEvent e) {
+            return e.nameLength() >= 2 && e.segment().get(ValueLayout.JAVA_BYTE, e.nameOffset()) == '.'
+                    && e.segment().get(ValueLayout.JAVA_BYTE, e.nameOffset() + 1) == '.';
         }
 
         @Override

@@ -14,9 +14,11 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.ttp4j.rule.CompileResult;
 import org.ttp4j.rule.CompiledRule;
@@ -56,7 +58,7 @@ final class RuleDirectory {
     private final MessageDigest sha256;
     private final Map<String, FileEntry> files = new HashMap<>();
     private final Map<String, TreeSet<String>> definers = new HashMap<>();
-    private final Map<String, Live> live = new HashMap<>();
+    private final Map<String, Live> live = new TreeMap<>(); // rule id order, which the snapshot keeps
     private Map<String, CompiledRule> snapshot = Map.of();
 
     RuleDirectory(Path dir, Compiler compiler, StoreReporter reporter) {
@@ -74,7 +76,7 @@ final class RuleDirectory {
         return dir;
     }
 
-    /** The live rules by id (unstamped state), immutable: what readers see. */
+    /** The live rules by id, in id order (unstamped state), immutable: what readers see. */
     Map<String, CompiledRule> snapshot() {
         return snapshot;
     }
@@ -145,7 +147,7 @@ final class RuleDirectory {
             }
         }
         if (snapshotChanged) {
-            Map<String, CompiledRule> next = new HashMap<>(live.size() * 2);
+            Map<String, CompiledRule> next = new LinkedHashMap<>(live.size() * 2);
             live.forEach((id, l) -> next.put(id, l.rule()));
             snapshot = Collections.unmodifiableMap(next);
         }

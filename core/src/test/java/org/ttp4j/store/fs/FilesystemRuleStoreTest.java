@@ -25,6 +25,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.ttp4j.rule.CompiledRule;
 import org.ttp4j.rule.Problem;
+import org.ttp4j.rule.RuleState;
 import org.ttp4j.store.RuleChange;
 import org.ttp4j.store.StoreException;
 
@@ -174,6 +175,23 @@ class FilesystemRuleStoreTest {
         Path other = Files.writeString(tmp.resolve("R0008.yaml"), ruleYaml("R0008", 1, "symlinked"));
         Files.createSymbolicLink(dir.resolve("R0008.yaml"), other);
         probe.nextDefinition("R0008");
+        assertNoChange();
+        probe.assertNoProblem();
+    }
+
+    @Test
+    void aConfigMapStyleDataLinkSwapReloadsTheRulesBehindIt() throws Exception {
+        open(Map.of());
+        Path v1 = Files.createDirectories(dir.resolve("..2026_01"));
+        Files.writeString(v1.resolve("R0001.yaml"), ruleYaml("R0001", 1, "a"));
+        Files.createSymbolicLink(dir.resolve("..data"), v1.getFileName());
+        Files.createSymbolicLink(dir.resolve("R0001.yaml"), Path.of("..data/R0001.yaml"));
+        probe.nextDefinition("R0001");
+        Path v2 = Files.createDirectories(dir.resolve("..2026_02"));
+        Files.writeString(v2.resolve("R0001.yaml"), ruleYaml("R0001", 2, "b"));
+        Files.createSymbolicLink(dir.resolve("..data_tmp"), v2.getFileName());
+        Files.move(dir.resolve("..data_tmp"), dir.resolve("..data"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        assertEquals(2, probe.nextDefinition("R0001").rule().ruleVersion());
         assertNoChange();
         probe.assertNoProblem();
     }
@@ -334,6 +352,37 @@ class FilesystemRuleStoreTest {
         assertEquals(Set.of("R0002"), rules().keySet());
     }
 
+    // ---- state on definitions ------------------------------------------------------------------------------
+
+    @Test
+    void aDefinitionCarriesTheStateInForceAndStateSurvivesTheFileGoing() throws Exception {
+        open(Map.of());
+        store.setState("R0001", RuleState.of(RuleState.Mode.DISABLED), "alice");
+        assertEquals(RuleChange.State.class, probe.next().getClass());
+        write("R0001.yaml", ruleYaml("R0001", 1, "a"));
+        assertEquals(RuleState.Mode.DISABLED, probe.nextDefinition("R0001").rule().state().mode());
+        Files.delete(dir.resolve("R0001.yaml"));
+        probe.nextRemoved("R0001");
+        assertEquals(RuleState.Mode.DISABLED, store.getState("R0001").mode(), "state is keyed by rule id, not by file");
+        write("R0001_renamed_file.yaml", ruleYaml("R0001", 2, "a"));
+        assertEquals(RuleState.Mode.DISABLED, probe.nextDefinition("R0001").rule().state().mode());
+    }
+
+    @Test
+    void aSubscriberMaySetStateFromInsideADefinitionDelivery() throws Exception {
+        open(Map.of());
+        store.subscribe(c -> {
+            if (c instanceof RuleChange.Definition d && d.ruleId().equals("R0001")) {
+                store.setState("R0001", RuleState.of(RuleState.Mode.CLIPPED), "auto-clip"); // on the compile thread
+            }
+        });
+        write("R0001.yaml", ruleYaml("R0001", 1, "a"));
+        probe.nextDefinition("R0001");
+        RuleChange.State s = (RuleChange.State) probe.next();
+        assertEquals("auto-clip", s.state().setBy());
+        assertNoChange();
+    }
+
     // ---- volume -------------------------------------------------------------------------------------------
 
     @ParameterizedTest
@@ -354,6 +403,27 @@ class FilesystemRuleStoreTest {
         assertEquals(ids, rules().keySet());
     }
 
+    @Test
+    void theShippedRulePackLoadsWholeAndAnEditToOneOfItsFilesIsOneDefinition() throws Exception {
+        Path pack = Path.of("..", "rules", "ttp");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(pack), "no rule pack at " + pack.toAbsolutePath());
+        Map<String, String> files = new TreeMap<>();
+        try (Stream<Path> all = Files.list(pack)) {
+            for (Path p : all.filter(p -> p.getFileName().toString().endsWith(".yaml")).toList()) {
+                files.put(p.getFileName().toString(), Files.readString(p));
+            }
+        }
+        open(files);
+        assertEquals(files.size(), rules().size(), "one rule per file");
+        assertTrue(probe.problems.stream().noneMatch(Problem::isError), "errors: " + probe.problems);
+        probe.problems.clear();
+        String first = files.keySet().iterator().next();
+        write(first, files.get(first) + "\n# reviewed\n");
+        RuleChange.Definition d = (RuleChange.Definition) probe.next();
+        assertEquals(dir.resolve(first).toString(), d.rule().sourcePath());
+        assertNoChange();
+    }
+
     // ---- the reported path and the guard line ---------------------------------------------------------------
 
     @Test
@@ -363,6 +433,20 @@ class FilesystemRuleStoreTest {
         String line = probe.nextProblem().toString();
         assertTrue(line.matches("\\Q" + dir.resolve("R0001.yaml") + "\\E:\\d+:\\d+: \\S+: .+"), line);
         assertNotEquals(-1, line.indexOf("R0001.yaml:"));
+    }
+
+    @Test
+    void loadCompiledIsInRuleIdOrder() throws Exception {
+        open(Map.of("b.yaml", ruleYaml("R0003", 1, "c"), "a.yaml", ruleYaml("R0010", 1, "a"), "c.yaml", ruleYaml("R0002", 1, "b")));
+        assertEquals(List.of("R0002", "R0003", "R0010"), store.loadCompiled().stream().map(CompiledRule::ruleId).toList());
+    }
+
+    @Test
+    void withoutInotifyTheStoreFailsWithOneLineNamingTheDatabaseStore() {
+        String line = FilesystemRuleStore.unavailable(new UnsupportedOperationException("inotify is Linux only; this is Mac OS X (aarch64)"));
+        assertTrue(line.contains("DECNET_TTP_RULE_STORE_TYPE=database"), line);
+        assertTrue(line.contains("Mac OS X"), line);
+        assertTrue(!line.contains("\n"), line);
     }
 
     static void deleteTree(Path root) throws IOException {

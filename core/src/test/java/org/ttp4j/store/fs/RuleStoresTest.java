@@ -15,6 +15,7 @@ import org.ttp4j.store.RuleStore;
 import org.ttp4j.store.RuleStoreType;
 import org.ttp4j.store.RuleStores;
 import org.ttp4j.store.StoreException;
+import org.ttp4j.store.db.DatabaseRuleStore;
 
 /** The factory: backend selection by DECNET_TTP_RULE_STORE_TYPE and the rules directory by TTP4J_RULES_DIR. */
 class RuleStoresTest {
@@ -46,10 +47,26 @@ class RuleStoresTest {
     }
 
     @Test
-    void databaseIsAClearNotAvailableError() {
-        StoreException e = assertThrows(StoreException.class, () -> RuleStores.open(Map.of(RuleStoreType.ENV, "database")));
-        assertTrue(e.getMessage().contains("not available"), e.getMessage());
-        assertTrue(!e.getMessage().contains("\n"));
+    void databaseOpensTheDatabaseStoreOnTtp4jDbUrl() throws Exception {
+        String url = "jdbc:sqlite:" + tmp.resolve("rules.db");
+        try (RuleStore store = RuleStores.open(Map.of(RuleStoreType.ENV, "database", "TTP4J_DB_URL", url))) {
+            DatabaseRuleStore db = assertInstanceOf(DatabaseRuleStore.class, store);
+            assertEquals(url, db.config().url());
+        }
+        assertTrue(Files.size(tmp.resolve("rules.db")) > 0);
+    }
+
+    @Test
+    void databaseDefaultsToTheEmbeddedSqliteFile() {
+        assertEquals("jdbc:sqlite:ttp4j.db", RuleStores.fromEnvironment(Map.of(RuleStoreType.ENV, "database")).database().url());
+    }
+
+    @Test
+    void anUnreachableDatabaseIsAOneLineError() {
+        StoreException e = assertThrows(StoreException.class, () -> RuleStores.open(Map.of(RuleStoreType.ENV, "database",
+                "TTP4J_DB_URL", "jdbc:sqlite:" + tmp.resolve("no/such/dir/rules.db"))));
+        assertTrue(e.getMessage().contains("no/such/dir/rules.db"), e.getMessage());
+        assertTrue(!e.getMessage().contains("\n"), e.getMessage());
     }
 
     @Test

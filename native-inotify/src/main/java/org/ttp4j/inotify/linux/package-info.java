@@ -7,7 +7,7 @@
  * <pre>{@code
  * jextract --target-package org.ttp4j.inotify.linux --header-class-name LibInotify \
  *   --output native-inotify/src/main/java \
- *   --include-struct inotify_event --include-struct pollfd \
+ *   --include-struct inotify_event \
  *   --include-constant IN_ACCESS --include-constant IN_MODIFY --include-constant IN_ATTRIB \
  *   --include-constant IN_CLOSE_WRITE --include-constant IN_CLOSE_NOWRITE --include-constant IN_CLOSE \
  *   --include-constant IN_OPEN --include-constant IN_MOVED_FROM --include-constant IN_MOVED_TO \
@@ -17,18 +17,15 @@
  *   --include-constant IN_DONT_FOLLOW --include-constant IN_EXCL_UNLINK --include-constant IN_MASK_CREATE \
  *   --include-constant IN_MASK_ADD --include-constant IN_ISDIR --include-constant IN_ONESHOT \
  *   --include-constant IN_ALL_EVENTS --include-constant IN_CLOEXEC --include-constant IN_NONBLOCK \
- *   --include-constant EFD_CLOEXEC --include-constant EFD_NONBLOCK --include-constant POLLIN \
  *   --include-function inotify_init1 --include-function inotify_add_watch --include-function inotify_rm_watch \
- *   --include-function read --include-function write --include-function close \
- *   --include-function poll --include-function eventfd \
+ *   --include-function read --include-function close \
  *   native-inotify/bindings/linux_inotify.h
  * }</pre>
- * where {@code linux_inotify.h} includes {@code <sys/inotify.h>}, {@code <sys/eventfd.h>},
- * {@code <poll.h>} and {@code <unistd.h>} ({@code read}, {@code write} and {@code close} live in the
- * last one: without it they are silently left out).
+ * where {@code linux_inotify.h} includes {@code <sys/inotify.h>} and {@code <unistd.h>} ({@code read}
+ * and {@code close} live in the latter: without it they are silently left out).
  *
  * <p>One rewrite is applied to the output so that it compiles with {@code --release 22}: every
- * {@code SymbolLookup.findOrThrow(name)} (Java 23+) becomes {@code find(name).orElseThrow()}
- * (8 call sites, one per function).
+ * {@code SymbolLookup.find(name).orElseThrow()} (Java 23+) becomes {@code find(name).orElseThrow()}
+ * (5 call sites, one per function).
  */
 package org.ttp4j.inotify.linux;

@@ -17,7 +17,7 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 
 /** The flyweight over random, well-formed and mutated buffers: exact on good input, an offset-naming error on bad. */
-class InotifyEventProperties {
+class InotifyEventPropertiesTest {
     record Rec(int wd, int mask, int cookie, byte[] name) {}
 
     @Provide

@@ -1,0 +1,69 @@
+package org.ttp4j.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.ttp4j.index.RuleIndex;
+import org.ttp4j.rule.CompiledRule;
+import org.ttp4j.store.RuleChange;
+import org.ttp4j.store.RuleStore;
+
+/**
+ * Follows a store for {@code run} and {@code watch}: subscribes, loads, prints
+ * {@code {"kind":"ready","rules":N}}, then applies each change to the index (when there is one) and prints its
+ * line (CONTRACT §5, §8). A change is applied before its line is printed, so whoever reads the line may rely on
+ * the change being in force; changes that arrive during the initial load are held and follow the ready line.
+ */
+final class LiveRules implements AutoCloseable {
+
+    private final RuleIndex index;
+    private final ChangeLines lines;
+    private final RuleStore.Subscription subscription;
+    private List<RuleChange> pending = new ArrayList<>();
+
+    /**
+     * @param index the index to keep current, or null to print only
+     */
+    LiveRules(RuleStore store, RuleIndex index, ChangeLines lines) {
+        this.index = index;
+        this.lines = lines;
+        this.subscription = store.subscribe(this::accept);
+        try {
+            List<CompiledRule> all = store.loadCompiled();
+            start(all);
+        } catch (RuntimeException e) {
+            subscription.close();
+            throw e;
+        }
+    }
+
+    private synchronized void accept(RuleChange change) {
+        if (pending != null) {
+            pending.add(change);
+        } else {
+            applyAndPrint(change);
+        }
+    }
+
+    private synchronized void start(List<CompiledRule> all) {
+        if (index != null) {
+            index.replaceAll(all);
+        }
+        lines.ready(all.size());
+        for (RuleChange change : pending) {
+            applyAndPrint(change);
+        }
+        pending = null;
+    }
+
+    private void applyAndPrint(RuleChange change) {
+        if (index != null) {
+            index.apply(change);
+        }
+        lines.change(change);
+    }
+
+    @Override
+    public void close() {
+        subscription.close();
+    }
+}

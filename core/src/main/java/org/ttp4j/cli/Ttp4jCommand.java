@@ -1,0 +1,138 @@
+package org.ttp4j.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code ttp4j} command: validate rule files, tag events, run the hot-reloading main job, watch rule
+ * changes, manage rule state and sync a rules directory into the database store (CONTRACT §8).
+ *
+ * <p>Exit status: 0 on success, 1 when the work found a problem (an invalid rule, a bad event line, a failure),
+ * 2 on a usage error. Every error is one line on stderr; {@code --verbose} adds the stack trace.
+ */
+@Command(name = "ttp4j",
+        mixinStandardHelpOptions = true,
+        versionProvider = Ttp4jCommand.Version.class,
+        description = "MITRE ATT&CK (TTP) rule store and tagging engine.",
+        subcommands = {
+            ValidateCommand.class,
+            TagCommand.class,
+            RunCommand.class,
+            WatchCommand.class,
+            StateCommand.class,
+            SyncCommand.class,
+            CommandLine.HelpCommand.class
+        })
+public final class Ttp4jCommand implements Runnable {
+
+    /** Exit status of a usage error (picocli's default, kept explicit here). */
+    static final int USAGE = CommandLine.ExitCode.USAGE;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--verbose", scope = ScopeType.INHERIT,
+            description = "Print the stack trace of an error, not just its one-line message.")
+    private boolean verbose;
+
+    /** Runs the command line {@code args} and returns the exit status. */
+    public static int execute(String... args) {
+        Ttp4jCommand root = new Ttp4jCommand();
+        CommandLine cl = new CommandLine(root);
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setParameterExceptionHandler((ex, ignored) -> {
+            CommandLine cmd = ex.getCommandLine();
+            cmd.getErr().println(qualifiedName(cmd) + ": " + ex.getMessage()
+                    + " (see '" + qualifiedName(cmd) + " --help')");
+            if (root.verbose) {
+                ex.printStackTrace(cmd.getErr());
+            }
+            cmd.getErr().flush();
+            return USAGE;
+        });
+        cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
+            if (isBrokenPipe(ex) && !root.verbose) {
+                return BROKEN_PIPE; // the reader went away (e.g. `| head`): stop quietly, as the shell's tools do
+            }
+            PrintWriter err = cmd.getErr();
+            err.println(qualifiedName(cmd) + ": " + oneLine(ex));
+            if (root.verbose) {
+                ex.printStackTrace(err);
+            }
+            err.flush();
+            return ex instanceof CommandLine.ParameterException ? USAGE : CommandLine.ExitCode.SOFTWARE;
+        });
+        return cl.execute(args);
+    }
+
+    public static void main(String[] args) {
+        quietLibraries(java.util.Arrays.asList(args).contains("--verbose"));
+        System.exit(execute(args));
+    }
+
+    /**
+     * Library logging on one line each, and only warnings unless {@code --verbose}: the database store's schema
+     * migrations and connection pool would otherwise fill stderr, which {@code run} keeps for change lines.
+     */
+    static void quietLibraries(boolean verbose) {
+        System.setProperty("java.util.logging.SimpleFormatter.format", "ttp4j: %4$s: %3$s: %5$s%6$s%n");
+        System.setProperty("slf4j.internal.verbosity", verbose ? "INFO" : "ERROR");
+        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+        java.util.logging.Level level = verbose ? java.util.logging.Level.INFO : java.util.logging.Level.WARNING;
+        root.setLevel(level);
+        for (java.util.logging.Handler h : root.getHandlers()) {
+            h.setLevel(level);
+        }
+    }
+
+    /** Without a subcommand: the usage, as a usage error. */
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+    }
+
+    private static String qualifiedName(CommandLine cmd) {
+        return cmd.getCommandSpec().qualifiedName();
+    }
+
+    /** Exit status when stdout's reader has gone: 128 + SIGPIPE, what a process killed by the signal reports. */
+    static final int BROKEN_PIPE = 141;
+
+    private static boolean isBrokenPipe(Throwable ex) {
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t instanceof java.io.IOException && "Broken pipe".equals(t.getMessage())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The message of {@code ex} (or its cause's) on one line. */
+    static String oneLine(Throwable ex) {
+        Throwable t = ex;
+        while (t.getMessage() == null && t.getCause() != null) {
+            t = t.getCause();
+        }
+        String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        return m.strip().replaceAll("\\s*\\R\\s*", " ");
+    }
+
+    /** The module's version (set by the build), with the Java runtime's. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Ttp4jCommand.class.getModule().getDescriptor() == null ? null
+                    : Ttp4jCommand.class.getModule().getDescriptor().rawVersion().orElse(null);
+            if (v == null) {
+                v = "unknown";
+            }
+            return new String[] {"ttp4j " + v, "Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")"};
+        }
+    }
+
+}

@@ -1,0 +1,165 @@
+package org.ttp4j.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.ttp4j.rule.CompileResult;
+import org.ttp4j.rule.Problem;
+import org.ttp4j.rule.RuleCompiler;
+import org.ttp4j.rule.RuleFileNames;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ttp4j validate [--strict] PATH...}: compiles rule files and prints every problem, then a summary
+ * (CONTRACT §8). Fit for a CI job guarding a rule repository.
+ *
+ * <p>A directory contributes the rule files directly in it whose names pass the allowlist (CONTRACT §3), in
+ * name order; other entries are not mentioned. A file named on the command line is always checked, and a name
+ * the stores would ignore is a warning. Files are checked in argument order, each once. A rule id defined by
+ * an earlier checked file makes a later file invalid (a store would ignore it). Output: every error, then
+ * every warning ({@code warning: }-prefixed), in file order, then
+ * {@code checked N files: V valid, I invalid, W warnings}. With {@code --strict} a file with a warning counts
+ * as invalid.
+ */
+@Command(name = "validate", mixinStandardHelpOptions = true,
+        description = {"Check rule files: print every problem as path:line:column: field.path: message,"
+                + " errors before warnings, then a summary line.",
+            "Exit status: 0 when every file is valid, 1 when any is invalid, 2 on a usage error."})
+final class ValidateCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--strict", description = "Treat warnings as failures: a file with a warning is invalid.")
+    private boolean strict;
+
+    @Parameters(arity = "1..*", paramLabel = "PATH",
+            description = "Rule files, or directories whose rule files (names matching [A-Za-z0-9_]+.ya?ml) are checked.")
+    private List<Path> paths;
+
+    @Override
+    public Integer call() {
+        List<Path> files = filesToCheck();
+        RuleCompiler compiler = new RuleCompiler();
+        List<Problem> errors = new ArrayList<>();
+        List<Problem> warnings = new ArrayList<>();
+        Map<String, Path> firstById = new HashMap<>();
+        int valid = 0;
+        int invalid = 0;
+        for (Path file : files) {
+            CompileResult result = compiler.compile(file);
+            List<Problem> problems = new ArrayList<>(result.problems());
+            String fileName = file.getFileName() == null ? "" : file.getFileName().toString();
+            if (!RuleFileNames.matches(fileName)) {
+                problems.add(Problem.warning(file.toString(), 1, 1, "-", "the stores ignore this file: a rule file's"
+                        + " name must match [A-Za-z0-9_]+.yaml or [A-Za-z0-9_]+.yml"));
+            }
+            if (result instanceof CompileResult.Compiled compiled) {
+                String id = compiled.rule().ruleId();
+                Path first = firstById.putIfAbsent(id, file);
+                if (first != null) {
+                    int line = ruleIdLine(compiled.rule().yaml());
+                    problems.add(Problem.error(file.toString(), line, 1, "rule_id", "rule id " + id
+                            + " is already defined by " + first + "; a store keeps one file per rule id (the first"
+                            + " by name) and ignores this one: give it another rule_id or remove one of the files"));
+                }
+            }
+            boolean fileHasError = false;
+            boolean fileHasWarning = false;
+            for (Problem p : problems) {
+                if (p.isError()) {
+                    errors.add(p);
+                    fileHasError = true;
+                } else {
+                    warnings.add(p);
+                    fileHasWarning = true;
+                }
+            }
+            if (fileHasError || (strict && fileHasWarning)) {
+                invalid++;
+            } else {
+                valid++;
+            }
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        errors.forEach(out::println);
+        warnings.forEach(out::println);
+        out.println("checked " + files.size() + " files: " + valid + " valid, " + invalid + " invalid, "
+                + warnings.size() + " warnings");
+        out.flush();
+        return invalid == 0 ? 0 : 1;
+    }
+
+    /** The files the arguments name, each once, in argument order (a directory's rule files by name). */
+    private List<Path> filesToCheck() {
+        Set<Path> seen = new LinkedHashSet<>();
+        List<Path> files = new ArrayList<>();
+        for (Path arg : paths) {
+            List<Path> found;
+            if (Files.isDirectory(arg)) {
+                found = ruleFilesIn(arg);
+            } else if (Files.exists(arg)) {
+                found = List.of(arg);
+            } else {
+                throw new ParameterException(spec.commandLine(), "no such file or directory: " + arg);
+            }
+            for (Path f : found) {
+                if (seen.add(f.toAbsolutePath().normalize())) {
+                    files.add(f);
+                }
+            }
+        }
+        return files;
+    }
+
+    private List<Path> ruleFilesIn(Path dir) {
+        List<Path> found = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path entry : entries) {
+                if (RuleFileNames.matches(entry.getFileName().toString()) && Files.isRegularFile(entry)) {
+                    found.add(entry);
+                }
+            }
+        } catch (IOException e) {
+            throw new ParameterException(spec.commandLine(), "cannot list directory " + dir + ": " + e.getMessage());
+        }
+        found.sort(null);
+        return found;
+    }
+
+    private static final Pattern RULE_ID_KEY = Pattern.compile("^(?:rule_id|\"rule_id\"|'rule_id')\\s*:", Pattern.MULTILINE);
+
+    /** The line of the top-level {@code rule_id} key in block style, or 1 when it is written some other way. */
+    static int ruleIdLine(String yaml) {
+        if (yaml == null) {
+            return 1;
+        }
+        Matcher m = RULE_ID_KEY.matcher(yaml);
+        if (!m.find()) {
+            return 1;
+        }
+        int line = 1;
+        for (int i = 0; i < m.start(); i++) {
+            if (yaml.charAt(i) == '\n') {
+                line++;
+            }
+        }
+        return line;
+    }
+}

@@ -1,0 +1,836 @@
+package org.ttp4j.store.db;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import org.postgresql.PGConnection;
+import org.ttp4j.rule.CompileResult;
+import org.ttp4j.rule.CompiledRule;
+import org.ttp4j.rule.Problem;
+import org.ttp4j.rule.RuleCompiler;
+import org.ttp4j.rule.RuleIds;
+import org.ttp4j.rule.RuleState;
+import org.ttp4j.rule.RuleState.Mode;
+import org.ttp4j.store.ChangePublisher;
+import org.ttp4j.store.ExpiryScheduler;
+import org.ttp4j.store.RuleChange;
+import org.ttp4j.store.RuleStore;
+import org.ttp4j.store.StoreException;
+
+/**
+ * Rules and their state in a database shared by every worker (CONTRACT §5.2): a SQLite file (embedded, the
+ * default) or PostgreSQL (a swarm), through one JDBC code path.
+ *
+ * <p><b>Propagation.</b> Triggers append every write of the rule tables, by any writer, to {@code ttp_rule_change}
+ * (id, rule id, kind). Each store remembers the last id it applied (its watermark) and catches up by reading the
+ * entries past it together with the rows they name, in one snapshot. Ids become visible in id order (SQLite has
+ * one writer at a time; on PostgreSQL writers take one advisory lock), so a watermark never skips an entry, however
+ * coarse the clocks. On PostgreSQL a catch-up runs on every {@code NOTIFY} and at least every poll interval (the
+ * safety net for a lost connection); on SQLite it runs every poll interval. A store applies each row revision once:
+ * the change a store writes itself is published by the writing call, the same change read back later is skipped,
+ * and after a reconnect the catch-up resumes from the watermark, so nothing is lost and nothing is delivered twice.
+ *
+ * <p><b>Expiry.</b> Every store schedules the revert of an expiring state; the revert is one conditional update
+ * ({@code WHERE expires_at <= now}), so among several workers exactly one writes it, and each publishes it once when
+ * it catches up.
+ */
+public final class DatabaseRuleStore implements RuleStore {
+    private static final System.Logger LOG = System.getLogger(DatabaseRuleStore.class.getName());
+    /** Who a revert at expiry is stamped with. */
+    public static final String EXPIRY_SETTER = "ttp4j-expiry";
+    /** The PostgreSQL channel the triggers notify (payload {@code kind:rule_id}). */
+    static final String CHANNEL = "ttp4j_rule_change";
+
+    private static final String SELECT_STATE = "SELECT state, confidence_max, expires_at, reason, set_by, set_at"
+            + " FROM ttp_rule_state WHERE rule_id = ?";
+    private static final String UPSERT_STATE = "INSERT INTO ttp_rule_state"
+            + " (rule_id, state, confidence_max, expires_at, reason, set_by, set_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            + " ON CONFLICT (rule_id) DO UPDATE SET state = excluded.state, confidence_max = excluded.confidence_max,"
+            + " expires_at = excluded.expires_at, reason = excluded.reason, set_by = excluded.set_by,"
+            + " set_at = excluded.set_at";
+    private static final String REVERT_EXPIRED = "UPDATE ttp_rule_state SET state = 'enabled', confidence_max = NULL,"
+            + " expires_at = NULL, reason = 'expired', set_by = ?, set_at = ?"
+            + " WHERE rule_id = ? AND expires_at IS NOT NULL AND expires_at <= ?";
+    private static final String UPSERT_RULE = "INSERT INTO ttp_rule"
+            + " (rule_id, rule_version, source_path, yaml_content, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?)"
+            + " ON CONFLICT (rule_id) DO UPDATE SET rule_version = excluded.rule_version,"
+            + " source_path = excluded.source_path, yaml_content = excluded.yaml_content,"
+            + " updated_at = excluded.updated_at, updated_by = excluded.updated_by"
+            + " WHERE ttp_rule.yaml_content <> excluded.yaml_content OR ttp_rule.rule_version <> excluded.rule_version"
+            + " OR ttp_rule.source_path <> excluded.source_path";
+    private static final String SELECT_RULE = "SELECT rule_id, rule_version, source_path, yaml_content FROM ttp_rule"
+            + " WHERE rule_id = ?";
+    private static final String SELECT_RULES_WITH_STATE = "SELECT r.rule_id, r.source_path, r.yaml_content,"
+            + " s.state, s.confidence_max, s.expires_at, s.reason, s.set_by, s.set_at"
+            + " FROM ttp_rule r LEFT JOIN ttp_rule_state s ON s.rule_id = r.rule_id ORDER BY r.rule_id";
+
+    private final DatabaseConfig config;
+    private final Dialect dialect;
+    private final Clock clock;
+    private final Duration pollInterval;
+    private final Consumer<? super Problem> problems;
+    private final HikariDataSource pool;
+    private final RuleCompiler compiler = new RuleCompiler();
+    private final ChangePublisher publisher = new ChangePublisher();
+    private final ExpiryScheduler expiry;
+    private final Thread feed;
+
+    /** Guards the revision check and publication of one change, so the feed and a writer never race. */
+    private final Object delivery = new Object();
+    /** Serializes catch-ups; guards {@link #watermark}. */
+    private final ReentrantLock catchUp = new ReentrantLock();
+    private long watermark;
+    /** The last revision (change id) applied, per rule id: definitions and states are separate streams. */
+    private final Map<String, Long> ruleRevision = new HashMap<>();   // guarded by delivery
+    private final Map<String, Long> stateRevision = new HashMap<>();  // guarded by delivery
+    /** The last good compiled definition of each rule id, whoever compiled it (a cache, and what a bad edit keeps). */
+    private final Map<String, Known> compiled = new ConcurrentHashMap<>();
+    /** The definitions published (or present at open), by rule id: what the next change is compared with. */
+    private final Map<String, Known> delivered = new HashMap<>();     // guarded by delivery
+    private volatile Connection listening;
+    /** Problems reported while opening (for strict startup); null once open. */
+    private volatile List<Problem> problemsAtOpen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile boolean closed;
+
+    private record Known(CompiledRule rule, String sourcePath, String hash) {}
+
+    /** One row of {@code ttp_rule} (null fields for a deleted row). */
+    private record RuleRow(String ruleId, String sourcePath, String yaml) {}
+
+    /** What a catch-up read for one rule id and kind, as of its snapshot (for a rule: its row and its state). */
+    private record Revision(long id, String ruleId, boolean isRule, RuleRow row, RuleState state) {}
+
+    private DatabaseRuleStore(Builder b) {
+        this.config = b.config;
+        this.dialect = Dialect.of(config.url());
+        this.clock = b.clock;
+        this.pollInterval = b.pollInterval != null ? b.pollInterval
+                : dialect == Dialect.POSTGRESQL ? Duration.ofSeconds(2) : Duration.ofMillis(100);
+        Consumer<? super Problem> report = b.problems;
+        this.problems = p -> {
+            List<Problem> opening = problemsAtOpen;
+            if (opening != null) {
+                opening.add(p);
+            }
+            report.accept(p);
+        };
+        this.pool = openPool(config, dialect);
+        try {
+            SchemaMigrations.migrate(pool, dialect);
+            seed();
+        } catch (RuntimeException | SQLException e) {
+            pool.close();
+            throw new StoreException("opening the rule database " + config.url() + " failed: " + rootMessage(e), e);
+        }
+        List<Problem> errors = problemsAtOpen.stream().filter(Problem::isError).toList();
+        problemsAtOpen = null;
+        if (b.strict && !errors.isEmpty()) {
+            pool.close();
+            throw new StoreException("strict startup: " + errors.size() + " invalid rule row(s) in " + config.url()
+                    + "; the first: " + errors.getFirst());
+        }
+        this.expiry = new ExpiryScheduler(clock, "ttp4j-db-expiry");
+        scheduleStoredExpiries();
+        this.feed = Thread.ofPlatform().daemon().name("ttp4j-db-changes").unstarted(this::followChanges);
+        this.feed.start();
+    }
+
+    /** A store on the database {@code config} names, with default settings. */
+    public static DatabaseRuleStore open(DatabaseConfig config) {
+        return builder(config).open();
+    }
+
+    public static Builder builder(DatabaseConfig config) {
+        return new Builder(config);
+    }
+
+    /** Options of a {@link DatabaseRuleStore}; only the database is required. */
+    public static final class Builder {
+        private final DatabaseConfig config;
+        private Clock clock = Clock.systemUTC();
+        private Duration pollInterval;
+        private Consumer<? super Problem> problems = p -> LOG.log(p.isError() ? Level.ERROR : Level.WARNING, p.toString());
+        private boolean strict;
+
+        private Builder(DatabaseConfig config) {
+            this.config = Objects.requireNonNull(config, "config");
+        }
+
+        /** The clock that stamps {@code set_at} and decides expiry (default: the UTC system clock). */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * How often the store looks for other processes' changes: on SQLite the poll period (default 100 ms); on
+         * PostgreSQL, where changes are pushed, the safety-net poll (default 2 s).
+         */
+        public Builder pollInterval(Duration pollInterval) {
+            if (pollInterval.isNegative() || pollInterval.isZero()) {
+                throw new IllegalArgumentException("poll interval must be positive, got " + pollInterval);
+            }
+            this.pollInterval = pollInterval;
+            return this;
+        }
+
+        /** Where a malformed row is reported (default: the {@code System.Logger} of this class). */
+        public Builder problems(Consumer<? super Problem> problems) {
+            this.problems = Objects.requireNonNull(problems, "problems");
+            return this;
+        }
+
+        /** Fail opening when any rule row is invalid, instead of reporting and skipping it (default false). */
+        public Builder strict(boolean strict) {
+            this.strict = strict;
+            return this;
+        }
+
+        /** Opens the store: creates or migrates the schema, loads the rules, starts following changes. */
+        public DatabaseRuleStore open() {
+            return new DatabaseRuleStore(this);
+        }
+    }
+
+    private static HikariDataSource openPool(DatabaseConfig config, Dialect dialect) {
+        HikariConfig hc = new HikariConfig();
+        hc.setPoolName("ttp4j-" + dialect.name().toLowerCase(java.util.Locale.ROOT));
+        hc.setJdbcUrl(config.url());
+        if (config.user() != null) {
+            hc.setUsername(config.user());
+        }
+        if (config.password() != null) {
+            hc.setPassword(config.password());
+        }
+        Properties props = new Properties();
+        dialect.configure(props);
+        hc.setDataSourceProperties(props);
+        hc.setMaximumPoolSize(4);
+        hc.setMinimumIdle(1);
+        hc.setConnectionTimeout(5_000);
+        hc.setInitializationFailTimeout(1);
+        try {
+            return new HikariDataSource(hc);
+        } catch (RuntimeException e) {
+            throw new StoreException("cannot connect to the rule database " + config.url() + ": " + rootMessage(e), e);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- reading
+
+    @Override
+    public List<CompiledRule> loadCompiled() {
+        ensureOpen();
+        List<CompiledRule> out = new ArrayList<>();
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement(SELECT_RULES_WITH_STATE); ResultSet rs = ps.executeQuery()) {
+                Instant now = clock.instant();
+                while (rs.next()) {
+                    RuleRow row = new RuleRow(rs.getString("rule_id"), rs.getString("source_path"), rs.getString("yaml_content"));
+                    RuleState state = readState(rs, row.ruleId()).effectiveAt(now);
+                    CompiledRule rule = compile(row);
+                    Known lastGood = compiled.get(row.ruleId());
+                    if (rule == null && lastGood != null) {
+                        rule = lastGood.rule(); // a bad edit keeps the last good version live, as on the feed
+                    }
+                    if (rule != null) {
+                        out.add(rule.withState(state));
+                    }
+                }
+            } finally {
+                c.rollback();
+            }
+        } catch (SQLException e) {
+            throw new StoreException("loading rules from " + config.url() + " failed: " + rootMessage(e), e);
+        }
+        return out;
+    }
+
+    @Override
+    public RuleState getState(String ruleId) {
+        ensureOpen();
+        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(SELECT_STATE)) {
+            ps.setString(1, ruleId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? readState(rs, ruleId).effectiveAt(clock.instant()) : RuleState.DEFAULT;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("reading the state of " + ruleId + " failed: " + rootMessage(e), e);
+        }
+    }
+
+    /** Every stored state in effect now, by rule id (expired ones read as the default). */
+    public Map<String, RuleState> states() {
+        ensureOpen();
+        Map<String, RuleState> out = new TreeMap<>();
+        try (Connection c = pool.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT rule_id, state, confidence_max, expires_at, reason,"
+                     + " set_by, set_at FROM ttp_rule_state ORDER BY rule_id");
+             ResultSet rs = ps.executeQuery()) {
+            Instant now = clock.instant();
+            while (rs.next()) {
+                String id = rs.getString("rule_id");
+                out.put(id, readState(rs, id).effectiveAt(now));
+            }
+        } catch (SQLException e) {
+            throw new StoreException("listing states failed: " + rootMessage(e), e);
+        }
+        return out;
+    }
+
+    /** Every state write of {@code ruleId}, oldest first (the append-only audit). */
+    public List<StateAuditEntry> stateHistory(String ruleId) {
+        ensureOpen();
+        List<StateAuditEntry> out = new ArrayList<>();
+        try (Connection c = pool.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT * FROM ttp_rule_state_audit WHERE rule_id = ? ORDER BY id")) {
+            ps.setString(1, ruleId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    RuleState before = rs.getString("old_state") == null ? RuleState.DEFAULT
+                            : readState(rs, ruleId, "old_", "old_set_by", "old_set_at");
+                    RuleState after = rs.getString("new_state") == null
+                            ? RuleState.DEFAULT.stamped(rs.getString("set_by"), dialect.getInstant(rs, "set_at"))
+                            : readState(rs, ruleId, "new_", "set_by", "set_at");
+                    out.add(new StateAuditEntry(rs.getLong("id"), ruleId, before, after));
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException("reading the state history of " + ruleId + " failed: " + rootMessage(e), e);
+        }
+        return out;
+    }
+
+    /** The ids of every rule row (valid or not), sorted. */
+    public Set<String> ruleIds() {
+        ensureOpen();
+        Set<String> out = new TreeSet<>();
+        try (Connection c = pool.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT rule_id FROM ttp_rule");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        } catch (SQLException e) {
+            throw new StoreException("listing rules failed: " + rootMessage(e), e);
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------------------------------------- writing
+
+    @Override
+    public RuleState setState(String ruleId, RuleState state, String setBy) {
+        RuleIds.requireValid(ruleId);
+        Objects.requireNonNull(state, "state");
+        ensureOpen();
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        Instant expires = state.expiresAt() == null ? null : state.expiresAt().truncatedTo(ChronoUnit.MICROS);
+        RuleState stored = new RuleState(state.mode(), state.confidenceMax(), expires, state.reason(), setBy, now);
+        long revision;
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement(UPSERT_STATE)) {
+                ps.setString(1, ruleId);
+                ps.setString(2, stored.mode().wireName());
+                if (stored.confidenceMax() == null) {
+                    ps.setNull(3, Types.DOUBLE);
+                } else {
+                    ps.setDouble(3, stored.confidenceMax());
+                }
+                dialect.setInstant(ps, 4, stored.expiresAt());
+                ps.setString(5, stored.reason());
+                ps.setString(6, stored.setBy());
+                dialect.setInstant(ps, 7, stored.setAt());
+                ps.executeUpdate();
+                revision = lastChangeId(c);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(c);
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("writing the state of " + ruleId + " failed: " + rootMessage(e), e);
+        }
+        deliverState(ruleId, revision, stored);
+        return stored;
+    }
+
+    /**
+     * Adds or replaces the row of {@code rule} (its id, version, source path and YAML text), then publishes the
+     * change here; other stores on the database pick it up. Writing identical content changes nothing.
+     *
+     * @throws StoreException when the write fails
+     */
+    public void putRule(CompiledRule rule, String updatedBy) {
+        Objects.requireNonNull(rule.yaml(), "the rule's YAML text");
+        ensureOpen();
+        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(UPSERT_RULE)) {
+            ps.setString(1, rule.ruleId());
+            ps.setInt(2, rule.ruleVersion());
+            ps.setString(3, rule.sourcePath() == null ? "" : rule.sourcePath());
+            ps.setString(4, rule.yaml());
+            dialect.setInstant(ps, 5, clock.instant());
+            ps.setString(6, updatedBy);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("writing rule " + rule.ruleId() + " failed: " + rootMessage(e), e);
+        }
+        catchUpQuietly();
+    }
+
+    /**
+     * Compiles {@code yaml} and stores it as the rule it defines (see {@link #putRule(CompiledRule, String)}).
+     *
+     * @return the rule stored
+     * @throws IllegalArgumentException naming every problem when the text is not a valid rule
+     */
+    public CompiledRule putRule(String sourcePath, String yaml, String updatedBy) {
+        CompileResult result = compileText(sourcePath, yaml);
+        if (!(result instanceof CompileResult.Compiled compiled)) {
+            throw new IllegalArgumentException(String.join("\n", result.problems().stream().map(Problem::toString).toList()));
+        }
+        CompiledRule rule = compiled.rule().yaml() != null ? compiled.rule()
+                : new CompiledRule(compiled.rule().ruleId(), compiled.rule().ruleVersion(), compiled.rule().name(),
+                        compiled.rule().description(), compiled.rule().appliesTo(), compiled.rule().match(),
+                        compiled.rule().emits(), compiled.rule().evidenceFields(), compiled.rule().state(), sourcePath,
+                        yaml, compiled.rule().contentHash());
+        putRule(rule, updatedBy);
+        return rule;
+    }
+
+    /** Deletes the row of {@code ruleId} (its state stays), then publishes the removal here. */
+    public void removeRule(String ruleId) {
+        ensureOpen();
+        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement("DELETE FROM ttp_rule WHERE rule_id = ?")) {
+            ps.setString(1, ruleId);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("deleting rule " + ruleId + " failed: " + rootMessage(e), e);
+        }
+        catchUpQuietly();
+    }
+
+    @Override
+    public Subscription subscribe(Consumer<? super RuleChange> listener) {
+        return publisher.subscribe(listener);
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        feed.interrupt();
+        Connection l = listening;
+        if (l != null) {
+            try {
+                l.abort(Runnable::run); // closes the socket: wakes a blocked getNotifications
+            } catch (SQLException ignored) {
+                // the connection is going away anyway
+            }
+        }
+        try {
+            feed.join(2_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        expiry.close();
+        pool.close();
+    }
+
+    /** The database this store is on. */
+    public DatabaseConfig config() {
+        return config;
+    }
+
+    // ---------------------------------------------------------------------------------------------- following
+
+    /** Reads the watermark and the rules as they are now, in one snapshot: later changes are what gets published. */
+    private void seed() throws SQLException {
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            snapshot(c);
+            try {
+                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT max(id) FROM ttp_rule_change")) {
+                    watermark = rs.next() ? rs.getLong(1) : 0;
+                }
+                try (PreparedStatement ps = c.prepareStatement(SELECT_RULES_WITH_STATE); ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        RuleRow row = new RuleRow(rs.getString("rule_id"), rs.getString("source_path"), rs.getString("yaml_content"));
+                        if (compile(row) != null) {
+                            synchronized (delivery) {
+                                delivered.put(row.ruleId(), compiled.get(row.ruleId()));
+                            }
+                        }
+                    }
+                }
+            } finally {
+                c.rollback();
+            }
+        }
+    }
+
+    private void scheduleStoredExpiries() {
+        try (Connection c = pool.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT rule_id, expires_at FROM ttp_rule_state WHERE expires_at IS NOT NULL");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                String id = rs.getString("rule_id");
+                expiry.schedule(id, dialect.getInstant(rs, "expires_at"), () -> revertExpired(id));
+            }
+        } catch (SQLException e) {
+            LOG.log(Level.WARNING, "could not schedule stored expiries: " + rootMessage(e));
+        }
+    }
+
+    /** The feed thread: catch up on every notification (PostgreSQL) or poll (both), reconnecting after failures. */
+    private void followChanges() {
+        long backoff = 100;
+        while (!closed) {
+            try {
+                if (dialect == Dialect.POSTGRESQL) {
+                    listen();
+                } else {
+                    while (!closed) {
+                        catchUp();
+                        backoff = 100;
+                        Thread.sleep(pollInterval);
+                    }
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (SQLException | RuntimeException e) {
+                if (closed) {
+                    return;
+                }
+                LOG.log(Level.WARNING, "following changes in " + config.url() + " failed (retrying in " + backoff
+                        + " ms): " + rootMessage(e));
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException ie) {
+                    return;
+                }
+                backoff = Math.min(backoff * 2, 5_000);
+            }
+        }
+    }
+
+    /** PostgreSQL: LISTEN first, then catch up (so nothing falls between), then catch up on each wake-up. */
+    private void listen() throws SQLException {
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(true);
+            try (Statement s = c.createStatement()) {
+                s.execute("LISTEN " + CHANNEL);
+            }
+            PGConnection pg = c.unwrap(PGConnection.class);
+            listening = c;
+            try {
+                catchUp();
+                int timeout = (int) Math.max(1, pollInterval.toMillis());
+                while (!closed) {
+                    pg.getNotifications(timeout); // blocks until a notification arrives or the safety-net poll is due
+                    if (closed) {
+                        return;
+                    }
+                    catchUp();
+                }
+            } finally {
+                listening = null;
+            }
+        }
+    }
+
+    private void catchUpQuietly() {
+        try {
+            catchUp();
+        } catch (SQLException | RuntimeException e) {
+            // The write is persisted; the feed thread will publish it once the database answers again.
+            LOG.log(Level.WARNING, "publishing changes from " + config.url() + " is delayed: " + rootMessage(e));
+        }
+    }
+
+    /**
+     * Applies every change logged past the watermark: reads the entries and the rows they name in one snapshot,
+     * keeps the newest entry per rule id and kind, and publishes what each row holds now.
+     */
+    void catchUp() throws SQLException {
+        catchUp.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            List<Revision> revisions = new ArrayList<>();
+            long high;
+            try (Connection c = pool.getConnection()) {
+                c.setAutoCommit(false);
+                snapshot(c);
+                try {
+                    Map<String, long[]> newest = new LinkedHashMap<>();
+                    high = watermark;
+                    try (PreparedStatement ps = c.prepareStatement(
+                            "SELECT id, rule_id, kind FROM ttp_rule_change WHERE id > ? ORDER BY id")) {
+                        ps.setLong(1, watermark);
+                        try (ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) {
+                                long id = rs.getLong(1);
+                                String key = rs.getString(3) + ':' + rs.getString(2);
+                                newest.remove(key); // re-insert: the map's order becomes the order of each key's newest entry
+                                newest.put(key, new long[] {id});
+                                high = id;
+                            }
+                        }
+                    }
+                    if (newest.isEmpty()) {
+                        return;
+                    }
+                    for (Map.Entry<String, long[]> e : newest.entrySet()) {
+                        String key = e.getKey();
+                        int colon = key.indexOf(':');
+                        String kind = key.substring(0, colon);
+                        String ruleId = key.substring(colon + 1);
+                        long id = e.getValue()[0];
+                        if (kind.equals("rule")) {
+                            revisions.add(new Revision(id, ruleId, true, readRule(c, ruleId), readStoredState(c, ruleId)));
+                        } else if (kind.equals("state")) {
+                            revisions.add(new Revision(id, ruleId, false, null, readStoredState(c, ruleId)));
+                        }
+                    }
+                } finally {
+                    c.rollback();
+                }
+            }
+            for (Revision r : revisions) {
+                if (r.isRule()) {
+                    deliverRule(r.ruleId(), r.id(), r.row(), r.state());
+                } else {
+                    deliverState(r.ruleId(), r.id(), r.state());
+                }
+            }
+            watermark = Math.max(watermark, high); // a listener's own write may have caught up further already
+        } finally {
+            catchUp.unlock();
+        }
+    }
+
+    private void deliverState(String ruleId, long revision, RuleState state) {
+        synchronized (delivery) {
+            Long last = stateRevision.get(ruleId);
+            if (last != null && last >= revision) {
+                return;
+            }
+            stateRevision.put(ruleId, revision);
+            if (!closed) {
+                expiry.schedule(ruleId, state.expiresAt(), () -> revertExpired(ruleId));
+            }
+            publisher.publish(new RuleChange.State(ruleId, state));
+        }
+    }
+
+    private void deliverRule(String ruleId, long revision, RuleRow row, RuleState state) {
+        // Compiling may take a while: do it before taking the delivery lock (only the catch-up delivers rules).
+        CompiledRule rule = null;
+        if (row != null) {
+            Known before;
+            synchronized (delivery) {
+                before = delivered.get(ruleId);
+            }
+            boolean unchanged = before != null && before.hash().equals(sha256(row.yaml()))
+                    && Objects.equals(before.sourcePath(), row.sourcePath());
+            rule = unchanged ? null : compile(row); // null: unchanged, or invalid (reported; the last good version stays)
+        }
+        synchronized (delivery) {
+            Long last = ruleRevision.get(ruleId);
+            if (last != null && last >= revision) {
+                return;
+            }
+            ruleRevision.put(ruleId, revision);
+            if (row == null) {
+                if (delivered.remove(ruleId) != null) {
+                    publisher.publish(new RuleChange.Removed(ruleId));
+                }
+            } else if (rule != null) {
+                delivered.put(ruleId, new Known(rule, row.sourcePath(), sha256(row.yaml())));
+                publisher.publish(new RuleChange.Definition(ruleId, rule.withState(state.effectiveAt(clock.instant()))));
+            }
+        }
+    }
+
+    /** Runs at expiry: one conditional update (exactly one worker's succeeds), then a catch-up publishes it. */
+    private void revertExpired(String ruleId) {
+        if (closed) {
+            return;
+        }
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(REVERT_EXPIRED)) {
+            ps.setString(1, EXPIRY_SETTER);
+            dialect.setInstant(ps, 2, now);
+            ps.setString(3, ruleId);
+            dialect.setInstant(ps, 4, now);
+            ps.executeUpdate();
+            catchUp();
+        } catch (SQLException | RuntimeException e) {
+            if (closed) {
+                return;
+            }
+            LOG.log(Level.WARNING, "reverting the expired state of " + ruleId + " failed (retrying): " + rootMessage(e));
+            expiry.schedule(ruleId, now.plus(pollInterval.multipliedBy(5)), () -> revertExpired(ruleId));
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- rows
+
+    /** Compiles a row, remembering the last good definition per rule; reports and returns null when malformed. */
+    private CompiledRule compile(RuleRow row) {
+        String hash = sha256(row.yaml());
+        Known known = compiled.get(row.ruleId());
+        if (known != null && known.hash().equals(hash) && Objects.equals(known.sourcePath(), row.sourcePath())) {
+            return known.rule();
+        }
+        String path = row.sourcePath() == null || row.sourcePath().isEmpty() ? "ttp_rule/" + row.ruleId() : row.sourcePath();
+        CompileResult result = compileText(path, row.yaml());
+        for (Problem p : result.problems()) {
+            if (p.isError() || result instanceof CompileResult.Compiled) {
+                problems.accept(p);
+            }
+        }
+        if (!(result instanceof CompileResult.Compiled ok)) {
+            return null;
+        }
+        CompiledRule rule = ok.rule();
+        if (!rule.ruleId().equals(row.ruleId())) {
+            problems.accept(Problem.error(path, 1, 1, "rule_id", "the rule defines '" + rule.ruleId()
+                    + "' but is stored in the ttp_rule row of '" + row.ruleId() + "'; skipped"));
+            return null;
+        }
+        compiled.put(row.ruleId(), new Known(rule, row.sourcePath(), hash));
+        return rule;
+    }
+
+    private CompileResult compileText(String path, String yaml) {
+        synchronized (compiler) {
+            return compiler.compile(path, yaml == null ? new byte[0] : yaml.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private RuleRow readRule(Connection c, String ruleId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(SELECT_RULE)) {
+            ps.setString(1, ruleId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new RuleRow(ruleId, rs.getString("source_path"), rs.getString("yaml_content")) : null;
+            }
+        }
+    }
+
+    /** The stored state of {@code ruleId} as written (not yet made effective), or the default. */
+    private RuleState readStoredState(Connection c, String ruleId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(SELECT_STATE)) {
+            ps.setString(1, ruleId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? readState(rs, ruleId) : RuleState.DEFAULT;
+            }
+        }
+    }
+
+    private RuleState readState(ResultSet rs, String ruleId) throws SQLException {
+        return readState(rs, ruleId, "", "set_by", "set_at");
+    }
+
+    /** A state from columns {@code prefix+state}, ...; a missing row (null state) or a malformed one is the default. */
+    private RuleState readState(ResultSet rs, String ruleId, String prefix, String setByColumn, String setAtColumn)
+            throws SQLException {
+        String mode = rs.getString(prefix + "state");
+        if (mode == null) {
+            return RuleState.DEFAULT;
+        }
+        double max = rs.getDouble(prefix + "confidence_max");
+        Double confidenceMax = rs.wasNull() ? null : max;
+        try {
+            return new RuleState(Mode.parse(mode), confidenceMax, dialect.getInstant(rs, prefix + "expires_at"),
+                    rs.getString(prefix + "reason"), rs.getString(setByColumn), dialect.getInstant(rs, setAtColumn));
+        } catch (IllegalArgumentException | java.time.DateTimeException e) {
+            problems.accept(Problem.error("ttp_rule_state/" + ruleId, 1, 1, prefix + "state",
+                    e.getMessage() + "; read as the default state"));
+            return RuleState.DEFAULT;
+        }
+    }
+
+    /** The change id written by this transaction: writers are serialized, so it is the largest. */
+    private static long lastChangeId(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT max(id) FROM ttp_rule_change")) {
+            if (!rs.next()) {
+                throw new SQLException("the change log is empty after a write: are the ttp4j triggers installed?");
+            }
+            return rs.getLong(1);
+        }
+    }
+
+    /** Reads of this transaction see one snapshot (SQLite's WAL does so already). */
+    private void snapshot(Connection c) throws SQLException {
+        if (dialect == Dialect.POSTGRESQL) {
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            c.setReadOnly(true);
+        }
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // the original failure is what matters
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new StoreException("the rule store on " + config.url() + " is closed");
+        }
+    }
+
+    static String sha256(String text) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d);
+        } catch (NoSuchAlgorithmException e) {
+            throw new AssertionError("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String m = t.getMessage();
+        return t == e ? String.valueOf(m) : e.getMessage() + " (" + t.getClass().getSimpleName() + ": " + m + ")";
+    }
+}

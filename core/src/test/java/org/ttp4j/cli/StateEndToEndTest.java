@@ -1,0 +1,128 @@
+package org.ttp4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code ttp4j state} and {@code ttp4j sync} as real commands on a real SQLite file: state written by one
+ * process is read by the next, the audit keeps every write, and {@code run} on the database store honours it.
+ */
+class StateEndToEndTest {
+
+    @TempDir
+    Path work;
+    Map<String, String> database;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        database = Map.of("DECNET_TTP_RULE_STORE_TYPE", "database", "TTP4J_DB_URL", "jdbc:sqlite:" + work.resolve("rules.db"));
+        Path rules = Files.createDirectories(work.resolve("rules"));
+        Files.writeString(rules.resolve("R0001.yaml"), RuleTexts.commandRule("R0001", 1, "whoami", "T1033", "TA0007", 0.6));
+        Files.writeString(rules.resolve("R0002.yaml"), RuleTexts.commandRule("R0002", 1, "shadow", "T1003", "TA0006", 0.9));
+    }
+
+    private Ttp4jProcess.Result ttp4j(String... args) throws Exception {
+        return Ttp4jProcess.run(work, database, "", args);
+    }
+
+    /** The state line with its set_at blanked (the store stamps it). */
+    private static String stamped(String line) {
+        assertTrue(line.matches(".*\"set_at\":\"\\d{4}-[^\"]+Z\"}\n?"), line);
+        return line.replaceAll("\"set_at\":\"[^\"]+\"", "\"set_at\":\"*\"");
+    }
+
+    @Test
+    void setThenListGetAndHistoryAcrossProcesses() throws Exception {
+        Ttp4jProcess.Result set = ttp4j("state", "set", "R0001", "--state", "clipped", "--confidence-max", "0.25",
+                "--until", "2999-01-01T00:00", "--reason", "noisy on decky-07", "--by", "alice");
+        assertEquals(0, set.exit(), set.err());
+        assertEquals("", set.err());
+        String r0001 = "{\"kind\":\"state\",\"rule_id\":\"R0001\",\"state\":\"clipped\",\"confidence_max\":0.25,"
+                + "\"expires_at\":\"2999-01-01T00:00:00Z\",\"reason\":\"noisy on decky-07\",\"set_by\":\"alice\",\"set_at\":\"*\"}\n";
+        assertEquals(r0001, stamped(set.out()));
+
+        Ttp4jProcess.Result disable = ttp4j("state", "set", "R0002", "--state", "disabled", "--ttl", "2h", "--by", "bob");
+        assertEquals(0, disable.exit(), disable.err());
+        String expires = disable.out().replaceAll(".*\"expires_at\":\"([^\"]+)\".*\n", "$1");
+        Duration ttl = Duration.between(Instant.now(), Instant.parse(expires));
+        assertTrue(ttl.compareTo(Duration.ofMinutes(110)) > 0 && ttl.compareTo(Duration.ofHours(2)) <= 0, expires);
+
+        Ttp4jProcess.Result list = ttp4j("state", "list");
+        assertEquals(0, list.exit(), list.err());
+        List<String> lines = list.out().lines().toList();
+        assertEquals(2, lines.size(), list.out());
+        assertEquals(r0001, stamped(lines.get(0) + "\n"));
+        assertTrue(lines.get(1).startsWith("{\"kind\":\"state\",\"rule_id\":\"R0002\",\"state\":\"disabled\","), lines.get(1));
+
+        assertEquals(r0001, stamped(ttp4j("state", "get", "R0001").out()));
+        assertEquals("{\"kind\":\"state\",\"rule_id\":\"R0404\",\"state\":\"enabled\",\"confidence_max\":null,"
+                + "\"expires_at\":null,\"reason\":null,\"set_by\":null,\"set_at\":null}\n", ttp4j("state", "get", "R0404").out());
+
+        assertEquals(0, ttp4j("state", "set", "R0001", "--state", "enabled", "--by", "carol").exit());
+        List<String> history = ttp4j("state", "history", "R0001").out().lines().toList();
+        assertEquals(2, history.size(), history.toString());
+        assertEquals(r0001, stamped(history.get(0) + "\n"));
+        assertEquals("{\"kind\":\"state\",\"rule_id\":\"R0001\",\"state\":\"enabled\",\"confidence_max\":null,"
+                + "\"expires_at\":null,\"reason\":null,\"set_by\":\"carol\",\"set_at\":\"*\"}\n", stamped(history.get(1) + "\n"));
+    }
+
+    @Test
+    void syncedRulesRunWithTheirDatabaseState() throws Exception {
+        Ttp4jProcess.Result sync = ttp4j("sync", "--once", "--rules", "rules");
+        assertEquals(0, sync.exit(), sync.err());
+        assertEquals("{\"kind\":\"ready\",\"rules\":2}\n", sync.out());
+        assertEquals("", sync.err());
+
+        assertEquals(0, ttp4j("state", "set", "R0002", "--state", "disabled").exit());
+        assertEquals(0, ttp4j("state", "set", "R0001", "--state", "clipped", "--confidence-max", "0.1").exit());
+
+        String events = "{\"source_kind\":\"command\",\"source_id\":\"c1\",\"attacker_uuid\":\"a\","
+                + "\"payload\":{\"command_text\":\"whoami; cat /etc/shadow\"}}\n";
+        Ttp4jProcess.Result run = Ttp4jProcess.run(work, database, events, "run");
+        assertEquals(0, run.exit(), run.err());
+        assertEquals("{\"kind\":\"ready\",\"rules\":2}\n", run.err());
+        List<String> tags = run.out().lines().toList();
+        assertEquals(1, tags.size(), run.out());
+        assertTrue(tags.get(0).contains("\"confidence\":0.1,\"rule_id\":\"R0001\""), tags.get(0));
+    }
+
+    @Test
+    void watchOnTheDatabaseStoreSeesStateWrittenByAnotherProcess() throws Exception {
+        assertEquals(0, ttp4j("sync", "--once", "--rules", "rules").exit());
+        try (Ttp4jProcess watch = Ttp4jProcess.start(work, database, "watch")) {
+            assertEquals("{\"kind\":\"ready\",\"rules\":2}", watch.nextOut(Duration.ofSeconds(30)));
+            assertEquals(0, ttp4j("state", "set", "R0002", "--state", "disabled", "--reason", "false positives", "--by", "dave").exit());
+            String line = watch.nextOut(Duration.ofSeconds(30));
+            assertEquals("{\"kind\":\"state\",\"rule_id\":\"R0002\",\"state\":\"disabled\",\"confidence_max\":null,"
+                    + "\"expires_at\":null,\"reason\":\"false positives\",\"set_by\":\"dave\",\"set_at\":\"*\"}\n",
+                    stamped(line + "\n"));
+            watch.terminate();
+        }
+    }
+
+    @Test
+    void badArgumentsAreUsageErrorsAndTheFilesystemStoreIsRefused() throws Exception {
+        Ttp4jProcess.Result mode = ttp4j("state", "set", "R0001", "--state", "paused");
+        assertEquals(2, mode.exit());
+        assertEquals("ttp4j state set: --state: unknown state 'paused' (known: enabled, disabled, clipped)"
+                + " (see 'ttp4j state set --help')\n", mode.err());
+        assertEquals(2, ttp4j("state", "set", "R0001", "--state", "disabled", "--confidence-max", "0.5").exit());
+        assertEquals(2, ttp4j("state", "set", "R0001", "--state", "disabled", "--ttl", "1h", "--until", "2030-01-01T00:00Z").exit());
+        assertEquals(2, ttp4j("state", "get", "R-1").exit());
+
+        Ttp4jProcess.Result fs = Ttp4jProcess.run(work, Map.of(), "", "state", "list");
+        assertEquals(1, fs.exit());
+        assertTrue(fs.err().startsWith("ttp4j state list: the filesystem rule store keeps state in the memory"), fs.err());
+        assertEquals(1, fs.err().lines().count());
+    }
+}

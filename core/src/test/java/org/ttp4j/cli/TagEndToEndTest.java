@@ -1,0 +1,114 @@
+package org.ttp4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code ttp4j tag} run as a real command: exact tags out, bad lines reported and skipped (CONTRACT §6-§8). */
+class TagEndToEndTest {
+
+    @TempDir
+    Path work;
+
+    static final String EVENTS = """
+            {"source_kind":"command","source_id":"cmd_1","attacker_uuid":"a1","session_id":"s1","decky_id":"d1","payload":{"command_text":"ls -la","uid":0}}
+            {"source_kind":"command","source_id":"cmd_2","attacker_uuid":"a1","session_id":"s1","decky_id":"d1","payload":{"command_text":"whoami; cat /etc/shadow","user":"root","src":"10.0.0.5"}}
+            {"source_kind":"command","source_id":"cmd_3","attacker_uuid":"a1","payload":{"command_text":"whoa
+            {"source_kind":"command","source_id":"cmd_4","session_id":"s1","payload":{"command_text":"whoami"}}
+
+            {"source_kind":"command","source_id":"cmd_5","identity_uuid":"i9","payload":{"command_text":"sudo whoami","pwd":"/root"}}
+            {"source_kind":"http_request","source_id":"req_1","attacker_uuid":"a2","payload":{"raw_url":"/whoami"}}
+            """;
+
+    static final String TAGS = """
+            {"uuid":"8e4bdfe5-4398-52ac-ad4b-ccbca81a6253","source_kind":"command","source_id":"cmd_2","attacker_uuid":"a1","identity_uuid":null,"session_id":"s1","decky_id":"d1","tactic":"TA0007","technique_id":"T1033","sub_technique_id":null,"confidence":0.6,"rule_id":"R0100","rule_version":2,"evidence":{"command_text":"whoami; cat /etc/shadow","user":"root","src":"10.0.0.5"},"attack_release":"v15.1","mitre_url":"https://attack.mitre.org/techniques/T1033","created_at":"*"}
+            {"uuid":"e06b9029-674c-55e4-a2c4-f46dbead1eb4","source_kind":"command","source_id":"cmd_2","attacker_uuid":"a1","identity_uuid":null,"session_id":"s1","decky_id":"d1","tactic":"TA0006","technique_id":"T1003","sub_technique_id":"T1003.008","confidence":0.9,"rule_id":"R0101","rule_version":1,"evidence":{"user":"root","src":"10.0.0.5"},"attack_release":"v15.1","mitre_url":"https://attack.mitre.org/techniques/T1003/008","created_at":"*"}
+            {"uuid":"4d97a867-e1fd-5a28-bbd3-1ebdb640e0ba","source_kind":"command","source_id":"cmd_2","attacker_uuid":"a1","identity_uuid":null,"session_id":"s1","decky_id":"d1","tactic":"TA0006","technique_id":"T1552","sub_technique_id":null,"confidence":0.5,"rule_id":"R0101","rule_version":1,"evidence":{"user":"root","src":"10.0.0.5"},"attack_release":"v15.1","mitre_url":"https://attack.mitre.org/techniques/T1552","created_at":"*"}
+            {"uuid":"a8c54e42-9aa9-54a3-b03b-2b6180bbfeea","source_kind":"command","source_id":"cmd_5","attacker_uuid":null,"identity_uuid":"i9","session_id":null,"decky_id":null,"tactic":"TA0007","technique_id":"T1033","sub_technique_id":null,"confidence":0.6,"rule_id":"R0100","rule_version":2,"evidence":{"command_text":"sudo whoami","pwd":"/root"},"attack_release":"v15.1","mitre_url":"https://attack.mitre.org/techniques/T1033","created_at":"*"}
+            """;
+
+    @BeforeEach
+    void writeRules() throws Exception {
+        Path rules = Files.createDirectories(work.resolve("rules"));
+        Files.writeString(rules.resolve("R0100.yaml"), RuleTexts.commandRule("R0100", 2, "\\bwhoami\\b", "T1033", "TA0007", 0.6)
+                + "evidence_fields: [command_text]\n");
+        Files.writeString(rules.resolve("R0101.yaml"), """
+                rule_id: R0101
+                rule_version: 1
+                name: shadow read
+                applies_to: [command]
+                match:
+                  pattern: 'cat\\s+/etc/shadow'
+                emits:
+                  - technique_id: T1003
+                    sub_technique_id: T1003.008
+                    tactic: TA0006
+                    confidence: 0.9
+                  - technique_id: T1552
+                    tactic: TA0006
+                    confidence: 0.5
+                """);
+        Files.writeString(work.resolve("events.jsonl"), EVENTS);
+    }
+
+    /** {@code created_at} is the time of tagging: checked for shape, then blanked. */
+    static String withoutTimes(String tags) {
+        String iso = "\"created_at\":\"\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z\"";
+        tags.lines().forEach(l -> assertTrue(l.matches(".*" + iso + "}$"), l));
+        return tags.replaceAll(iso, "\"created_at\":\"*\"");
+    }
+
+    @Test
+    void tagsAFileExactlyAndReportsEachBadLineByNumber() throws Exception {
+        Ttp4jProcess.Result r = Ttp4jProcess.run(work, "tag", "--rules", "rules", "--events", "events.jsonl");
+        assertEquals(TAGS, withoutTimes(r.out()));
+        assertEquals("""
+                events.jsonl:3: malformed JSON: Unexpected end-of-input in VALUE_STRING
+                events.jsonl:4: event command/cmd_4 has neither attacker_uuid nor identity_uuid (at least one is required)
+                """, r.err().replaceAll("(?m)^(events.jsonl:3: malformed JSON: [^\\n]*?)\\s*\\n at \\[.*$", "$1"));
+        assertEquals(1, r.exit());
+    }
+
+    @Test
+    void readsStdinAndExitsZeroWhenEveryLineIsAnEvent() throws Exception {
+        String good = EVENTS.lines().filter(l -> !l.contains("cmd_3") && !l.contains("cmd_4"))
+                .reduce("", (a, b) -> a + b + "\n");
+        Ttp4jProcess.Result r = Ttp4jProcess.run(work, Map.of(), good, "tag", "--rules", "rules");
+        assertEquals(TAGS, withoutTimes(r.out()));
+        assertEquals("", r.err());
+        assertEquals(0, r.exit());
+
+        Ttp4jProcess.Result dash = Ttp4jProcess.run(work, Map.of(), good, "tag", "--rules", "rules", "--events", "-");
+        assertEquals(TAGS, withoutTimes(dash.out()));
+    }
+
+    @Test
+    void anInvalidRuleIsReportedAndSkippedUnlessStrict() throws Exception {
+        Files.writeString(work.resolve("rules/R0102.yaml"), "rule_id: R0102\nrule_version: 0\n");
+        Ttp4jProcess.Result r = Ttp4jProcess.run(work, "tag", "--rules", "rules", "--events", "events.jsonl");
+        assertEquals(TAGS, withoutTimes(r.out()));
+        assertTrue(r.err().startsWith("rules/R0102.yaml:"), r.err());
+
+        Ttp4jProcess.Result strict = Ttp4jProcess.run(work, "tag", "--strict", "--rules", "rules", "--events", "events.jsonl");
+        assertEquals("", strict.out());
+        assertEquals(1, strict.exit());
+        assertTrue(strict.err().lines().anyMatch(l -> l.startsWith("ttp4j tag: ") && l.contains("strict")), strict.err());
+    }
+
+    @Test
+    void usageErrors() throws Exception {
+        Ttp4jProcess.Result noRules = Ttp4jProcess.run(work, "tag", "--events", "events.jsonl");
+        assertEquals(2, noRules.exit());
+        assertEquals("ttp4j tag: Missing required option: '--rules=DIR' (see 'ttp4j tag --help')\n", noRules.err());
+
+        Ttp4jProcess.Result noFile = Ttp4jProcess.run(work, "tag", "--rules", "rules", "--events", "nope.jsonl");
+        assertEquals(2, noFile.exit());
+        assertEquals("ttp4j tag: no such events file: nope.jsonl (see 'ttp4j tag --help')\n", noFile.err());
+    }
+}

@@ -1,0 +1,108 @@
+package org.ttp4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code ttp4j validate} run as a real command on a directory of good, flawed and bad rules (CONTRACT §8). */
+class ValidateEndToEndTest {
+
+    @TempDir
+    Path work;
+    Path rules;
+
+    @BeforeEach
+    void writeRules() throws Exception {
+        rules = Files.createDirectories(work.resolve("rules"));
+        Files.writeString(rules.resolve("R0001.yaml"), RuleTexts.commandRule("R0001", 1, "whoami", "T1033", "TA0007", 0.5));
+        Files.writeString(rules.resolve("R0002.yml"), RuleTexts.commandRule("R0002", 2, "uname -a", "T1082", "TA0007", 0.4)
+                + "last_reviewed: 2025-01-01\n");
+        Files.writeString(rules.resolve("R0003.yaml"), """
+                rule_id: R0003
+                rule_version: 1
+                name: broken
+                applies_to: [command]
+                match:
+                  pattern: 'curl (http'
+                emits:
+                  - technique_id: T1105
+                    tactic: XX0011
+                    confidence: 1.5
+                """);
+        // Same rule id as R0001.yaml: a store would ignore this file.
+        Files.writeString(rules.resolve("R0004.yaml"), RuleTexts.commandRule("R0001", 3, "id", "T1033", "TA0007", 0.5));
+        // Not rule files by name: never read, never mentioned.
+        Files.writeString(rules.resolve(".R0001.yaml.swp"), "\0\0binary");
+        Files.writeString(rules.resolve("R0001.yaml~"), "rule_id: [");
+        Files.writeString(rules.resolve("notes.txt"), "not a rule");
+        Files.writeString(rules.resolve("4913"), "");
+    }
+
+    @Test
+    void printsErrorsThenWarningsThenTheSummaryAndFails() throws Exception {
+        Ttp4jProcess.Result r = Ttp4jProcess.run(work, "validate", "rules");
+        assertEquals("""
+                rules/R0003.yaml:6:12: match.pattern: invalid regular expression: missing ), unterminated subpattern at offset 5 in /curl (http/
+                rules/R0003.yaml:9:13: emits[0].tactic: must be a tactic id such as TA0002 (TA and four digits), found 'XX0011'
+                rules/R0003.yaml:10:17: emits[0].confidence: must be between 0 and 1, found 1.5
+                rules/R0004.yaml:1:1: rule_id: rule id R0001 is already defined by rules/R0001.yaml; a store keeps one file per rule id (the first by name) and ignores this one: give it another rule_id or remove one of the files
+                warning: rules/R0002.yml:11:1: last_reviewed: unknown key, ignored
+                checked 4 files: 2 valid, 2 invalid, 1 warnings
+                """, r.out());
+        assertEquals("", r.err());
+        assertEquals(1, r.exit());
+    }
+
+    @Test
+    void cleanFilesPassAndStrictTurnsAWarningIntoAFailure() throws Exception {
+        Ttp4jProcess.Result clean = Ttp4jProcess.run(work, "validate", "rules/R0001.yaml", "rules/R0002.yml");
+        assertEquals("warning: rules/R0002.yml:11:1: last_reviewed: unknown key, ignored\n"
+                + "checked 2 files: 2 valid, 0 invalid, 1 warnings\n", clean.out());
+        assertEquals(0, clean.exit());
+
+        Ttp4jProcess.Result strict = Ttp4jProcess.run(work, "validate", "--strict", "rules/R0001.yaml", "rules/R0002.yml");
+        assertEquals("warning: rules/R0002.yml:11:1: last_reviewed: unknown key, ignored\n"
+                + "checked 2 files: 1 valid, 1 invalid, 1 warnings\n", strict.out());
+        assertEquals(1, strict.exit());
+    }
+
+    @Test
+    void aFileNamedOnTheCommandLineIsCheckedAndAnIgnoredNameIsAWarning() throws Exception {
+        Ttp4jProcess.Result r = Ttp4jProcess.run(work, "validate", "rules/R0001.yaml", "rules/R0001.yaml", "rules/notes.txt");
+        assertEquals("""
+                rules/notes.txt:1:1: -: the top level must be a mapping (rule_id: ..., name: ...), found a string 'not a rule'
+                warning: rules/notes.txt:1:1: -: the stores ignore this file: a rule file's name must match [A-Za-z0-9_]+.yaml or [A-Za-z0-9_]+.yml
+                checked 2 files: 1 valid, 1 invalid, 1 warnings
+                """, r.out());
+        assertEquals(1, r.exit());
+    }
+
+    @Test
+    void usageErrorsExitTwoWithOneLine() throws Exception {
+        Ttp4jProcess.Result missing = Ttp4jProcess.run(work, "validate", "no/such/dir");
+        assertEquals(2, missing.exit());
+        assertEquals("ttp4j validate: no such file or directory: no/such/dir (see 'ttp4j validate --help')\n", missing.err());
+        assertEquals("", missing.out());
+
+        Ttp4jProcess.Result none = Ttp4jProcess.run(work, "validate");
+        assertEquals(2, none.exit());
+        assertEquals(1, none.err().lines().count(), none.err());
+
+        Ttp4jProcess.Result unknown = Ttp4jProcess.run(work, "validate", "--frobnicate", "rules");
+        assertEquals(2, unknown.exit());
+        assertTrue(unknown.err().startsWith("ttp4j validate: Unknown option: '--frobnicate'"), unknown.err());
+    }
+
+    @Test
+    void anEmptyDirectoryIsClean() throws Exception {
+        Files.createDirectories(work.resolve("empty"));
+        Ttp4jProcess.Result r = Ttp4jProcess.run(work, "validate", "empty");
+        assertEquals("checked 0 files: 0 valid, 0 invalid, 0 warnings\n", r.out());
+        assertEquals(0, r.exit());
+    }
+}

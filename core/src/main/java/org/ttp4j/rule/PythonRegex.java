@@ -17,7 +17,10 @@ import java.util.regex.PatternSyntaxException;
  *   <li>{@code \d \w \s \b \B} and their negations use Python's Unicode definitions
  *       (decimal digits {@code Nd}; letters, numbers and {@code _}; Python's whitespace set, which
  *       includes U+001C..U+001F); under {@code (?a)} they are ASCII-only, as in Python.</li>
- *   <li>{@code (?i)} folds Unicode case unless {@code (?a)} is in effect.</li>
+ *   <li>{@code (?i)} folds Unicode case as Python does (simple lowercase mappings plus the extra pairs of
+ *       {@code re._casefix}) unless {@code (?a)} is in effect: each cased literal and each class is spelled
+ *       out with its case partners, since Java's own Unicode case folding differs (it misses e.g. the
+ *       Kelvin sign and U+0130 in {@code [A-Z]}, U+00DF vs U+1E9E, U+FB05 vs U+FB06).</li>
  *   <li>Only {@code \n} ends a line for {@code . ^ $} (Java would also stop at {@code \r}, U+0085,
  *       U+2028/9); {@code (?m)^} also matches after a final newline, as in Python.</li>
  *   <li>A {@code {} that does not start a valid {@code {n}}, {@code {n,}}, {@code {,n}} or
@@ -109,7 +112,6 @@ public final class PythonRegex {
 
         // Flags in effect at the current position.
         private boolean ignoreCase, dotAll, multiline, verbose, ascii;
-        private boolean unicodeFlag;
         // Global flags (set by (?...) at the very start).
         private int globalJavaFlags;
 
@@ -413,7 +415,7 @@ public final class PythonRegex {
                         if (openGroups.get(number)) {
                             throw error("cannot refer to an open group", open);
                         }
-                        out.append("(?:\\").append(number).append(')');
+                        appendBackReference(number);
                         itemMin = groupWidths.get(number)[0];
                         itemMax = groupWidths.get(number)[1];
                     } else {
@@ -566,7 +568,6 @@ public final class PythonRegex {
                 dotAll |= addS;
                 verbose |= addX;
                 ascii |= addA;
-                unicodeFlag |= addU;
                 globalJavaFlags = javaFlags();
                 return GroupKind.NOTHING;
             }
@@ -577,21 +578,18 @@ public final class PythonRegex {
             verbose = (verbose || addX) && !delX;
             ascii = (ascii || addA) && !addU;
             out.append("(?");
-            if (ignoreCase) {
-                out.append(ascii ? "i" : "iu");
+            if (javaIgnoresCase()) {
+                out.append('i');
             }
             if (dotAll) {
                 out.append('s');
             }
             StringBuilder off = new StringBuilder();
-            if (!ignoreCase) {
+            if (!javaIgnoresCase()) {
                 off.append('i');
             }
             if (!dotAll) {
                 off.append('s');
-            }
-            if (ascii || !ignoreCase) {
-                off.append('u');
             }
             if (!off.isEmpty()) {
                 out.append('-').append(off);
@@ -606,13 +604,22 @@ public final class PythonRegex {
             return GroupKind.GROUP;
         }
 
+        /**
+         * Java's (ASCII) CASE_INSENSITIVE is used only under (?ai); Unicode (?i) is spelled out by
+         * {@link #appendLiteral} and {@link #parseClass}.
+         */
+        private boolean javaIgnoresCase() {
+            return ignoreCase && ascii;
+        }
+
+        private boolean foldsUnicodeCase() {
+            return ignoreCase && !ascii;
+        }
+
         private int javaFlags() {
             int f = 0;
-            if (ignoreCase) {
+            if (javaIgnoresCase()) {
                 f |= Pattern.CASE_INSENSITIVE;
-                if (!ascii) {
-                    f |= Pattern.UNICODE_CASE;
-                }
             }
             if (dotAll) {
                 f |= Pattern.DOTALL;
@@ -681,10 +688,15 @@ public final class PythonRegex {
             if (openGroups.get(group)) {
                 throw error("cannot refer to an open group", start);
             }
-            out.append("(?:\\").append(group).append(')');
+            appendBackReference(group);
             itemMin = groupWidths.get(group)[0];
             itemMax = groupWidths.get(group)[1];
             return Last.ITEM;
+        }
+
+        /** Java compares a back-reference's text by its own Unicode case folding (close to Python's). */
+        private void appendBackReference(int group) {
+            out.append(foldsUnicodeCase() ? "(?iu:\\" : "(?:\\").append(group).append(')');
         }
 
         /**
@@ -820,8 +832,14 @@ public final class PythonRegex {
                                 + p.substring(hiStart, i), itemStart);
                     }
                     items.add(a.java + "-" + b.java);
+                    if (foldsUnicodeCase()) {
+                        CaseGroups.partnersOutside(a.codePoint, b.codePoint, cp -> items.add(classLiteral(cp)));
+                    }
                 } else {
-                    items.add(sharpS(a.codePoint) ? "\\x{df}\\x{1e9e}" : a.java);
+                    items.add(a.java);
+                    if (foldsUnicodeCase() && a.codePoint >= 0) {
+                        CaseGroups.partnersOutside(a.codePoint, a.codePoint, cp -> items.add(classLiteral(cp)));
+                    }
                 }
             }
             for (String item : items) {
@@ -870,18 +888,14 @@ public final class PythonRegex {
             return printable(cp) ? Character.toString(cp) : hex(cp);
         }
 
-        /**
-         * Under Unicode (?i), Java compares U+00DF (sharp s) exactly, because its uppercase is itself,
-         * although U+1E9E folds to it; Python matches the two. Of every code point this is the only one
-         * Java treats so (found by folding all of them), so the pair is spelled out.
-         */
-        private boolean sharpS(int cp) {
-            return ignoreCase && !ascii && (cp == 0xDF || cp == 0x1E9E);
-        }
-
         private void appendLiteral(int cp) {
-            if (sharpS(cp)) {
-                out.append("[\\x{df}\\x{1e9e}]");
+            int[] group = foldsUnicodeCase() ? CaseGroups.of(cp) : null;
+            if (group != null) {
+                out.append('[');
+                for (int member : group) {
+                    out.append(classLiteral(member));
+                }
+                out.append(']');
             } else if (cp < 128 && "\\.[]{}()*+?^$|".indexOf(cp) >= 0) {
                 out.append('\\').append((char) cp);
             } else if (printable(cp)) {
@@ -901,6 +915,93 @@ public final class PythonRegex {
 
         private static String hex(int cp) {
             return "\\x{" + Integer.toHexString(cp) + "}";
+        }
+    }
+
+    /**
+     * Python's Unicode case-insensitive equivalence: two code points match under {@code (?i)} iff their
+     * simple lowercase mappings are equal or are linked by {@code re._casefix._EXTRA_CASES} (e.g. 's' and
+     * U+017F, 'i' and U+0131). Groups of two or more, built once from the JDK's case tables.
+     */
+    private static final class CaseGroups {
+        /** {@code re._casefix._EXTRA_CASES} (Python 3.11) as groups of lowercase code points, the least first. */
+        private static final int[][] EXTRA = {
+                {0x69, 0x131}, {0x73, 0x17f}, {0xb5, 0x3bc}, {0x345, 0x3b9, 0x1fbe}, {0x390, 0x1fd3},
+                {0x3b0, 0x1fe3}, {0x3b2, 0x3d0}, {0x3b5, 0x3f5}, {0x3b8, 0x3d1}, {0x3ba, 0x3f0}, {0x3c0, 0x3d6},
+                {0x3c1, 0x3f1}, {0x3c2, 0x3c3}, {0x3c6, 0x3d5}, {0x432, 0x1c80}, {0x434, 0x1c81},
+                {0x43e, 0x1c82}, {0x441, 0x1c83}, {0x442, 0x1c84, 0x1c85}, {0x44a, 0x1c86}, {0x463, 0x1c87},
+                {0x1c88, 0xa64b}, {0x1e61, 0x1e9b}, {0xfb05, 0xfb06}};
+        /** No code point at or above this one has a case mapping (Unicode 16: the last is U+1E943). */
+        private static final int CASED_LIMIT = 0x20000;
+        /** Every group, members ascending. */
+        private static final int[][] ALL;
+        /** Every code point that has a group, ascending, and the index of its group in {@link #ALL}. */
+        private static final int[] MEMBERS;
+        private static final int[] GROUP_OF;
+
+        static {
+            Map<Integer, List<Integer>> byKey = new java.util.TreeMap<>();
+            for (int cp = 0; cp < CASED_LIMIT; cp++) {
+                int key = key(cp);
+                if (key != cp) {
+                    byKey.computeIfAbsent(key, k -> new ArrayList<>(List.of(k))).add(cp);
+                }
+            }
+            ALL = byKey.values().stream()
+                    .map(g -> g.stream().mapToInt(Integer::intValue).sorted().toArray())
+                    .toArray(int[][]::new);
+            long[] pairs = new long[java.util.Arrays.stream(ALL).mapToInt(g -> g.length).sum()];
+            int n = 0;
+            for (int g = 0; g < ALL.length; g++) {
+                for (int cp : ALL[g]) {
+                    pairs[n++] = ((long) cp << 32) | g;
+                }
+            }
+            java.util.Arrays.sort(pairs);
+            MEMBERS = new int[n];
+            GROUP_OF = new int[n];
+            for (int k = 0; k < n; k++) {
+                MEMBERS[k] = (int) (pairs[k] >>> 32);
+                GROUP_OF[k] = (int) pairs[k];
+            }
+        }
+
+        /** The simple lowercase mapping, then the first of its {@link #EXTRA} group. */
+        private static int key(int cp) {
+            int lower = Character.toLowerCase(cp);
+            if (lower < 0x10000 && lower >= 0x69) {
+                for (int[] extra : EXTRA) {
+                    for (int member : extra) {
+                        if (member == lower) {
+                            return extra[0];
+                        }
+                    }
+                }
+            }
+            return lower;
+        }
+
+        /** The group of {@code cp}, or null when it matches only itself. */
+        static int[] of(int cp) {
+            int k = java.util.Arrays.binarySearch(MEMBERS, cp);
+            return k < 0 ? null : ALL[GROUP_OF[k]];
+        }
+
+        /** Feeds every code point outside [lo, hi] that is case-equivalent to one inside it. */
+        static void partnersOutside(int lo, int hi, java.util.function.IntConsumer sink) {
+            int k = java.util.Arrays.binarySearch(MEMBERS, lo);
+            BitSet done = new BitSet();
+            for (k = k < 0 ? -k - 1 : k; k < MEMBERS.length && MEMBERS[k] <= hi; k++) {
+                int g = GROUP_OF[k];
+                if (!done.get(g)) {
+                    done.set(g);
+                    for (int cp : ALL[g]) {
+                        if (cp < lo || cp > hi) {
+                            sink.accept(cp);
+                        }
+                    }
+                }
+            }
         }
     }
 }

@@ -11,7 +11,9 @@ import org.ttp4j.store.db.DatabaseRuleStore;
 import org.ttp4j.store.db.RuleTableSync;
 import org.ttp4j.store.fs.FilesystemRuleStore;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ttp4j sync}: master mode (CONTRACT §5.2). The filesystem store on the rules directory is projected
@@ -25,6 +27,9 @@ import picocli.CommandLine.Option;
 final class SyncCommand implements Callable<Integer> {
 
     private static final Duration INITIAL = Duration.ofMinutes(2);
+
+    @Spec
+    private CommandSpec spec;
 
     @Option(names = "--rules", paramLabel = "DIR",
             description = "The rules directory (default: $TTP4J_RULES_DIR, else rules/ttp).")
@@ -40,7 +45,9 @@ final class SyncCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         ChangeLines lines = new ChangeLines(System.out);
-        Path dir = rules != null ? rules : RuleStores.fromEnvironment(System.getenv()).rulesDirectory();
+        // A missing directory would project as no rules at all: every row deleted, on every worker.
+        Path dir = StoreOptions.requireDirectory(spec,
+                rules != null ? rules : RuleStores.fromEnvironment(System.getenv()).rulesDirectory());
         try (FilesystemRuleStore source = FilesystemRuleStore.builder(dir).reporter(lines).open();
              DatabaseRuleStore target = DatabaseRuleStore.builder(DatabaseConfig.fromEnvironment(System.getenv()))
                      .problems(lines::problem).open();

@@ -1,16 +1,12 @@
 package org.ttp4j.cli;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.ttp4j.store.RuleStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code ttp4j watch [DIR]}: prints each rule change as one JSON line on stdout as it happens (CONTRACT §8),
@@ -22,9 +18,6 @@ import picocli.CommandLine.Spec;
             "With DIR: a filesystem store on DIR; without: the store DECNET_TTP_RULE_STORE_TYPE selects."})
 final class WatchCommand implements Callable<Integer> {
 
-    @Spec
-    private CommandSpec spec;
-
     @Mixin
     private StoreOptions storeOptions;
 
@@ -33,9 +26,6 @@ final class WatchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        if (dir != null && !Files.isDirectory(dir)) {
-            throw new ParameterException(spec.commandLine(), "no such rules directory: " + dir);
-        }
         ChangeLines lines = new ChangeLines(System.out);
         CountDownLatch stopped = new CountDownLatch(1);
         RuleStore store = storeOptions.open(lines, dir);

@@ -89,6 +89,9 @@ class StateEndToEndTest {
         assertEquals(0, sync.exit(), sync.err());
         assertEquals("{\"kind\":\"ready\",\"rules\":2}\n", sync.out());
         assertEquals("", sync.err());
+        Ttp4jProcess.Result typo = ttp4j("sync", "--once", "--rules", "rulez");
+        assertEquals(2, typo.exit(), typo.err());
+        assertEquals("ttp4j sync: no such rules directory: rulez (see 'ttp4j sync --help')\n", typo.err());
 
         assertEquals(0, ttp4j("state", "set", "R0002", "--state", "disabled").exit());
         assertEquals(0, ttp4j("state", "set", "R0001", "--state", "clipped", "--confidence-max", "0.1").exit());

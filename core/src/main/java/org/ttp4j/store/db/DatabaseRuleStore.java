@@ -831,6 +831,9 @@ public final class DatabaseRuleStore implements RuleStore {
             t = t.getCause();
         }
         String m = t.getMessage();
-        return t == e ? String.valueOf(m) : e.getMessage() + " (" + t.getClass().getSimpleName() + ": " + m + ")";
+        if (t == e || m == null || String.valueOf(e.getMessage()).contains(m)) {
+            return String.valueOf(e.getMessage()); // the wrapper already says it (HikariCP quotes its cause)
+        }
+        return e.getMessage() + " (" + t.getClass().getSimpleName() + ": " + m + ")";
     }
 }

@@ -3,7 +3,6 @@ package org.ttp4j.cli;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.ttp4j.store.RuleStores;
 import org.ttp4j.store.StoreException;
 import org.ttp4j.store.db.DatabaseConfig;
@@ -60,16 +59,12 @@ final class SyncCommand implements Callable<Integer> {
                 lines.ready(source.loadCompiled().size());
                 return 0;
             }
-            CountDownLatch stopped = new CountDownLatch(1);
             LiveRules live = new LiveRules(source, null, lines);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                live.close();
+            LiveRules.untilTerminated(() -> {
                 sync.close();
                 target.close();
-                source.close();
-                stopped.countDown();
-            }, "ttp4j-shutdown"));
-            stopped.await();
+                live.close();
+            });
             return 0;
         }
     }

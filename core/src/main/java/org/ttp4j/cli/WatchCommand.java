@@ -2,8 +2,6 @@ package org.ttp4j.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import org.ttp4j.store.RuleStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -27,22 +25,11 @@ final class WatchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         ChangeLines lines = new ChangeLines(System.out);
-        CountDownLatch stopped = new CountDownLatch(1);
-        RuleStore store = storeOptions.open(lines, dir);
-        LiveRules live;
-        try {
-            live = new LiveRules(store, null, lines);
-        } catch (RuntimeException e) {
-            store.close();
-            throw e;
-        }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        LiveRules live = new LiveRules(storeOptions.open(lines, dir), null, lines);
+        LiveRules.untilTerminated(() -> {
             live.close();
-            store.close();
             System.out.flush();
-            stopped.countDown();
-        }, "ttp4j-shutdown"));
-        stopped.await();
+        });
         return 0;
     }
 }

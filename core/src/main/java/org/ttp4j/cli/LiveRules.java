@@ -2,6 +2,7 @@ package org.ttp4j.cli;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import org.ttp4j.index.RuleIndex;
 import org.ttp4j.rule.CompiledRule;
 import org.ttp4j.store.RuleChange;
@@ -12,18 +13,22 @@ import org.ttp4j.store.RuleStore;
  * {@code {"kind":"ready","rules":N}}, then applies each change to the index (when there is one) and prints its
  * line (CONTRACT §5, §8). A change is applied before its line is printed, so whoever reads the line may rely on
  * the change being in force; changes that arrive during the initial load are held and follow the ready line.
+ * Owns the store: closing this closes it.
  */
 final class LiveRules implements AutoCloseable {
 
+    private final RuleStore store;
     private final RuleIndex index;
     private final ChangeLines lines;
     private final RuleStore.Subscription subscription;
     private List<RuleChange> pending = new ArrayList<>();
 
     /**
+     * @param store the store to follow, closed with this (or at once when the initial load fails)
      * @param index the index to keep current, or null to print only
      */
     LiveRules(RuleStore store, RuleIndex index, ChangeLines lines) {
+        this.store = store;
         this.index = index;
         this.lines = lines;
         this.subscription = store.subscribe(this::accept);
@@ -31,7 +36,7 @@ final class LiveRules implements AutoCloseable {
             List<CompiledRule> all = store.loadCompiled();
             start(all);
         } catch (RuntimeException e) {
-            subscription.close();
+            close();
             throw e;
         }
     }
@@ -62,8 +67,26 @@ final class LiveRules implements AutoCloseable {
         lines.change(change);
     }
 
+    /** Stops following and closes the store; safe to call twice. */
     @Override
     public void close() {
         subscription.close();
+        store.close();
+    }
+
+    /**
+     * Blocks until SIGTERM or ctrl-C, then runs {@code stop} in the shutdown hook (the JVM exits once it returns,
+     * with status 143 or 130).
+     */
+    static void untilTerminated(Runnable stop) throws InterruptedException {
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                stop.run();
+            } finally {
+                stopped.countDown();
+            }
+        }, "ttp4j-shutdown"));
+        stopped.await();
     }
 }

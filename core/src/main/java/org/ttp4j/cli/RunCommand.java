@@ -10,7 +10,6 @@ import org.ttp4j.engine.EngineOptions;
 import org.ttp4j.engine.RuleEngine;
 import org.ttp4j.engine.TagWriter;
 import org.ttp4j.index.RuleIndex;
-import org.ttp4j.store.RuleStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -52,33 +51,25 @@ final class RunCommand implements Callable<Integer> {
         String input = "-".equals(events) ? "<stdin>" : events;
         InputStream in = TagCommand.openEvents(spec, events);
         RuleIndex index = new RuleIndex(RuleIndex.engineOwned());
-        RuleStore store = storeOptions.open(lines);
-        LiveRules live;
-        try {
-            live = new LiveRules(store, index, lines);
-        } catch (RuntimeException e) {
-            store.close();
-            throw e;
-        }
+        LiveRules live = new LiveRules(storeOptions.open(lines), index, lines);
         RuleEngine engine = new RuleEngine(index, EngineOptions.DEFAULTS.withAttackRelease(attackRelease));
         TagWriter out = new TagWriter(new FileOutputStream(FileDescriptor.out));
         TagCommand.Tagging tagging = new TagCommand.Tagging(engine, out,
                 (line, message) -> lines.badEvent(input, line, message));
-        Thread shutdown = new Thread(() -> stop(live, store, tagging), "ttp4j-shutdown");
+        Thread shutdown = new Thread(() -> stop(live, tagging), "ttp4j-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdown);
         long bad;
         try (in) {
             bad = new EventLines(in).pump(tagging);
         } finally {
-            stop(live, store, tagging);
+            stop(live, tagging);
         }
         return bad == 0 ? 0 : 1;
     }
 
     /** Stops following the store, closes it and flushes the tags; safe to run twice and from the hook. */
-    private static void stop(LiveRules live, RuleStore store, TagCommand.Tagging tagging) {
+    private static void stop(LiveRules live, TagCommand.Tagging tagging) {
         live.close();
-        store.close();
         try {
             tagging.flush();
         } catch (IOException e) {

@@ -8,8 +8,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.ttp4j.rule.RuleIds;
@@ -20,6 +18,7 @@ import org.ttp4j.store.RuleStores;
 import org.ttp4j.store.StoreException;
 import org.ttp4j.store.db.DatabaseRuleStore;
 import org.ttp4j.store.db.StateAuditEntry;
+import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,8 +36,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "state", mixinStandardHelpOptions = true,
         description = {"Read and write rules' operator state (enabled, disabled, clipped) in the database store.",
             "Each state prints as one JSON object: kind, rule_id, state, confidence_max, expires_at, reason, set_by, set_at."},
-        subcommands = {StateCommand.Get.class, StateCommand.Set.class, StateCommand.ListStates.class,
-            StateCommand.History.class})
+        subcommands = StateCommand.Set.class)
 final class StateCommand implements Runnable {
 
     @Spec
@@ -61,69 +59,47 @@ final class StateCommand implements Runnable {
         return (DatabaseRuleStore) store;
     }
 
-    static String checkId(CommandSpec spec, String ruleId) {
-        if (!RuleIds.isValid(ruleId)) {
-            throw new ParameterException(spec.commandLine(), "'" + ruleId + "' is not a rule id ([A-Za-z0-9_]+)");
+    /** A rule id argument ({@code [A-Za-z0-9_]+}); anything else is a usage error. */
+    static final class RuleIdArgument implements CommandLine.ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            if (!RuleIds.isValid(value)) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not a rule id ([A-Za-z0-9_]+)");
+            }
+            return value;
         }
-        return ruleId;
     }
 
     @Command(name = "get", mixinStandardHelpOptions = true, description = "Print a rule's state in effect now.")
-    static final class Get implements Runnable {
-        @Spec
-        private CommandSpec spec;
-
-        @Parameters(paramLabel = "RULE_ID")
-        private String ruleId;
-
-        @Override
-        public void run() {
-            checkId(spec, ruleId);
-            try (DatabaseRuleStore store = open(spec)) {
-                print(spec, ChangeLines.state(ruleId, store.getState(ruleId)));
-            }
+    void get(@Parameters(paramLabel = "RULE_ID", converter = RuleIdArgument.class) String ruleId) {
+        try (DatabaseRuleStore store = open(spec)) {
+            print(spec, ChangeLines.state(ruleId, store.getState(ruleId)));
         }
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true,
-            description = "Print every stored state in effect now, by rule id (rules never set, or expired, are not listed).")
-    static final class ListStates implements Runnable {
-        @Spec
-        private CommandSpec spec;
-
-        @Override
-        public void run() {
-            try (DatabaseRuleStore store = open(spec)) {
-                PrintWriter out = spec.commandLine().getOut();
-                for (Map.Entry<String, RuleState> e : new TreeMap<>(store.states()).entrySet()) {
-                    if (!e.getValue().equals(RuleState.DEFAULT)) {
-                        out.println(ChangeLines.state(e.getKey(), e.getValue()));
-                    }
+            description = "Print every state in effect now that is not the default (enabled, no ceiling, no expiry), by rule id.")
+    void list() {
+        try (DatabaseRuleStore store = open(spec)) {
+            PrintWriter out = spec.commandLine().getOut();
+            store.states().forEach((ruleId, state) -> {
+                if (!state.isDefault()) {
+                    out.println(ChangeLines.state(ruleId, state));
                 }
-                out.flush();
-            }
+            });
+            out.flush();
         }
     }
 
     @Command(name = "history", mixinStandardHelpOptions = true,
             description = "Print every state written for a rule, oldest first (the audit), one state per line.")
-    static final class History implements Runnable {
-        @Spec
-        private CommandSpec spec;
-
-        @Parameters(paramLabel = "RULE_ID")
-        private String ruleId;
-
-        @Override
-        public void run() {
-            checkId(spec, ruleId);
-            try (DatabaseRuleStore store = open(spec)) {
-                PrintWriter out = spec.commandLine().getOut();
-                for (StateAuditEntry entry : store.stateHistory(ruleId)) {
-                    out.println(ChangeLines.state(ruleId, entry.after()));
-                }
-                out.flush();
+    void history(@Parameters(paramLabel = "RULE_ID", converter = RuleIdArgument.class) String ruleId) {
+        try (DatabaseRuleStore store = open(spec)) {
+            PrintWriter out = spec.commandLine().getOut();
+            for (StateAuditEntry entry : store.stateHistory(ruleId)) {
+                out.println(ChangeLines.state(ruleId, entry.after()));
             }
+            out.flush();
         }
     }
 
@@ -134,7 +110,7 @@ final class StateCommand implements Runnable {
         @Spec
         private CommandSpec spec;
 
-        @Parameters(paramLabel = "RULE_ID")
+        @Parameters(paramLabel = "RULE_ID", converter = RuleIdArgument.class)
         private String ruleId;
 
         @Option(names = "--state", required = true, paramLabel = "STATE",
@@ -167,7 +143,6 @@ final class StateCommand implements Runnable {
 
         @Override
         public void run() {
-            checkId(spec, ruleId);
             RuleState.Mode mode;
             try {
                 mode = RuleState.Mode.parse(state.trim().toLowerCase(Locale.ROOT));
@@ -180,10 +155,12 @@ final class StateCommand implements Runnable {
             if (confidenceMax != null && !(confidenceMax >= 0 && confidenceMax <= 1)) {
                 throw new ParameterException(spec.commandLine(), "--confidence-max must be in [0, 1], got " + confidenceMax);
             }
-            Instant expiresAt = expiry == null ? null
-                    : expiry.ttl != null ? Instant.now().plus(duration(spec, expiry.ttl)) : instant(spec, expiry.until);
-            RuleState wanted = new RuleState(mode, confidenceMax, expiresAt, reason, null, null);
+            Duration ttl = expiry == null || expiry.ttl == null ? null : duration(spec, expiry.ttl);
+            Instant until = expiry == null || expiry.until == null ? null : instant(spec, expiry.until);
             try (DatabaseRuleStore store = open(spec)) {
+                // A TTL counts from the write, not from the start of this command (opening the store takes a while).
+                Instant expiresAt = ttl != null ? Instant.now().plus(ttl) : until;
+                RuleState wanted = new RuleState(mode, confidenceMax, expiresAt, reason, null, null);
                 print(spec, ChangeLines.state(ruleId, store.setState(ruleId, wanted, by)));
             }
         }

@@ -1,17 +1,24 @@
 package org.ttp4j.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.ttp4j.store.RuleStore;
 import org.ttp4j.store.RuleStoreType;
 import org.ttp4j.store.RuleStores;
 import org.ttp4j.store.StoreReporter;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * The store a command works on: the one {@code DECNET_TTP_RULE_STORE_TYPE} selects (CONTRACT §5), with the
  * filesystem store's directory from {@code --rules}, else {@code TTP4J_RULES_DIR}, else {@code rules/ttp}.
  */
 final class StoreOptions {
+
+    @Spec(Spec.Target.MIXEE)
+    private CommandSpec command;
 
     @Option(names = "--rules", paramLabel = "DIR",
             description = "The filesystem store's rules directory (default: $TTP4J_RULES_DIR, else rules/ttp).")
@@ -25,7 +32,10 @@ final class StoreOptions {
         return open(reporter, null);
     }
 
-    /** Opens a filesystem store on {@code directory}, or the selected store when it is null. */
+    /**
+     * Opens a filesystem store on {@code directory}, or the selected store when it is null. A filesystem store's
+     * directory must exist: a mistyped path is a usage error, not a store that waits for it with no rules.
+     */
     RuleStore open(StoreReporter reporter, Path directory) {
         RuleStores.Builder b = RuleStores.fromEnvironment(System.getenv()).reporter(reporter).strict(strict);
         Path dir = directory != null ? directory : rules;
@@ -35,6 +45,17 @@ final class StoreOptions {
         if (dir != null) {
             b.rulesDirectory(dir);
         }
+        if (b.type() == RuleStoreType.FILESYSTEM) {
+            requireDirectory(command, b.rulesDirectory());
+        }
         return b.open();
+    }
+
+    /** {@code dir}, when it is a directory; else a usage error of {@code command}. */
+    static Path requireDirectory(CommandSpec command, Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new ParameterException(command.commandLine(), "no such rules directory: " + dir);
+        }
+        return dir;
     }
 }

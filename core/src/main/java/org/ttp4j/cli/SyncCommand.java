@@ -3,7 +3,6 @@ package org.ttp4j.cli;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.ttp4j.store.RuleStores;
 import org.ttp4j.store.StoreException;
 import org.ttp4j.store.db.DatabaseConfig;
@@ -11,7 +10,9 @@ import org.ttp4j.store.db.DatabaseRuleStore;
 import org.ttp4j.store.db.RuleTableSync;
 import org.ttp4j.store.fs.FilesystemRuleStore;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ttp4j sync}: master mode (CONTRACT §5.2). The filesystem store on the rules directory is projected
@@ -25,6 +26,9 @@ import picocli.CommandLine.Option;
 final class SyncCommand implements Callable<Integer> {
 
     private static final Duration INITIAL = Duration.ofMinutes(2);
+
+    @Spec
+    private CommandSpec spec;
 
     @Option(names = "--rules", paramLabel = "DIR",
             description = "The rules directory (default: $TTP4J_RULES_DIR, else rules/ttp).")
@@ -40,7 +44,9 @@ final class SyncCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         ChangeLines lines = new ChangeLines(System.out);
-        Path dir = rules != null ? rules : RuleStores.fromEnvironment(System.getenv()).rulesDirectory();
+        // A missing directory would project as no rules at all: every row deleted, on every worker.
+        Path dir = StoreOptions.requireDirectory(spec,
+                rules != null ? rules : RuleStores.fromEnvironment(System.getenv()).rulesDirectory());
         try (FilesystemRuleStore source = FilesystemRuleStore.builder(dir).reporter(lines).open();
              DatabaseRuleStore target = DatabaseRuleStore.builder(DatabaseConfig.fromEnvironment(System.getenv()))
                      .problems(lines::problem).open();
@@ -53,16 +59,12 @@ final class SyncCommand implements Callable<Integer> {
                 lines.ready(source.loadCompiled().size());
                 return 0;
             }
-            CountDownLatch stopped = new CountDownLatch(1);
             LiveRules live = new LiveRules(source, null, lines);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                live.close();
+            LiveRules.untilTerminated(() -> {
                 sync.close();
                 target.close();
-                source.close();
-                stopped.countDown();
-            }, "ttp4j-shutdown"));
-            stopped.await();
+                live.close();
+            });
             return 0;
         }
     }

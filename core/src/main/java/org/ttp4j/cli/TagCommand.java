@@ -58,9 +58,7 @@ final class TagCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (!Files.isDirectory(rules)) {
-            throw new ParameterException(spec.commandLine(), "no such rules directory: " + rules);
-        }
+        StoreOptions.requireDirectory(spec, rules);
         PrintWriter err = spec.commandLine().getErr();
         RuleIndex index = new RuleIndex(RuleIndex.engineOwned());
         try (RuleStore store = FilesystemRuleStore.builder(rules).reporter(problemsTo(err)).strict(strict).open()) {

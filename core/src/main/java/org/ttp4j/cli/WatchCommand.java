@@ -1,16 +1,10 @@
 package org.ttp4j.cli;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import org.ttp4j.store.RuleStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code ttp4j watch [DIR]}: prints each rule change as one JSON line on stdout as it happens (CONTRACT §8),
@@ -22,9 +16,6 @@ import picocli.CommandLine.Spec;
             "With DIR: a filesystem store on DIR; without: the store DECNET_TTP_RULE_STORE_TYPE selects."})
 final class WatchCommand implements Callable<Integer> {
 
-    @Spec
-    private CommandSpec spec;
-
     @Mixin
     private StoreOptions storeOptions;
 
@@ -33,26 +24,12 @@ final class WatchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        if (dir != null && !Files.isDirectory(dir)) {
-            throw new ParameterException(spec.commandLine(), "no such rules directory: " + dir);
-        }
         ChangeLines lines = new ChangeLines(System.out);
-        CountDownLatch stopped = new CountDownLatch(1);
-        RuleStore store = storeOptions.open(lines, dir);
-        LiveRules live;
-        try {
-            live = new LiveRules(store, null, lines);
-        } catch (RuntimeException e) {
-            store.close();
-            throw e;
-        }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        LiveRules live = new LiveRules(storeOptions.open(lines, dir), null, lines);
+        LiveRules.untilTerminated(() -> {
             live.close();
-            store.close();
             System.out.flush();
-            stopped.countDown();
-        }, "ttp4j-shutdown"));
-        stopped.await();
+        });
         return 0;
     }
 }

@@ -174,4 +174,16 @@ class LiveEndToEndTest {
         assertEquals("ttp4j watch: DECNET_TTP_RULE_STORE_TYPE='redis' is not a rule store type (known: filesystem,"
                 + " database)\n", r.err());
     }
+
+    @Test
+    void aMissingRulesDirectoryIsAUsageErrorNotAnEmptyStore() throws Exception {
+        Ttp4jProcess.Result run = Ttp4jProcess.run(work, Map.of(), "", "run", "--rules", "rulez");
+        assertEquals(2, run.exit(), run.err());
+        assertEquals("ttp4j run: no such rules directory: rulez (see 'ttp4j run --help')\n", run.err());
+        Ttp4jProcess.Result byDefault = Ttp4jProcess.run(work, Map.of(), "", "watch"); // rules/ttp is not in work
+        assertEquals(2, byDefault.exit(), byDefault.err());
+        assertEquals("ttp4j watch: no such rules directory: rules/ttp (see 'ttp4j watch --help')\n", byDefault.err());
+        assertEquals(2, Ttp4jProcess.run(work, Map.of("TTP4J_RULES_DIR", "gone"), "", "watch").exit());
+        assertEquals(2, Ttp4jProcess.run(work, Map.of(), "", "watch", "gone").exit());
+    }
 }

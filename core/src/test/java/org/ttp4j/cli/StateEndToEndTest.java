@@ -56,6 +56,10 @@ class StateEndToEndTest {
         String expires = disable.out().replaceAll(".*\"expires_at\":\"([^\"]+)\".*\n", "$1");
         Duration ttl = Duration.between(Instant.now(), Instant.parse(expires));
         assertTrue(ttl.compareTo(Duration.ofMinutes(110)) > 0 && ttl.compareTo(Duration.ofHours(2)) <= 0, expires);
+        // The TTL counts from the write (set_at), not from the start of the command, which opens the store first.
+        String setAt = disable.out().replaceAll(".*\"set_at\":\"([^\"]+)\".*\n", "$1");
+        Duration short_ = Duration.ofHours(2).minus(Duration.between(Instant.parse(setAt), Instant.parse(expires)));
+        assertTrue(short_.abs().compareTo(Duration.ofMillis(100)) < 0, "set_at " + setAt + ", expires_at " + expires);
 
         Ttp4jProcess.Result list = ttp4j("state", "list");
         assertEquals(0, list.exit(), list.err());
@@ -69,6 +73,9 @@ class StateEndToEndTest {
                 + "\"expires_at\":null,\"reason\":null,\"set_by\":null,\"set_at\":null}\n", ttp4j("state", "get", "R0404").out());
 
         assertEquals(0, ttp4j("state", "set", "R0001", "--state", "enabled", "--by", "carol").exit());
+        assertEquals(List.of("R0002"), ttp4j("state", "list").out().lines()
+                .map(l -> l.replaceAll(".*\"rule_id\":\"([^\"]+)\".*", "$1")).toList(),
+                "a rule back in the default state is not listed");
         List<String> history = ttp4j("state", "history", "R0001").out().lines().toList();
         assertEquals(2, history.size(), history.toString());
         assertEquals(r0001, stamped(history.get(0) + "\n"));
@@ -82,6 +89,9 @@ class StateEndToEndTest {
         assertEquals(0, sync.exit(), sync.err());
         assertEquals("{\"kind\":\"ready\",\"rules\":2}\n", sync.out());
         assertEquals("", sync.err());
+        Ttp4jProcess.Result typo = ttp4j("sync", "--once", "--rules", "rulez");
+        assertEquals(2, typo.exit(), typo.err());
+        assertEquals("ttp4j sync: no such rules directory: rulez (see 'ttp4j sync --help')\n", typo.err());
 
         assertEquals(0, ttp4j("state", "set", "R0002", "--state", "disabled").exit());
         assertEquals(0, ttp4j("state", "set", "R0001", "--state", "clipped", "--confidence-max", "0.1").exit());
@@ -118,7 +128,12 @@ class StateEndToEndTest {
                 + " (see 'ttp4j state set --help')\n", mode.err());
         assertEquals(2, ttp4j("state", "set", "R0001", "--state", "disabled", "--confidence-max", "0.5").exit());
         assertEquals(2, ttp4j("state", "set", "R0001", "--state", "disabled", "--ttl", "1h", "--until", "2030-01-01T00:00Z").exit());
-        assertEquals(2, ttp4j("state", "get", "R-1").exit());
+        Ttp4jProcess.Result badId = ttp4j("state", "get", "R-1");
+        assertEquals(2, badId.exit());
+        assertEquals("ttp4j state get: Invalid value for positional parameter at index 0 (RULE_ID): 'R-1' is not a rule id"
+                + " ([A-Za-z0-9_]+) (see 'ttp4j state get --help')\n", badId.err());
+        assertEquals(2, ttp4j("state", "history", "R.1").exit());
+        assertEquals(2, ttp4j("state", "set", "R/1", "--state", "disabled").exit());
 
         Ttp4jProcess.Result fs = Ttp4jProcess.run(work, Map.of(), "", "state", "list");
         assertEquals(1, fs.exit());

@@ -418,11 +418,7 @@ public final class DatabaseRuleStore implements RuleStore {
         if (!(result instanceof CompileResult.Compiled compiled)) {
             throw new IllegalArgumentException(String.join("\n", result.problems().stream().map(Problem::toString).toList()));
         }
-        CompiledRule rule = compiled.rule().yaml() != null ? compiled.rule()
-                : new CompiledRule(compiled.rule().ruleId(), compiled.rule().ruleVersion(), compiled.rule().name(),
-                        compiled.rule().description(), compiled.rule().appliesTo(), compiled.rule().match(),
-                        compiled.rule().emits(), compiled.rule().evidenceFields(), compiled.rule().state(), sourcePath,
-                        yaml, compiled.rule().contentHash());
+        CompiledRule rule = compiled.rule(); // the compiler keeps the path and the text
         putRule(rule, updatedBy);
         return rule;
     }
@@ -831,6 +827,9 @@ public final class DatabaseRuleStore implements RuleStore {
             t = t.getCause();
         }
         String m = t.getMessage();
-        return t == e ? String.valueOf(m) : e.getMessage() + " (" + t.getClass().getSimpleName() + ": " + m + ")";
+        if (t == e || m == null || String.valueOf(e.getMessage()).contains(m)) {
+            return String.valueOf(e.getMessage()); // the wrapper already says it (HikariCP quotes its cause)
+        }
+        return e.getMessage() + " (" + t.getClass().getSimpleName() + ": " + m + ")";
     }
 }

@@ -48,4 +48,14 @@ class SqliteRuleStoreTest extends DatabaseRuleStoreTest {
             assertEquals(Mode.DISABLED, again.getState("R0001").mode());
         }
     }
+
+    @Test
+    void aFileThatCannotBeOpenedIsOneLineNamingTheUrlAndTheCauseOnce() {
+        String url = "jdbc:sqlite:" + dir.resolve("no/such/dir/rules.db");
+        var e = org.junit.jupiter.api.Assertions.assertThrows(org.ttp4j.store.StoreException.class,
+                () -> DatabaseRuleStore.open(DatabaseConfig.of(url)));
+        assertTrue(e.getMessage().startsWith("cannot connect to the rule database " + url + ": "), e.getMessage());
+        assertEquals(1, e.getMessage().split("SQLITE_CANTOPEN", -1).length - 1, e.getMessage());
+        assertTrue(e.getMessage().lines().count() == 1, e.getMessage());
+    }
 }

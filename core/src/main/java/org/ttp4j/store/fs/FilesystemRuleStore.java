@@ -255,7 +255,12 @@ public final class FilesystemRuleStore implements RuleStore {
         return publisher.subscribe(listener);
     }
 
-    /** Stops watching and expiring; idempotent. Waits for a batch being processed to finish. */
+    /**
+     * Stops watching and expiring; idempotent. Waits for a batch being processed to finish, except when called
+     * by a subscriber during a delivery on another thread (a {@code setState} caller or the expiry thread): the
+     * compile thread may then be waiting for that delivery to end, so the watcher is closed on a thread of its
+     * own and this returns at once.
+     */
     @Override
     public void close() {
         synchronized (stateLock) {
@@ -265,7 +270,11 @@ public final class FilesystemRuleStore implements RuleStore {
             closed = true;
         }
         if (watcher != null) {
-            watcher.close();
+            if (Thread.holdsLock(stateLock)) {
+                Thread.ofPlatform().name("ttp4j-rules-close " + dir.getFileName()).daemon(true).start(watcher::close);
+            } else {
+                watcher.close();
+            }
         }
         expiry.close();
     }

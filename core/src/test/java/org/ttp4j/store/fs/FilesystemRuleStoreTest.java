@@ -2,8 +2,10 @@ package org.ttp4j.store.fs;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -381,6 +383,36 @@ class FilesystemRuleStoreTest {
         RuleChange.State s = (RuleChange.State) probe.next();
         assertEquals("auto-clip", s.state().setBy());
         assertNoChange();
+    }
+
+    @Test
+    void aSubscriberMayCloseTheStoreWhileTheCompileThreadWaitsToPublish() throws Exception {
+        open(Map.of());
+        var compileThreadSeen = new java.util.concurrent.CompletableFuture<Thread>();
+        store.subscribe(c -> compileThreadSeen.complete(Thread.currentThread()));
+        write("R0001.yaml", ruleYaml("R0001", 1, "a"));
+        probe.nextDefinition("R0001");
+        Thread compileThread = compileThreadSeen.get();
+        FilesystemRuleStore closing = store;
+        store = null; // on a deadlock, closing it again after the test would hang too
+        closing.subscribe(c -> {
+            if (c instanceof RuleChange.State s && s.ruleId().equals("R0002")) { // on this test's thread, in setState
+                try {
+                    write("R0003.yaml", ruleYaml("R0003", 1, "c"));
+                    while (compileThread.getState() != Thread.State.BLOCKED) { // waiting to publish R0003
+                        Thread.sleep(1);
+                    }
+                } catch (IOException | InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+                closing.close();
+            }
+        });
+        assertTimeoutPreemptively(java.time.Duration.ofSeconds(30),
+                () -> closing.setState("R0002", RuleState.of(RuleState.Mode.DISABLED), "alice"));
+        compileThread.join(StoreProbe.ARRIVAL.toMillis());
+        assertFalse(compileThread.isAlive(), "the compile thread ended");
+        assertFalse(probe.changes.stream().anyMatch(c -> c.ruleId().equals("R0003")), "nothing published after close");
     }
 
     // ---- volume -------------------------------------------------------------------------------------------

@@ -35,6 +35,8 @@ final class RequiredLiterals {
 
     private final String p;
     private int i;
+    /** Inside {@code \Q..\E}: where the quoted text ends; -1 outside a quote. */
+    private int quoteEnd = -1;
 
     private RequiredLiterals(String pattern) {
         this.p = pattern;
@@ -213,7 +215,7 @@ final class RequiredLiterals {
     // concat := (atom quantifier?)*
     private Info concatenation() {
         List<Info> parts = new ArrayList<>();
-        while (more() && peek() != '|' && peek() != ')') {
+        while (more() && (quoteEnd >= 0 || (peek() != '|' && peek() != ')'))) {
             parts.add(quantified(atom()));
         }
         Set<String> exact = single("");
@@ -270,7 +272,7 @@ final class RequiredLiterals {
     }
 
     private Info quantified(Info atom) {
-        if (!more()) {
+        if (!more() || quoteEnd >= 0) { // a quoted char is never a quantifier
             return atom;
         }
         int min;
@@ -332,6 +334,9 @@ final class RequiredLiterals {
     }
 
     private Info atom() {
+        if (quoteEnd >= 0) {
+            return quotedChar();
+        }
         char c = p.charAt(i++);
         switch (c) {
             case '(':
@@ -354,6 +359,23 @@ final class RequiredLiterals {
             return Info.UNKNOWN;
         }
         return Info.exact(single(String.valueOf(CaseFold.fold(c))));
+    }
+
+    /**
+     * One char of a {@code \Q..\E} quote. Each is an atom of its own, as in Java: a quantifier after the quote
+     * repeats only its last char ({@code \Qab\E?} is {@code ab?}).
+     */
+    private Info quotedChar() {
+        char c = p.charAt(i++);
+        if (i == quoteEnd) {
+            endQuote();
+        }
+        return literal(c);
+    }
+
+    private void endQuote() {
+        i = Math.min(p.length(), quoteEnd + 2);
+        quoteEnd = -1;
     }
 
     private Info group() {
@@ -422,14 +444,12 @@ final class RequiredLiterals {
             case 'e': return literal('\u001b');
             case 'Q': {
                 int end = p.indexOf("\\E", i);
-                String quoted = end < 0 ? p.substring(i) : p.substring(i, end);
-                i = end < 0 ? p.length() : end + 2;
-                for (int k = 0; k < quoted.length(); k++) {
-                    if (Character.isSurrogate(quoted.charAt(k))) {
-                        return Info.UNKNOWN;
-                    }
+                quoteEnd = end < 0 ? p.length() : end;
+                if (i == quoteEnd) {
+                    endQuote();
+                    return Info.exact(single(""));
                 }
-                return quoted.length() > MAX_TRACKED ? Info.UNKNOWN : Info.exact(single(CaseFold.fold(quoted)));
+                return quotedChar();
             }
             case 'x': {
                 int cp;

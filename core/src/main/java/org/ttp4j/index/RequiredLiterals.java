@@ -436,12 +436,6 @@ final class RequiredLiterals {
         }
         char c = p.charAt(i++);
         switch (c) {
-            case 't': return literal('\t');
-            case 'n': return literal('\n');
-            case 'r': return literal('\r');
-            case 'f': return literal('\f');
-            case 'a': return literal('\u0007');
-            case 'e': return literal('\u001b');
             case 'Q': {
                 int end = p.indexOf("\\E", i);
                 quoteEnd = end < 0 ? p.length() : end;
@@ -451,44 +445,6 @@ final class RequiredLiterals {
                 }
                 return quotedChar();
             }
-            case 'x': {
-                int cp;
-                if (more() && peek() == '{') {
-                    int close = p.indexOf('}', i);
-                    if (close < 0) {
-                        throw new GiveUp();
-                    }
-                    cp = hex(p.substring(i + 1, close));
-                    i = close + 1;
-                } else {
-                    cp = hex(sub(2));
-                    i += 2;
-                }
-                return cp <= Character.MAX_VALUE ? literal((char) cp) : Info.UNKNOWN;
-            }
-            case 'u': {
-                int cp = hex(sub(4));
-                i += 4;
-                return literal((char) cp);
-            }
-            case '0': {
-                int v = 0;
-                int n = 0;
-                while (more() && n < 3 && peek() >= '0' && peek() <= '7' && v * 8 + (peek() - '0') <= 0377) {
-                    v = v * 8 + (p.charAt(i++) - '0');
-                    n++;
-                }
-                if (n == 0) {
-                    throw new GiveUp();
-                }
-                return literal((char) v);
-            }
-            case 'c': {
-                if (!more()) {
-                    throw new GiveUp();
-                }
-                return literal((char) (p.charAt(i++) ^ 64));
-            }
             case 'k': {
                 int close = p.indexOf('>', i);
                 if (close < 0) {
@@ -497,26 +453,12 @@ final class RequiredLiterals {
                 i = close + 1;
                 return Info.UNKNOWN;
             }
-            case 'p', 'P', 'N': {
-                if (more() && peek() == '{') {
-                    int close = p.indexOf('}', i);
-                    if (close < 0) {
-                        throw new GiveUp();
-                    }
-                    i = close + 1;
-                } else if (c != 'N') {
-                    i++;
-                }
-                return Info.UNKNOWN;
-            }
             case 'b': {
                 if (p.startsWith("{g}", i)) {
                     i += 3;
                 }
                 return Info.UNKNOWN;
             }
-            case 'd', 'D', 'w', 'W', 's', 'S', 'h', 'H', 'v', 'V', 'R', 'X', 'B', 'A', 'z', 'Z', 'G':
-                return Info.UNKNOWN;
             default:
                 if (c >= '1' && c <= '9') {
                     while (more() && Character.isDigit(peek())) {
@@ -524,10 +466,8 @@ final class RequiredLiterals {
                     }
                     return Info.UNKNOWN; // back-reference
                 }
-                if (Character.isLetterOrDigit(c)) {
-                    throw new GiveUp();
-                }
-                return literal(c);
+                int cp = escapedChar(c);
+                return cp == CLASS_ESCAPE || cp > Character.MAX_VALUE ? Info.UNKNOWN : literal((char) cp);
         }
     }
 
@@ -632,6 +572,23 @@ final class RequiredLiterals {
             throw new GiveUp();
         }
         char e = p.charAt(i++);
+        if (e == 'Q') {
+            int end = p.indexOf("\\E", i);
+            if (end < 0) {
+                throw new GiveUp();
+            }
+            i = end + 2;
+            return CLASS_ESCAPE;
+        }
+        return escapedChar(e);
+    }
+
+    /**
+     * The code point of the escape {@code \e} whose letter was just read (advancing past its arguments), or
+     * {@link #CLASS_ESCAPE} for a class escape ({@code \d}, {@code \p{L}}, ...) or any other letter escape
+     * (zero-width ones such as {@code \A}): not one known char.
+     */
+    private int escapedChar(char e) {
         switch (e) {
             case 't': return '\t';
             case 'n': return '\n';
@@ -676,14 +633,6 @@ final class RequiredLiterals {
                 }
                 return p.charAt(i++) ^ 64;
             }
-            case 'Q': {
-                int end = p.indexOf("\\E", i);
-                if (end < 0) {
-                    throw new GiveUp();
-                }
-                i = end + 2;
-                return CLASS_ESCAPE;
-            }
             case 'p', 'P', 'N': {
                 if (more() && peek() == '{') {
                     int close = p.indexOf('}', i);
@@ -698,7 +647,7 @@ final class RequiredLiterals {
             }
             default:
                 if (Character.isLetterOrDigit(e)) {
-                    return CLASS_ESCAPE; // \d \w \s \h \v ... (or something not modelled)
+                    return CLASS_ESCAPE; // \d \w \s \h \v \A \z ... (or something not modelled)
                 }
                 return e;
         }

@@ -151,24 +151,7 @@ final class LiteralAutomaton {
             for (int k = edgeStart[s]; k < edgeStart[s + 1]; k++) {
                 int child = edgeTarget[k];
                 char c = edgeChar[k];
-                int f;
-                if (s == 0) {
-                    f = 0;
-                } else {
-                    int t = fail[s];
-                    while (true) {
-                        int g = child(t, c);
-                        if (g > 0) {
-                            f = g;
-                            break;
-                        }
-                        if (t == 0) {
-                            f = 0;
-                            break;
-                        }
-                        t = fail[t];
-                    }
-                }
+                int f = s == 0 ? 0 : step(fail[s], c);
                 fail[child] = f;
                 out[child] |= out[f];
             }
@@ -237,23 +220,23 @@ final class LiteralAutomaton {
         return 0;
     }
 
+    /** The state after reading {@code c} in state {@code s}: its transition, else its failure chain's. */
+    private int step(int s, char c) {
+        while (true) {
+            int t = child(s, c);
+            if (t > 0 || s == 0) {
+                return t;
+            }
+            s = fail[s];
+        }
+    }
+
     /** The bits of every literal occurring in {@code text[0, length)}, case-folded. */
     long scan(String text, int length) {
         long hits = 0;
         int s = 0;
         for (int k = 0; k < length; k++) {
-            char c = CaseFold.fold(text.charAt(k));
-            while (true) {
-                int t = child(s, c);
-                if (t > 0) {
-                    s = t;
-                    break;
-                }
-                if (s == 0) {
-                    break;
-                }
-                s = fail[s];
-            }
+            s = step(s, CaseFold.fold(text.charAt(k)));
             long o = out[s];
             if (o != 0) {
                 hits |= o;
@@ -270,18 +253,7 @@ final class LiteralAutomaton {
         long hits = 0;
         int s = 0;
         for (int k = 0; k < length; k++) {
-            char c = text[k];
-            while (true) {
-                int t = child(s, c);
-                if (t > 0) {
-                    s = t;
-                    break;
-                }
-                if (s == 0) {
-                    break;
-                }
-                s = fail[s];
-            }
+            s = step(s, text[k]);
             long o = out[s];
             if (o != 0) {
                 hits |= o;
@@ -297,18 +269,7 @@ final class LiteralAutomaton {
     void scanGrouped(char[] text, int length, long[] masks) {
         int s = 0;
         for (int k = 0; k < length; k++) {
-            char c = text[k];
-            while (true) {
-                int t = child(s, c);
-                if (t > 0) {
-                    s = t;
-                    break;
-                }
-                if (s == 0) {
-                    break;
-                }
-                s = fail[s];
-            }
+            s = step(s, text[k]);
             for (int o = ownStart[s] < ownStart[s + 1] ? s : dict[s]; o != 0; o = dict[o]) {
                 for (int e = ownStart[o], end = ownStart[o + 1]; e < end; e++) {
                     masks[ownGroup[e]] |= ownBits[e];

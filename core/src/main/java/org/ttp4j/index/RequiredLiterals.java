@@ -35,6 +35,8 @@ final class RequiredLiterals {
 
     private final String p;
     private int i;
+    /** Inside {@code \Q..\E}: where the quoted text ends; -1 outside a quote. */
+    private int quoteEnd = -1;
 
     private RequiredLiterals(String pattern) {
         this.p = pattern;
@@ -213,7 +215,7 @@ final class RequiredLiterals {
     // concat := (atom quantifier?)*
     private Info concatenation() {
         List<Info> parts = new ArrayList<>();
-        while (more() && peek() != '|' && peek() != ')') {
+        while (more() && (quoteEnd >= 0 || (peek() != '|' && peek() != ')'))) {
             parts.add(quantified(atom()));
         }
         Set<String> exact = single("");
@@ -270,7 +272,7 @@ final class RequiredLiterals {
     }
 
     private Info quantified(Info atom) {
-        if (!more()) {
+        if (!more() || quoteEnd >= 0) { // a quoted char is never a quantifier
             return atom;
         }
         int min;
@@ -332,6 +334,9 @@ final class RequiredLiterals {
     }
 
     private Info atom() {
+        if (quoteEnd >= 0) {
+            return quotedChar();
+        }
         char c = p.charAt(i++);
         switch (c) {
             case '(':
@@ -354,6 +359,23 @@ final class RequiredLiterals {
             return Info.UNKNOWN;
         }
         return Info.exact(single(String.valueOf(CaseFold.fold(c))));
+    }
+
+    /**
+     * One char of a {@code \Q..\E} quote. Each is an atom of its own, as in Java: a quantifier after the quote
+     * repeats only its last char ({@code \Qab\E?} is {@code ab?}).
+     */
+    private Info quotedChar() {
+        char c = p.charAt(i++);
+        if (i == quoteEnd) {
+            endQuote();
+        }
+        return literal(c);
+    }
+
+    private void endQuote() {
+        i = Math.min(p.length(), quoteEnd + 2);
+        quoteEnd = -1;
     }
 
     private Info group() {
@@ -414,60 +436,14 @@ final class RequiredLiterals {
         }
         char c = p.charAt(i++);
         switch (c) {
-            case 't': return literal('\t');
-            case 'n': return literal('\n');
-            case 'r': return literal('\r');
-            case 'f': return literal('\f');
-            case 'a': return literal('\u0007');
-            case 'e': return literal('\u001b');
             case 'Q': {
                 int end = p.indexOf("\\E", i);
-                String quoted = end < 0 ? p.substring(i) : p.substring(i, end);
-                i = end < 0 ? p.length() : end + 2;
-                for (int k = 0; k < quoted.length(); k++) {
-                    if (Character.isSurrogate(quoted.charAt(k))) {
-                        return Info.UNKNOWN;
-                    }
+                quoteEnd = end < 0 ? p.length() : end;
+                if (i == quoteEnd) {
+                    endQuote();
+                    return Info.exact(single(""));
                 }
-                return quoted.length() > MAX_TRACKED ? Info.UNKNOWN : Info.exact(single(CaseFold.fold(quoted)));
-            }
-            case 'x': {
-                int cp;
-                if (more() && peek() == '{') {
-                    int close = p.indexOf('}', i);
-                    if (close < 0) {
-                        throw new GiveUp();
-                    }
-                    cp = hex(p.substring(i + 1, close));
-                    i = close + 1;
-                } else {
-                    cp = hex(sub(2));
-                    i += 2;
-                }
-                return cp <= Character.MAX_VALUE ? literal((char) cp) : Info.UNKNOWN;
-            }
-            case 'u': {
-                int cp = hex(sub(4));
-                i += 4;
-                return literal((char) cp);
-            }
-            case '0': {
-                int v = 0;
-                int n = 0;
-                while (more() && n < 3 && peek() >= '0' && peek() <= '7' && v * 8 + (peek() - '0') <= 0377) {
-                    v = v * 8 + (p.charAt(i++) - '0');
-                    n++;
-                }
-                if (n == 0) {
-                    throw new GiveUp();
-                }
-                return literal((char) v);
-            }
-            case 'c': {
-                if (!more()) {
-                    throw new GiveUp();
-                }
-                return literal((char) (p.charAt(i++) ^ 64));
+                return quotedChar();
             }
             case 'k': {
                 int close = p.indexOf('>', i);
@@ -477,26 +453,12 @@ final class RequiredLiterals {
                 i = close + 1;
                 return Info.UNKNOWN;
             }
-            case 'p', 'P', 'N': {
-                if (more() && peek() == '{') {
-                    int close = p.indexOf('}', i);
-                    if (close < 0) {
-                        throw new GiveUp();
-                    }
-                    i = close + 1;
-                } else if (c != 'N') {
-                    i++;
-                }
-                return Info.UNKNOWN;
-            }
             case 'b': {
                 if (p.startsWith("{g}", i)) {
                     i += 3;
                 }
                 return Info.UNKNOWN;
             }
-            case 'd', 'D', 'w', 'W', 's', 'S', 'h', 'H', 'v', 'V', 'R', 'X', 'B', 'A', 'z', 'Z', 'G':
-                return Info.UNKNOWN;
             default:
                 if (c >= '1' && c <= '9') {
                     while (more() && Character.isDigit(peek())) {
@@ -504,10 +466,8 @@ final class RequiredLiterals {
                     }
                     return Info.UNKNOWN; // back-reference
                 }
-                if (Character.isLetterOrDigit(c)) {
-                    throw new GiveUp();
-                }
-                return literal(c);
+                int cp = escapedChar(c);
+                return cp == CLASS_ESCAPE || cp > Character.MAX_VALUE ? Info.UNKNOWN : literal((char) cp);
         }
     }
 
@@ -612,6 +572,23 @@ final class RequiredLiterals {
             throw new GiveUp();
         }
         char e = p.charAt(i++);
+        if (e == 'Q') {
+            int end = p.indexOf("\\E", i);
+            if (end < 0) {
+                throw new GiveUp();
+            }
+            i = end + 2;
+            return CLASS_ESCAPE;
+        }
+        return escapedChar(e);
+    }
+
+    /**
+     * The code point of the escape {@code \e} whose letter was just read (advancing past its arguments), or
+     * {@link #CLASS_ESCAPE} for a class escape ({@code \d}, {@code \p{L}}, ...) or any other letter escape
+     * (zero-width ones such as {@code \A}): not one known char.
+     */
+    private int escapedChar(char e) {
         switch (e) {
             case 't': return '\t';
             case 'n': return '\n';
@@ -656,14 +633,6 @@ final class RequiredLiterals {
                 }
                 return p.charAt(i++) ^ 64;
             }
-            case 'Q': {
-                int end = p.indexOf("\\E", i);
-                if (end < 0) {
-                    throw new GiveUp();
-                }
-                i = end + 2;
-                return CLASS_ESCAPE;
-            }
             case 'p', 'P', 'N': {
                 if (more() && peek() == '{') {
                     int close = p.indexOf('}', i);
@@ -678,7 +647,7 @@ final class RequiredLiterals {
             }
             default:
                 if (Character.isLetterOrDigit(e)) {
-                    return CLASS_ESCAPE; // \d \w \s \h \v ... (or something not modelled)
+                    return CLASS_ESCAPE; // \d \w \s \h \v \A \z ... (or something not modelled)
                 }
                 return e;
         }

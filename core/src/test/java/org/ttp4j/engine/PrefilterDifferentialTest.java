@@ -18,6 +18,7 @@ import org.ttp4j.index.TestRules;
 import org.ttp4j.rule.CompiledRule;
 import org.ttp4j.rule.Emit;
 import org.ttp4j.rule.Match;
+import org.ttp4j.rule.PythonRegex;
 import org.ttp4j.rule.RuleState;
 
 /**
@@ -150,5 +151,107 @@ class PrefilterDifferentialTest {
         }
         assertTrue(tagged > 1_000 && tagged < 19_500, "a meaningful mix of matching and non-matching events: " + tagged);
         assertTrue(tags > tagged, "some events match several rules");
+    }
+
+    // --- adversarial Python patterns: the constructs where a literal extraction goes wrong -----------------
+
+    /** Case pairs Java folds under (?i) (Kelvin sign, long s, dotted/dotless i, micro, sigma, titlecase), escapes. */
+    private static final String[] PY_LITERALS = {"a", "b", "k", "K", "s", "S", "\u017f", "\u212a", "\u00df",
+            "\u1e9e", "i", "I", "\u0130", "\u0131", "\u00b5", "\u03bc", "\u03c3", "\u03c2", "\u03a3", "\u01c5",
+            "\u01c6", "ab", "ss", "kk", "\\x41", "\\x6b", "\\u212a", "\\N{LATIN SMALL LETTER A}", "\\101", "\\.",
+            "\\\\", "\\n", "\\{", "{", "}", "]", "-", "\ud801\udc00"};
+    private static final String[] PY_ATOMS = {".", "\\s", "\\d", "\\w", "\\W", "\\b", "\\B", "^", "$", "\\A",
+            "\\Z", "[ab]", "[aA]", "[a-c]", "[^a]", "[k]", "[\u212a]", "[j-l]", "[R-T]", "[\u017f]", "[]a]", "[a-]",
+            "[\\x41-\\x43]", "[\\w.]", "(?i:k)", "(?-i:k)", "(?s:.)", "(?a:k)", "(?x: a b )", "(?#c)", "(?=a)",
+            "(?!a)", "(?<=a)", "(?<!a)", "\\1", "(?P=g)", "()", "(|a)", "(a|)", "(a||b)"};
+    private static final String[] PY_QUANTIFIERS = {"", "", "", "?", "*", "+", "{0}", "{2}", "{1,3}", "{0,2}", "{,2}",
+            "{2,}", "+?", "??", "{0}?"};
+    private static final String[] PY_GROUPS = {"(", "(?:", "(?i:", "(?-i:", "(?P<g>", "(?s:", "(?=", "(?!", "(?a:"};
+    private static final String TEXT_CHARS = "abcksxKSi \n.-\\{}]A\u017f\u212a\u00df\u1e9eI\u0130\u0131"
+            + "\u00b5\u03bc\u039c\u00e5\u212b\u00c5\u01c4\u01c5\u01c6\u03c3\u03c2\u03a3\u0345\u1fbe";
+
+    private static String pyAtom(Random r, int depth) {
+        int c = r.nextInt(10);
+        if (c < 4 || (c >= 7 && depth > 2)) {
+            return PY_LITERALS[r.nextInt(PY_LITERALS.length)];
+        }
+        if (c < 7) {
+            return PY_ATOMS[r.nextInt(PY_ATOMS.length)];
+        }
+        StringBuilder b = new StringBuilder(PY_GROUPS[r.nextInt(PY_GROUPS.length)]);
+        for (int a = 0, n = 1 + r.nextInt(3); a < n; a++) {
+            b.append(a > 0 ? "|" : "").append(pySequence(r, depth + 1));
+        }
+        return b.append(')').toString();
+    }
+
+    private static String pySequence(Random r, int depth) {
+        StringBuilder b = new StringBuilder();
+        for (int k = 0, n = r.nextInt(5); k < n; k++) {
+            b.append(pyAtom(r, depth)).append(PY_QUANTIFIERS[r.nextInt(PY_QUANTIFIERS.length)]);
+        }
+        return b.toString();
+    }
+
+    private static List<CompiledRule> pythonRules(Random r, int n) {
+        List<CompiledRule> rules = new ArrayList<>();
+        String[] flags = {"", "", "", "(?i)", "(?s)", "(?is)", "(?ia)", "(?m)"};
+        while (rules.size() < n) {
+            String p = flags[r.nextInt(flags.length)] + pySequence(r, 0) + (r.nextBoolean() ? "" : "|" + pySequence(r, 0));
+            Pattern compiled;
+            try {
+                compiled = PythonRegex.compile(p);
+            } catch (PatternSyntaxException e) {
+                continue;
+            }
+            rules.add(TestRules.rule(String.format("P%05d", r.nextInt(100_000)), 1,
+                    new Match.Regex(null, p, compiled, Map.of("pattern", p)), List.of("command"),
+                    List.of(new Emit("T1059", null, "TA0002", 0.5)), List.of(), RuleState.DEFAULT));
+        }
+        return rules;
+    }
+
+    private static String confusableText(Random r, String near) {
+        StringBuilder b = new StringBuilder();
+        for (int k = 0, n = r.nextInt(16); k < n; k++) {
+            int c = r.nextInt(10);
+            if (c < 7) {
+                b.append(TEXT_CHARS.charAt(r.nextInt(TEXT_CHARS.length())));
+            } else if (c < 8) {
+                b.append(r.nextBoolean() ? "\ud801\udc28" : "ss");
+            } else if (!near.isEmpty()) { // a piece of some rule's pattern text: near misses
+                int from = r.nextInt(near.length());
+                b.append(near, from, Math.min(near.length(), from + 1 + r.nextInt(4)));
+            }
+        }
+        return b.toString();
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {11, 12})
+    void adversarialPythonPatternsGiveTheSameTagsAsThePlainLoop(long seed) {
+        Random r = new Random(seed);
+        List<CompiledRule> rules = pythonRules(r, 400);
+        RuleIndex index = new RuleIndex(RuleIndex.engineOwned());
+        index.replaceAll(rules);
+        for (CompiledRule changed : pythonRules(r, 40)) {
+            index.apply(new org.ttp4j.store.RuleChange.Definition(changed.ruleId(), changed));
+        }
+        // a short search cut and step budget: the cut must hold for the prefilter too; hostile rules stay cheap
+        EngineOptions base = EngineOptions.DEFAULTS.withClock(RuleEngineTest.CLOCK).withMaxRegexSteps(20_000)
+                .withMaxSearchLength(1 + (int) seed % 2 * 11);
+        for (EngineOptions options : List.of(base, base.withMaxSearchLength(64 * 1024))) {
+            RuleEngine fast = new RuleEngine(index, options);
+            RuleEngine plain = new RuleEngine(index, options.withPrefilter(false));
+            int tags = 0;
+            for (int k = 0; k < 4_000; k++) {
+                String near = rules.get(r.nextInt(rules.size())).match() instanceof Match.Regex m ? m.pattern() : "";
+                Event e = RuleEngineTest.command(confusableText(r, near));
+                List<Tag> expected = plain.evaluate(e);
+                assertEquals(expected, fast.evaluate(e), () -> "event " + e);
+                tags += expected.size();
+            }
+            assertTrue(tags > 1_000, "many rules fire: " + tags);
+        }
     }
 }

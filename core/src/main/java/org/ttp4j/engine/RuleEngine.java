@@ -85,7 +85,10 @@ public final class RuleEngine {
         return n;
     }
 
-    /** How many times a rule's regex hit the step bound (and so did not fire), since start. */
+    /**
+     * How many times a rule's regex hit the step bound, or failed inside {@code java.util.regex}, and so did not
+     * fire for an event, since start.
+     */
     public long boundHits() {
         return boundHits.sum();
     }
@@ -171,8 +174,16 @@ public final class RuleEngine {
         try {
             // a match must lie in the first `limit` chars; anchors and lookarounds still see the real text
             return m.region(0, Math.min(limit, value.length())).find();
-        } catch (BoundedText.Exhausted | StackOverflowError e) {
-            bounded(rule, event, e instanceof StackOverflowError);
+        } catch (BoundedText.Exhausted e) {
+            cutOff(rule, event, options.maxRegexSteps() + " char reads");
+            return false;
+        } catch (StackOverflowError e) {
+            cutOff(rule, event, "stack depth");
+            return false;
+        } catch (RuntimeException e) {
+            // java.util.regex itself can fail on some inputs (e.g. \b{g} or \X: StringIndexOutOfBoundsException on
+            // JDK 25); one rule's failure must not lose the event's other tags.
+            cutOff(rule, event, "regex engine failure: " + e);
             return false;
         }
     }
@@ -220,7 +231,7 @@ public final class RuleEngine {
         return evidence.isEmpty() ? Map.of() : Collections.unmodifiableMap(evidence);
     }
 
-    private void bounded(IndexedRule rule, Event event, boolean stack) {
+    private void cutOff(IndexedRule rule, Event event, String why) {
         boundHits.increment();
         boundHitsByRule.computeIfAbsent(rule.ruleId(), id -> new LongAdder()).increment();
         long t = System.nanoTime();
@@ -228,7 +239,7 @@ public final class RuleEngine {
         if ((next == Long.MIN_VALUE || t - next >= 0) && nextLogAt.compareAndSet(next, t + LOG_INTERVAL_NANOS)) {
             long suppressed = unlogged.getAndSet(0);
             LOG.log(System.Logger.Level.WARNING, () -> "rule " + rule.ruleId() + " exceeded its regex bound ("
-                    + (stack ? "stack depth" : options.maxRegexSteps() + " char reads") + ") on event "
+                    + why + ") on event "
                     + event.sourceKind() + "/" + event.sourceId() + " and did not fire for it"
                     + (suppressed > 0 ? "; " + suppressed + " similar reports suppressed" : ""));
         } else {

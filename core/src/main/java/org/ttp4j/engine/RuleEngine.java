@@ -181,8 +181,7 @@ public final class RuleEngine {
             cutOff(rule, event, "stack depth");
             return false;
         } catch (RuntimeException e) {
-            // java.util.regex itself can fail on some inputs (e.g. \b{g} or \X: StringIndexOutOfBoundsException on
-            // JDK 25); one rule's failure must not lose the event's other tags.
+            // Defensive: a failure inside java.util.regex on one rule (a JDK bug) must not lose the event's other tags.
             cutOff(rule, event, "regex engine failure: " + e);
             return false;
         }

@@ -19,9 +19,7 @@ import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
-import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -82,8 +80,7 @@ public class DeliveryLatencyBenchmark {
 
     @Setup(Level.Trial)
     public void start() throws Throwable {
-        Path shm = Path.of("/dev/shm");
-        dir = Files.createTempDirectory(Files.isDirectory(shm) ? shm : Path.of(System.getProperty("java.io.tmpdir")), "ttp4j-bench");
+        dir = Tmpfs.newDirectory("ttp4j-bench");
         arena = Arena.ofShared();
         pathA = arena.allocateFrom(dir.resolve("R0001.yaml").toString());
         pathB = arena.allocateFrom(dir.resolve("R0002.yaml").toString());
@@ -99,9 +96,7 @@ public class DeliveryLatencyBenchmark {
     @TearDown(Level.Trial)
     public void stop() throws Exception {
         delivered.close();
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        Tmpfs.deleteTree(dir);
         arena.close();
     }
 

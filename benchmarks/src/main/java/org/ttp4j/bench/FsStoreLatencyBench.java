@@ -15,7 +15,6 @@ import java.nio.file.WatchService;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -90,8 +89,7 @@ public class FsStoreLatencyBench {
 
     @Setup(Level.Trial)
     public void start() throws Exception {
-        Path shm = Path.of("/dev/shm");
-        dir = Files.createTempDirectory(Files.isDirectory(shm) ? shm : Path.of(System.getProperty("java.io.tmpdir")), "ttp4j-fsbench");
+        dir = Tmpfs.newDirectory("ttp4j-fsbench");
         rule = dir.resolve("R0001.yaml");
         scratch = dir.resolve(".R0001.yaml.tmp");
         contents[0] = ruleYaml(1).getBytes(StandardCharsets.UTF_8);
@@ -119,9 +117,7 @@ public class FsStoreLatencyBench {
     @TearDown(Level.Trial)
     public void stop() throws Exception {
         pipeline.close();
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        Tmpfs.deleteTree(dir);
     }
 
     @Benchmark

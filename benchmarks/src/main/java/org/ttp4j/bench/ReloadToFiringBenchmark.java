@@ -4,10 +4,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -48,9 +46,7 @@ public class ReloadToFiringBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
-        Path shm = Path.of("/dev/shm");
-        dir = Files.createTempDirectory(Files.isDirectory(shm) ? shm : Path.of(System.getProperty("java.io.tmpdir")),
-                "ttp4j-reload");
+        dir = Tmpfs.newDirectory("ttp4j-reload");
         for (String[] r : RulePacks.DECNET_STYLE) {
             Files.writeString(dir.resolve(r[0] + ".yaml"), RulePacks.yaml(r[0], 1, r[1], r[2], r[3], r[4], r[5]));
         }
@@ -95,10 +91,6 @@ public class ReloadToFiringBenchmark {
     public void tearDown() throws IOException {
         subscription.close();
         store.close();
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
+        Tmpfs.deleteTree(dir);
     }
 }

@@ -71,8 +71,7 @@ public class StatePropagationBenchmark {
                     System.getenv("TTP4J_PG_USER"), System.getenv("TTP4J_PG_PASSWORD"));
             poll = Duration.ofSeconds(2);
         } else {
-            Path dir = Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm") : Path.of(System.getProperty("java.io.tmpdir"));
-            sqliteFile = Files.createTempFile(dir, "ttp4j-bench-", ".db");
+            sqliteFile = Files.createTempFile(Tmpfs.root(), "ttp4j-bench-", ".db");
             config = DatabaseConfig.of("jdbc:sqlite:" + sqliteFile);
             poll = Duration.ofMillis(sqlitePollMillis);
         }

@@ -25,7 +25,7 @@
  * and {@code close} live in the latter: without it they are silently left out).
  *
  * <p>One rewrite is applied to the output so that it compiles with {@code --release 22}: every
- * {@code SymbolLookup.find(name).orElseThrow()} (Java 23+) becomes {@code find(name).orElseThrow()}
+ * {@code SymbolLookup.findOrThrow(name)} (Java 23+) becomes {@code find(name).orElseThrow()}
  * (5 call sites, one per function).
  */
 package org.ttp4j.inotify.linux;

@@ -1,12 +1,9 @@
 package org.ttp4j.store.db;
 
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import org.ttp4j.store.Durations;
 
 /**
  * Where the database store's tables live, and how long its change log is kept.
@@ -26,8 +23,6 @@ public record DatabaseConfig(String url, String user, String password, Duration 
     /** The embedded default: a SQLite file in the working directory. */
     public static final String DEFAULT_URL = "jdbc:sqlite:ttp4j.db";
     public static final Duration DEFAULT_CHANGE_RETENTION = Duration.ofDays(7);
-
-    private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)([smhd])");
 
     public DatabaseConfig {
         Objects.requireNonNull(url, "url");
@@ -65,31 +60,18 @@ public record DatabaseConfig(String url, String user, String password, Duration 
         String retention = env.get(CHANGE_RETENTION_ENV);
         return new DatabaseConfig(url == null || url.isBlank() ? DEFAULT_URL : url.trim(), env.get(USER_ENV),
                 env.get(PASSWORD_ENV), retention == null || retention.isBlank() ? DEFAULT_CHANGE_RETENTION
-                        : duration(CHANGE_RETENTION_ENV, retention));
+                        : retention(retention));
     }
 
-    /** {@code 7d}, {@code 12h}, {@code 30m}, {@code 90s}, or ISO-8601 ({@code PT12H}, {@code P7D}); not negative. */
-    private static Duration duration(String name, String text) {
-        String t = text.trim();
-        Matcher m = SHORT_DURATION.matcher(t);
+    private static Duration retention(String text) {
         Duration d;
         try {
-            if (m.matches()) {
-                long n = Long.parseLong(m.group(1));
-                d = switch (m.group(2)) {
-                    case "s" -> Duration.ofSeconds(n);
-                    case "m" -> Duration.ofMinutes(n);
-                    case "h" -> Duration.ofHours(n);
-                    default -> Duration.ofDays(n);
-                };
-            } else {
-                d = Duration.parse(t.toUpperCase(Locale.ROOT));
-            }
-        } catch (DateTimeParseException | ArithmeticException | NumberFormatException e) {
-            throw new IllegalArgumentException(name + ": '" + text + "' is not a duration (e.g. 7d, 12h, 30m, PT36H)");
+            d = Durations.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(CHANGE_RETENTION_ENV + ": " + e.getMessage());
         }
         if (d.isNegative()) {
-            throw new IllegalArgumentException(name + " must not be negative, got '" + text + "'");
+            throw new IllegalArgumentException(CHANGE_RETENTION_ENV + " must not be negative, got '" + text + "'");
         }
         return d;
     }

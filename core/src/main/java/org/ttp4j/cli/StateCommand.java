@@ -8,11 +8,10 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.ttp4j.rule.RuleIds;
 import org.ttp4j.rule.RuleState;
 import org.ttp4j.store.RuleStore;
+import org.ttp4j.store.Durations;
 import org.ttp4j.store.RuleStoreType;
 import org.ttp4j.store.RuleStores;
 import org.ttp4j.store.StoreException;
@@ -166,27 +165,13 @@ final class StateCommand implements Runnable {
         }
     }
 
-    private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)([smhd])");
-
     /** {@code 90s}, {@code 30m}, {@code 2h}, {@code 7d}, or ISO-8601 ({@code PT2H}); positive. */
     static Duration duration(CommandSpec spec, String text) {
-        String t = text.trim();
         Duration d;
-        Matcher m = SHORT_DURATION.matcher(t);
         try {
-            if (m.matches()) {
-                long n = Long.parseLong(m.group(1));
-                d = switch (m.group(2)) {
-                    case "s" -> Duration.ofSeconds(n);
-                    case "m" -> Duration.ofMinutes(n);
-                    case "h" -> Duration.ofHours(n);
-                    default -> Duration.ofDays(n);
-                };
-            } else {
-                d = Duration.parse(t.toUpperCase(Locale.ROOT));
-            }
-        } catch (DateTimeParseException | ArithmeticException | NumberFormatException e) {
-            throw new ParameterException(spec.commandLine(), "--ttl: '" + text + "' is not a duration (e.g. 90s, 30m, 2h, 7d, PT2H)");
+            d = Durations.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--ttl: " + e.getMessage());
         }
         if (d.isNegative() || d.isZero()) {
             throw new ParameterException(spec.commandLine(), "--ttl must be positive, got '" + text + "'");

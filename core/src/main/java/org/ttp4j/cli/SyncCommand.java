@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "sync", mixinStandardHelpOptions = true,
         description = {"Master mode: project the rules directory into the database store's tables, then keep them in sync.",
-            "The database is TTP4J_DB_URL (default jdbc:sqlite:ttp4j.db), TTP4J_DB_USER, TTP4J_DB_PASSWORD."})
+            "The database is TTP4J_DB_URL (default jdbc:sqlite:ttp4j.db), TTP4J_DB_USER, TTP4J_DB_PASSWORD;",
+            "its change log keeps TTP4J_DB_CHANGE_RETENTION (default 7d)."})
 final class SyncCommand implements Callable<Integer> {
 
     private static final Duration INITIAL = Duration.ofMinutes(2);

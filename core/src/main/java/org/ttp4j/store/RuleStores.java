@@ -11,7 +11,8 @@ import org.ttp4j.store.fs.FilesystemRuleStore;
  * Opens the rule store the environment asks for (CONTRACT §5): {@code DECNET_TTP_RULE_STORE_TYPE} selects
  * the backend ({@code filesystem} by default), {@code TTP4J_RULES_DIR} overrides the rules directory
  * ({@code ./rules/ttp/} by default); for {@code database}, {@code TTP4J_DB_URL} (default
- * {@code jdbc:sqlite:ttp4j.db}), {@code TTP4J_DB_USER} and {@code TTP4J_DB_PASSWORD} name the database.
+ * {@code jdbc:sqlite:ttp4j.db}), {@code TTP4J_DB_USER} and {@code TTP4J_DB_PASSWORD} name the database and
+ * {@code TTP4J_DB_CHANGE_RETENTION} (default {@code 7d}) says how long its change log is kept.
  * Environment variables are read here and nowhere else.
  *
  * <pre>{@code

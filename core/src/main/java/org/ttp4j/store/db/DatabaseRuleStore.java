@@ -57,6 +57,13 @@ import org.ttp4j.store.StoreException;
  * the change a store writes itself is published by the writing call, the same change read back later is skipped,
  * and after a reconnect the catch-up resumes from the watermark, so nothing is lost and nothing is delivered twice.
  *
+ * <p><b>Retention.</b> Every store prunes the change log at open and then hourly, in a short transaction of its own:
+ * it deletes the entries older than {@link DatabaseConfig#changeRetention()} except the newest (whose id a new store
+ * takes as its watermark) and raises {@code ttp_rule_change_pruned.through_id} to the largest id deleted. A store
+ * whose watermark is below that mark (it was away longer than the retention) cannot trust the log: it reads every
+ * rule row and state row in one snapshot instead, publishes exactly what differs from what it has published, and
+ * takes the snapshot's newest change id as its watermark.
+ *
  * <p><b>Expiry.</b> Every store schedules the revert of an expiring state; the revert is one conditional update
  * ({@code WHERE expires_at <= now}), so among several workers exactly one writes it, and each publishes it once when
  * it catches up.
@@ -67,6 +74,8 @@ public final class DatabaseRuleStore implements RuleStore {
     public static final String EXPIRY_SETTER = "ttp4j-expiry";
     /** The PostgreSQL channel the triggers notify (payload {@code kind:rule_id}). */
     static final String CHANNEL = "ttp4j_rule_change";
+    /** How often each store prunes the change log, after pruning it at open. */
+    static final Duration PRUNE_INTERVAL = Duration.ofHours(1);
 
     private static final String SELECT_STATE = "SELECT state, confidence_max, expires_at, reason, set_by, set_at"
             + " FROM ttp_rule_state WHERE rule_id = ?";
@@ -90,11 +99,14 @@ public final class DatabaseRuleStore implements RuleStore {
     private static final String SELECT_RULES_WITH_STATE = "SELECT r.rule_id, r.source_path, r.yaml_content,"
             + " s.state, s.confidence_max, s.expires_at, s.reason, s.set_by, s.set_at"
             + " FROM ttp_rule r LEFT JOIN ttp_rule_state s ON s.rule_id = r.rule_id ORDER BY r.rule_id";
+    private static final String SELECT_STATES = "SELECT rule_id, state, confidence_max, expires_at, reason, set_by, set_at"
+            + " FROM ttp_rule_state ORDER BY rule_id";
 
     private final DatabaseConfig config;
     private final Dialect dialect;
     private final Clock clock;
     private final Duration pollInterval;
+    private final Duration changeRetention;
     private final Consumer<? super Problem> problems;
     private final HikariDataSource pool;
     private final RuleCompiler compiler = new RuleCompiler();
@@ -114,6 +126,10 @@ public final class DatabaseRuleStore implements RuleStore {
     private final Map<String, Known> compiled = new ConcurrentHashMap<>();
     /** The definitions published (or present at open), by rule id: what the next change is compared with. */
     private final Map<String, Known> delivered = new HashMap<>();     // guarded by delivery
+    /** The states published (or stored at open) as written, by rule id; absent means the default. */
+    private final Map<String, RuleState> deliveredState = new HashMap<>(); // guarded by delivery
+    /** When the feed prunes the change log next ({@link System#nanoTime()}); the feed thread's own. */
+    private long nextPrune;
     private volatile Connection listening;
     /** Problems reported while opening (for strict startup); null once open. */
     private volatile List<Problem> problemsAtOpen = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -127,12 +143,16 @@ public final class DatabaseRuleStore implements RuleStore {
     /** What a catch-up read for one rule id and kind, as of its snapshot (for a rule: its row and its state). */
     private record Revision(long id, String ruleId, boolean isRule, RuleRow row, RuleState state) {}
 
+    /** Every rule row and stored state (as written) by rule id, and the newest change id, as of one snapshot. */
+    private record Tables(long high, Map<String, RuleRow> rules, Map<String, RuleState> states) {}
+
     private DatabaseRuleStore(Builder b) {
         this.config = b.config;
         this.dialect = Dialect.of(config.url());
         this.clock = b.clock;
         this.pollInterval = b.pollInterval != null ? b.pollInterval
                 : dialect == Dialect.POSTGRESQL ? Duration.ofSeconds(2) : Duration.ofMillis(100);
+        this.changeRetention = config.changeRetention();
         Consumer<? super Problem> report = b.problems;
         this.problems = p -> {
             List<Problem> opening = problemsAtOpen;
@@ -158,6 +178,8 @@ public final class DatabaseRuleStore implements RuleStore {
         }
         this.expiry = new ExpiryScheduler(clock, "ttp4j-db-expiry");
         scheduleStoredExpiries();
+        pruneQuietly();
+        this.nextPrune = System.nanoTime() + PRUNE_INTERVAL.toNanos();
         this.feed = Thread.ofPlatform().daemon().name("ttp4j-db-changes").unstarted(this::followChanges);
         this.feed.start();
     }
@@ -183,7 +205,10 @@ public final class DatabaseRuleStore implements RuleStore {
             this.config = Objects.requireNonNull(config, "config");
         }
 
-        /** The clock that stamps {@code set_at} and decides expiry (default: the UTC system clock). */
+        /**
+         * The clock that stamps {@code set_at}, decides expiry and dates the change log's retention (default: the
+         * UTC system clock).
+         */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
@@ -380,7 +405,7 @@ public final class DatabaseRuleStore implements RuleStore {
         } catch (SQLException e) {
             throw new StoreException("writing the state of " + ruleId + " failed: " + rootMessage(e), e);
         }
-        deliverState(ruleId, revision, stored);
+        deliverState(ruleId, revision, stored, false);
         return stored;
     }
 
@@ -490,6 +515,10 @@ public final class DatabaseRuleStore implements RuleStore {
                         }
                     }
                 }
+                Map<String, RuleState> states = readStates(c, p -> { }); // what to compare with; loading reports them
+                synchronized (delivery) {
+                    deliveredState.putAll(states);
+                }
             } finally {
                 c.rollback();
             }
@@ -519,6 +548,7 @@ public final class DatabaseRuleStore implements RuleStore {
                 } else {
                     while (!closed) {
                         catchUp();
+                        pruneIfDue();
                         backoff = 100;
                         Thread.sleep(pollInterval);
                     }
@@ -559,11 +589,132 @@ public final class DatabaseRuleStore implements RuleStore {
                         return;
                     }
                     catchUp();
+                    pruneIfDue();
                 }
             } finally {
                 listening = null;
             }
         }
+    }
+
+    /** Prunes the change log when {@link #PRUNE_INTERVAL} has passed since the last time (the feed thread). */
+    private void pruneIfDue() {
+        long now = System.nanoTime();
+        if (now - nextPrune >= 0) {
+            nextPrune = now + PRUNE_INTERVAL.toNanos();
+            pruneQuietly();
+        }
+    }
+
+    private void pruneQuietly() {
+        try {
+            pruneChanges();
+        } catch (SQLException | RuntimeException e) {
+            if (!closed) { // the log only grows until the next attempt
+                LOG.log(Level.WARNING, "pruning the change log of " + config.url() + " failed: " + rootMessage(e));
+            }
+        }
+    }
+
+    /**
+     * Deletes the change-log entries older than the retention, except the newest, and raises
+     * {@code ttp_rule_change_pruned.through_id} to the largest id deleted, in one transaction. Several stores may
+     * prune at once: each first writes the mark's row, so they take turns (and on SQLite the transaction holds the
+     * write lock from its first statement, as every writer does); a prune that finds nothing old changes nothing.
+     *
+     * @return how many entries were deleted
+     */
+    int pruneChanges() throws SQLException {
+        if (closed) {
+            return 0;
+        }
+        Instant now = clock.instant();
+        if (changeRetention.compareTo(Duration.between(Instant.EPOCH, now)) >= 0) {
+            return 0; // nothing is that old (and the cutoff would not be a storable instant)
+        }
+        Instant cutoff = now.minus(changeRetention);
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                try (Statement s = c.createStatement()) {
+                    s.executeUpdate("UPDATE ttp_rule_change_pruned SET through_id = through_id");
+                }
+                long through = 0;
+                try (PreparedStatement ps = c.prepareStatement("SELECT max(id) FROM ttp_rule_change"
+                        + " WHERE changed_at < ? AND id < (SELECT max(id) FROM ttp_rule_change)")) {
+                    dialect.setInstant(ps, 1, cutoff);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) {
+                            through = rs.getLong(1); // 0 when none: ids start at 1
+                        }
+                    }
+                }
+                int deleted = 0;
+                if (through > 0) {
+                    try (PreparedStatement ps = c.prepareStatement("DELETE FROM ttp_rule_change WHERE id <= ? AND changed_at < ?")) {
+                        ps.setLong(1, through);
+                        dialect.setInstant(ps, 2, cutoff);
+                        deleted = ps.executeUpdate();
+                    }
+                    try (PreparedStatement ps = c.prepareStatement(
+                            "UPDATE ttp_rule_change_pruned SET through_id = ? WHERE through_id < ?")) {
+                        ps.setLong(1, through);
+                        ps.setLong(2, through);
+                        ps.executeUpdate();
+                    }
+                }
+                c.commit();
+                return deleted;
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(c);
+                throw e;
+            }
+        }
+    }
+
+    /** The largest change id ever pruned from the log (0 when none). */
+    private static long prunedThrough(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT max(through_id) FROM ttp_rule_change_pruned")) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
+    }
+
+    /** Reads both rule tables in full, and the newest change id, in the snapshot of {@code c}. */
+    private Tables readTables(Connection c) throws SQLException {
+        long high;
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT max(id) FROM ttp_rule_change")) {
+            high = rs.next() ? rs.getLong(1) : 0;
+        }
+        Map<String, RuleRow> rules = new TreeMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT rule_id, source_path, yaml_content FROM ttp_rule");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                String id = rs.getString("rule_id");
+                rules.put(id, new RuleRow(id, rs.getString("source_path"), rs.getString("yaml_content")));
+            }
+        }
+        return new Tables(high, rules, readStates(c, problems));
+    }
+
+    /** Every stored state as written (not yet made effective), by rule id; malformed ones reported to {@code report}. */
+    private Map<String, RuleState> readStates(Connection c, Consumer<? super Problem> report) throws SQLException {
+        Map<String, RuleState> out = new TreeMap<>();
+        try (PreparedStatement ps = c.prepareStatement(SELECT_STATES); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                String id = rs.getString("rule_id");
+                out.put(id, readState(rs, id, "", "set_by", "set_at", report));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * For tests: holds off this store's catch-ups (the feed's, the writers', the expiry's) until the returned handle
+     * is closed, on the thread that called this, as if the store were away.
+     */
+    AutoCloseable holdCatchUps() {
+        catchUp.lock();
+        return catchUp::unlock;
     }
 
     private void catchUpQuietly() {
@@ -577,7 +728,9 @@ public final class DatabaseRuleStore implements RuleStore {
 
     /**
      * Applies every change logged past the watermark: reads the entries and the rows they name in one snapshot,
-     * keeps the newest entry per rule id and kind, and publishes what each row holds now.
+     * keeps the newest entry per rule id and kind, and publishes what each row holds now. When the log has been
+     * pruned past the watermark, publishes the differences between the tables and what this store has published
+     * instead ({@link #resync}).
      */
     void catchUp() throws SQLException {
         catchUp.lock();
@@ -586,50 +739,62 @@ public final class DatabaseRuleStore implements RuleStore {
                 return;
             }
             List<Revision> revisions = new ArrayList<>();
+            Tables tables = null;
             long high;
             try (Connection c = pool.getConnection()) {
                 c.setAutoCommit(false);
                 snapshot(c);
                 try {
-                    Map<String, long[]> newest = new LinkedHashMap<>();
                     high = watermark;
-                    try (PreparedStatement ps = c.prepareStatement(
-                            "SELECT id, rule_id, kind FROM ttp_rule_change WHERE id > ? ORDER BY id")) {
-                        ps.setLong(1, watermark);
-                        try (ResultSet rs = ps.executeQuery()) {
-                            while (rs.next()) {
-                                long id = rs.getLong(1);
-                                String key = rs.getString(3) + ':' + rs.getString(2);
-                                newest.remove(key); // re-insert: the map's order becomes the order of each key's newest entry
-                                newest.put(key, new long[] {id});
-                                high = id;
+                    long prunedThrough = prunedThrough(c);
+                    if (watermark < prunedThrough) {
+                        LOG.log(Level.INFO, "the change log of " + config.url() + " was pruned through " + prunedThrough
+                                + ", past this store's watermark " + watermark + ": reading the rule tables in full");
+                        tables = readTables(c);
+                        high = Math.max(tables.high(), prunedThrough);
+                    } else {
+                        Map<String, long[]> newest = new LinkedHashMap<>();
+                        try (PreparedStatement ps = c.prepareStatement(
+                                "SELECT id, rule_id, kind FROM ttp_rule_change WHERE id > ? ORDER BY id")) {
+                            ps.setLong(1, watermark);
+                            try (ResultSet rs = ps.executeQuery()) {
+                                while (rs.next()) {
+                                    long id = rs.getLong(1);
+                                    String key = rs.getString(3) + ':' + rs.getString(2);
+                                    newest.remove(key); // re-insert: the map's order becomes the order of each key's newest entry
+                                    newest.put(key, new long[] {id});
+                                    high = id;
+                                }
                             }
                         }
-                    }
-                    if (newest.isEmpty()) {
-                        return;
-                    }
-                    for (Map.Entry<String, long[]> e : newest.entrySet()) {
-                        String key = e.getKey();
-                        int colon = key.indexOf(':');
-                        String kind = key.substring(0, colon);
-                        String ruleId = key.substring(colon + 1);
-                        long id = e.getValue()[0];
-                        if (kind.equals("rule")) {
-                            revisions.add(new Revision(id, ruleId, true, readRule(c, ruleId), readStoredState(c, ruleId)));
-                        } else if (kind.equals("state")) {
-                            revisions.add(new Revision(id, ruleId, false, null, readStoredState(c, ruleId)));
+                        if (newest.isEmpty()) {
+                            return;
+                        }
+                        for (Map.Entry<String, long[]> e : newest.entrySet()) {
+                            String key = e.getKey();
+                            int colon = key.indexOf(':');
+                            String kind = key.substring(0, colon);
+                            String ruleId = key.substring(colon + 1);
+                            long id = e.getValue()[0];
+                            if (kind.equals("rule")) {
+                                revisions.add(new Revision(id, ruleId, true, readRule(c, ruleId), readStoredState(c, ruleId)));
+                            } else if (kind.equals("state")) {
+                                revisions.add(new Revision(id, ruleId, false, null, readStoredState(c, ruleId)));
+                            }
                         }
                     }
                 } finally {
                     c.rollback();
                 }
             }
+            if (tables != null) {
+                resync(tables, high);
+            }
             for (Revision r : revisions) {
                 if (r.isRule()) {
                     deliverRule(r.ruleId(), r.id(), r.row(), r.state());
                 } else {
-                    deliverState(r.ruleId(), r.id(), r.state());
+                    deliverState(r.ruleId(), r.id(), r.state(), false);
                 }
             }
             watermark = Math.max(watermark, high); // a listener's own write may have caught up further already
@@ -638,13 +803,50 @@ public final class DatabaseRuleStore implements RuleStore {
         }
     }
 
-    private void deliverState(String ruleId, long revision, RuleState state) {
+    /**
+     * Publishes, as revision {@code revision} (the newest change id the snapshot includes), exactly what differs
+     * between {@code tables} and what this store has published: a definition for each new or changed row, a
+     * removal for each published rule whose row is gone, a state for each state written differently. A rule or
+     * state this store has already applied at a later revision (its own write, committed after the snapshot) is
+     * left as it is.
+     */
+    private void resync(Tables tables, long revision) {
+        for (RuleRow row : tables.rules().values()) {
+            deliverRule(row.ruleId(), revision, row, tables.states().getOrDefault(row.ruleId(), RuleState.DEFAULT));
+        }
+        List<String> gone;
+        Set<String> stateIds = new TreeSet<>(tables.states().keySet());
+        synchronized (delivery) {
+            gone = delivered.keySet().stream().filter(id -> !tables.rules().containsKey(id)).sorted().toList();
+            stateIds.addAll(deliveredState.keySet());
+        }
+        for (String ruleId : gone) {
+            deliverRule(ruleId, revision, null, RuleState.DEFAULT);
+        }
+        for (String ruleId : stateIds) {
+            deliverState(ruleId, revision, tables.states().getOrDefault(ruleId, RuleState.DEFAULT), true);
+        }
+    }
+
+    /**
+     * Applies a state as of change {@code revision} unless a later one was applied already; with
+     * {@code onlyIfDifferent}, only when it differs from the state last published.
+     */
+    private void deliverState(String ruleId, long revision, RuleState state, boolean onlyIfDifferent) {
         synchronized (delivery) {
             Long last = stateRevision.get(ruleId);
             if (last != null && last >= revision) {
                 return;
             }
             stateRevision.put(ruleId, revision);
+            if (onlyIfDifferent && state.equals(deliveredState.getOrDefault(ruleId, RuleState.DEFAULT))) {
+                return;
+            }
+            if (state.equals(RuleState.DEFAULT)) {
+                deliveredState.remove(ruleId);
+            } else {
+                deliveredState.put(ruleId, state);
+            }
             if (!closed) {
                 expiry.schedule(ruleId, state.expiresAt(), () -> revertExpired(ruleId));
             }
@@ -761,9 +963,14 @@ public final class DatabaseRuleStore implements RuleStore {
         return readState(rs, ruleId, "", "set_by", "set_at");
     }
 
-    /** A state from columns {@code prefix+state}, ...; a missing row (null state) or a malformed one is the default. */
     private RuleState readState(ResultSet rs, String ruleId, String prefix, String setByColumn, String setAtColumn)
             throws SQLException {
+        return readState(rs, ruleId, prefix, setByColumn, setAtColumn, problems);
+    }
+
+    /** A state from columns {@code prefix+state}, ...; a missing row (null state) or a malformed one is the default. */
+    private RuleState readState(ResultSet rs, String ruleId, String prefix, String setByColumn, String setAtColumn,
+            Consumer<? super Problem> report) throws SQLException {
         String mode = rs.getString(prefix + "state");
         if (mode == null) {
             return RuleState.DEFAULT;
@@ -774,7 +981,7 @@ public final class DatabaseRuleStore implements RuleStore {
             return new RuleState(Mode.parse(mode), confidenceMax, dialect.getInstant(rs, prefix + "expires_at"),
                     rs.getString(prefix + "reason"), rs.getString(setByColumn), dialect.getInstant(rs, setAtColumn));
         } catch (IllegalArgumentException | java.time.DateTimeException e) {
-            problems.accept(Problem.error("ttp_rule_state/" + ruleId, 1, 1, prefix + "state",
+            report.accept(Problem.error("ttp_rule_state/" + ruleId, 1, 1, prefix + "state",
                     e.getMessage() + "; read as the default state"));
             return RuleState.DEFAULT;
         }

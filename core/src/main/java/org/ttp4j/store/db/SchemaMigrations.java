@@ -26,7 +26,7 @@ import org.flywaydb.core.api.resource.LoadableResource;
  */
 final class SchemaMigrations {
     /** Every migration script, oldest first: {@code V<version>__<description>.sql}. */
-    private static final List<String> SCRIPTS = List.of("V1__rule_tables.sql");
+    private static final List<String> SCRIPTS = List.of("V1__rule_tables.sql", "V2__change_retention.sql");
 
     /** Flyway's bookkeeping table (the default name would clash with an application's own Flyway history). */
     static final String HISTORY_TABLE = "ttp4j_schema_history";

@@ -9,10 +9,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -105,6 +108,40 @@ abstract class DatabaseRuleStoreTest extends RuleStoreConformanceTest {
 
     private static String quoted(String s) {
         return "'" + s.replace("'", "''") + "'";
+    }
+
+    /** The first column of every row {@code query} returns, run directly on the database. */
+    protected List<Long> longs(String query) throws SQLException {
+        List<Long> out = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
+             Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
+            while (rs.next()) {
+                out.add(rs.getLong(1));
+            }
+        }
+        return out;
+    }
+
+    private List<Long> changeIds() throws SQLException {
+        return longs("SELECT id FROM ttp_rule_change ORDER BY id");
+    }
+
+    private long prunedThrough() throws SQLException {
+        return longs("SELECT through_id FROM ttp_rule_change_pruned").getFirst();
+    }
+
+    /** Dates the change-log entries {@code where} selects {@code age} ago (to the second; any zone reading will do). */
+    private void age(String where, Duration age) throws SQLException {
+        String at = Instant.now().minus(age).atOffset(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss"));
+        sql("UPDATE ttp_rule_change SET changed_at = '" + at + "' WHERE " + where);
+    }
+
+    private static String describe(RuleChange change) {
+        return switch (change) {
+            case RuleChange.Definition d -> "definition " + d.ruleId() + " v" + d.rule().ruleVersion();
+            case RuleChange.Removed r -> "removed " + r.ruleId();
+            case RuleChange.State st -> "state " + st.ruleId() + " " + st.state().mode().wireName();
+        };
     }
 
     protected void insertRuleRow(String id, String path, String yaml) throws SQLException {
@@ -322,6 +359,115 @@ abstract class DatabaseRuleStoreTest extends RuleStoreConformanceTest {
         assertEquals(2, history.size(), history.toString());
         assertEquals(DatabaseRuleStore.EXPIRY_SETTER, history.get(1).after().setBy());
         assertTrue(history.get(1).after().isDefault());
+    }
+
+    // ------------------------------------------------------------------------------------------------ retention
+
+    @Test
+    void pruningDeletesOnlyEntriesOlderThanTheRetentionAndNeverTheNewest() throws Exception {
+        DatabaseRuleStore b = worker();
+        Recorder onB = record(b);
+        for (int i = 1; i <= 5; i++) {
+            store.setState("R000" + i, RuleState.of(Mode.DISABLED), "alice");
+        }
+        assertEquals(5, onB.next(5).size());
+        List<Long> ids = changeIds();
+        assertEquals(5, ids.size());
+        age("id <= " + ids.get(2), Duration.ofDays(30));
+
+        DatabaseRuleStore keepsAYear = track(DatabaseRuleStore.builder(db.withChangeRetention(Duration.ofDays(365)))
+                .pollInterval(POLL).problems(problems::add).open()); // it pruned at open, too
+        assertEquals(0, keepsAYear.pruneChanges());
+        assertEquals(ids, changeIds());
+        assertEquals(0, prunedThrough());
+
+        assertEquals(3, dbStore().pruneChanges(), "seven days (the default) prunes the three dated a month ago");
+        assertEquals(ids.subList(3, 5), changeIds());
+        assertEquals(ids.get(2), prunedThrough());
+        assertEquals(0, dbStore().pruneChanges(), "the rest is new");
+
+        age("1 = 1", Duration.ofDays(30));
+        assertEquals(1, dbStore().pruneChanges(), "all old now, and the newest stays");
+        assertEquals(List.of(ids.get(4)), changeIds());
+        assertEquals(ids.get(3), prunedThrough());
+
+        // Both stores keep propagating: each publishes the next write once.
+        Recorder onA = record();
+        RuleState next = store.setState("R0006", RuleState.of(Mode.CLIPPED), "alice");
+        assertEquals(new RuleChange.State("R0006", next), onA.next());
+        assertEquals(new RuleChange.State("R0006", next), onB.next());
+        onA.assertQuiet();
+        onB.assertQuiet();
+        assertTrue(changeIds().getLast() > ids.get(4));
+    }
+
+    @Test
+    void aStoreThatOpensPrunesTheLogAndEveryStoreKeepsFollowing() throws Exception {
+        DatabaseRuleStore b = worker();
+        Recorder onA = record();
+        Recorder onB = record(b);
+        putRules(Map.of("R0001", ruleYaml("R0001", 1, "x")));
+        RuleState set = store.setState("R0001", RuleState.of(Mode.DISABLED), "alice");
+        assertEquals(2, onB.next(2).size());
+        assertEquals(2, onA.next(2).size());
+        age("1 = 1", Duration.ofDays(8));
+
+        DatabaseRuleStore c = worker();
+        assertEquals(1, changeIds().size(), "opening pruned all but the newest entry");
+        Recorder onC = record(c);
+        putRules(Map.of("R0002", ruleYaml("R0002", 1, "y")));
+        sql("DELETE FROM ttp_rule WHERE rule_id = 'R0001'");
+        for (Recorder r : List.of(onA, onB, onC)) {
+            assertEquals(List.of("definition R0002 v1", "removed R0001"), r.next(2).stream().map(DatabaseRuleStoreTest::describe).toList());
+            r.assertQuiet();
+        }
+        assertEquals(set, c.getState("R0001"));
+    }
+
+    @Test
+    void aWorkerAwayLongerThanTheRetentionPublishesExactlyTheDifferencesOnce() throws Exception {
+        putRules(Map.of("R0001", ruleYaml("R0001", 1, "to be removed"), "R0002", ruleYaml("R0002", 1, "to be edited"),
+                "R0004", ruleYaml("R0004", 1, "edited and back")));
+        store.setState("R0005", RuleState.of(Mode.DISABLED), "alice");
+        store.setState("R0006", RuleState.of(Mode.DISABLED), "alice");
+        DatabaseRuleStore b = worker();
+        Recorder onB = record(b);
+        RuleState clipped;
+        AutoCloseable away = b.holdCatchUps();
+        try {
+            dbStore().removeRule("R0001");
+            putRules(Map.of("R0002", ruleYaml("R0002", 2, "edited"), "R0003", ruleYaml("R0003", 1, "added")));
+            putRules(Map.of("R0004", ruleYaml("R0004", 2, "edited and back")));
+            putRules(Map.of("R0004", ruleYaml("R0004", 1, "edited and back")));
+            clipped = store.setState("R0002", new RuleState(Mode.CLIPPED, 0.3, null, "noisy", null, null), "alice");
+            sql("UPDATE ttp_rule_state SET reason = 'for a moment' WHERE rule_id = 'R0005'",
+                    "UPDATE ttp_rule_state SET reason = NULL WHERE rule_id = 'R0005'");
+            RuleState own = b.setState("R0007", RuleState.of(Mode.DISABLED), "bob"); // published by the call
+            assertEquals(new RuleChange.State("R0007", own), onB.next());
+            sql("DELETE FROM ttp_rule_state WHERE rule_id = 'R0006'");
+            onB.assertQuiet();
+            age("1 = 1", Duration.ofDays(30));
+            assertTrue(dbStore().pruneChanges() > 0);
+            assertEquals(1, changeIds().size(), "the log past B's watermark is gone but for its newest entry");
+        } finally {
+            away.close(); // B is back
+        }
+        List<RuleChange> changes = onB.next(5);
+        assertEquals(List.of("definition R0002 v2", "definition R0003 v1", "removed R0001", "state R0002 clipped",
+                "state R0006 enabled"), changes.stream().map(DatabaseRuleStoreTest::describe).sorted().toList());
+        assertTrue(changes.contains(new RuleChange.State("R0002", clipped)), changes.toString());
+        assertTrue(changes.contains(new RuleChange.State("R0006", RuleState.DEFAULT)), changes.toString());
+        RuleChange.Definition two = (RuleChange.Definition) changes.stream()
+                .filter(c -> c instanceof RuleChange.Definition d && d.ruleId().equals("R0002")).findFirst().orElseThrow();
+        assertEquals(clipped, two.rule().state(), "the definition carries the state as of the same snapshot");
+        onB.assertQuiet();
+
+        RuleState later = store.setState("R0005", RuleState.of(Mode.CLIPPED), "alice");
+        putRules(Map.of("R0004", ruleYaml("R0004", 3, "later")));
+        assertEquals(List.of("definition R0004 v3", "state R0005 clipped"),
+                onB.next(2).stream().map(DatabaseRuleStoreTest::describe).sorted().toList());
+        assertEquals(later, b.getState("R0005"));
+        onB.assertQuiet();
     }
 
     @Test

@@ -9,7 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -132,6 +134,29 @@ class PostgresRuleStoreTest extends DatabaseRuleStoreTest {
             }
             assertEquals(List.of("state:R0001", "rule:R0002", "rule:R0002"), payloads);
         }
+    }
+
+    @Test
+    void aWriterWithAnotherSearchPathStillLogsItsWritesForTheWorkers() throws Exception {
+        DatabaseRuleStore b = worker();
+        Recorder onB = record(b);
+        String schema = db.url().substring(db.url().lastIndexOf("currentSchema=") + "currentSchema=".length());
+        try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
+             Statement s = c.createStatement()) {
+            s.execute("SET search_path = pg_catalog"); // a client that qualifies the tables it writes, nothing else
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + schema + ".ttp_rule (rule_id, rule_version,"
+                    + " source_path, yaml_content, updated_at, updated_by) VALUES ('R0008', 1, 'rules/ttp/R0008.yaml', ?,"
+                    + " now(), 'psql')")) {
+                ps.setString(1, ruleYaml("R0008", 1, "qualified"));
+                ps.executeUpdate();
+            }
+            s.execute("INSERT INTO " + schema + ".ttp_rule_state (rule_id, state, set_by) VALUES ('R0008', 'disabled', 'psql')");
+        }
+        assertEquals("R0008", assertInstanceOf(RuleChange.Definition.class, onB.next()).ruleId());
+        RuleChange.State state = assertInstanceOf(RuleChange.State.class, onB.next());
+        assertEquals(Mode.DISABLED, state.state().mode());
+        onB.assertQuiet();
+        assertEquals(1, b.stateHistory("R0008").size(), "the state write is audited: " + b.stateHistory("R0008"));
     }
 
     /** Runs {@code scripts/postgres start|stop} of this repository. */

@@ -40,7 +40,12 @@ class SchemaMigrationsTest {
                 }
             }
             assertEquals(Set.of("ttp_rule", "ttp_rule_state", "ttp_rule_state_audit", "ttp_rule_change",
-                    SchemaMigrations.HISTORY_TABLE), tables);
+                    "ttp_rule_change_pruned", SchemaMigrations.HISTORY_TABLE), tables);
+            try (ResultSet rs = s.executeQuery("SELECT count(*), max(through_id) FROM ttp_rule_change_pruned")) {
+                rs.next();
+                assertEquals(1, rs.getInt(1), "one row");
+                assertEquals(0, rs.getLong(2), "nothing pruned yet");
+            }
             try (ResultSet rs = s.executeQuery("SELECT count(*) FROM ttp_rule")) {
                 rs.next();
                 assertEquals(1, rs.getInt(1), "DECNET's rows are kept");

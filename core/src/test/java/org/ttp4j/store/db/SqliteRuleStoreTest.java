@@ -37,7 +37,7 @@ class SqliteRuleStoreTest extends DatabaseRuleStoreTest {
              var rs = c.createStatement().executeQuery("SELECT version FROM " + SchemaMigrations.HISTORY_TABLE
                      + " WHERE success = 1 ORDER BY installed_rank DESC")) {
             assertTrue(rs.next());
-            assertEquals("1", rs.getString(1));
+            assertEquals("2", rs.getString(1));
         }
     }
 

@@ -8,6 +8,7 @@ import static org.ttp4j.store.fs.FilesystemRuleStoreTest.ruleYaml;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,9 +50,11 @@ class RuleStoresTest {
     @Test
     void databaseOpensTheDatabaseStoreOnTtp4jDbUrl() throws Exception {
         String url = "jdbc:sqlite:" + tmp.resolve("rules.db");
-        try (RuleStore store = RuleStores.open(Map.of(RuleStoreType.ENV, "database", "TTP4J_DB_URL", url))) {
+        try (RuleStore store = RuleStores.open(Map.of(RuleStoreType.ENV, "database", "TTP4J_DB_URL", url,
+                "TTP4J_DB_CHANGE_RETENTION", "12h"))) {
             DatabaseRuleStore db = assertInstanceOf(DatabaseRuleStore.class, store);
             assertEquals(url, db.config().url());
+            assertEquals(Duration.ofHours(12), db.config().changeRetention());
         }
         assertTrue(Files.size(tmp.resolve("rules.db")) > 0);
     }

@@ -44,6 +44,15 @@ cross("boundary", [r"\bfoo\b", r"\Bfoo", r"foo\B", r"\b", r"\B", r"(?a)\bfoo\b"]
        "\u0301foo", "٣foo", "foo²"])
 case("boundary", r"\bcat\w*\b", "the catalog", "concat", "cat", "catégorie")
 case("boundary", r"\b\w+\b", "héllo wörld", "---", "x")
+# \b next to a literal ASCII word character is translated to one look-around; these pin that rewrite's edges:
+# optional or repeated neighbours, case partners under (?i) (Kelvin sign, dotless i), (?a), (?x), alternation.
+cross("boundary-literal", [r"\bk", r"(?i)\bk", r"(?i)\bi", r"k\b", r"(?i)s\b", r"a?\bb", r"\ba?b", r"a*\b", r"a+\b",
+                           r"a+?\b", r"\bx{0,2}y", r"x{1,2}\b", r"a\bb", r"_\b", r"\b9", r"(?a)\bk", r"(?a)k\b",
+                           r"(?x)\b k", r"(?x)k \b", r"(?x)k\b", r"x|\by", r"\bx|y\b", r"(?:ab)\b", r"é\b", r"\bé",
+                           r"k(?#c)\b", r"(?a)\bé"],
+      ["k", "ak", "ka", "-k-", "\u212ak", "a\u212a", "\u0131i", "i\u0131", "s\u017f", "\u017fs", "ab", "b", "-b",
+       "xb", "aa-", "aab", "y", "xy", "xxy", "-y", "x-", "xx", "_", "a_", "_a", "9", "a9", "ék", "kê", "abé",
+       "éé", "-é-", ""])
 
 # --- case-insensitive ------------------------------------------------------------------------
 cross("ignorecase", [r"(?i)straße", r"(?i)STRASSE", r"(?i)ß", r"(?i)ẞ", r"(?i)é", r"(?i)É", r"(?i)k",

@@ -169,6 +169,7 @@ public final class PythonRegex {
         private long[] parseSequence(int depth, boolean atPatternStart) {
             Last last = Last.NONE;
             boolean first = atPatternStart;
+            afterWordLiteral = false;
             long min = 0, max = 0, lastMin = 0, lastMax = 0;
             while (more()) {
                 int start = i;
@@ -192,6 +193,7 @@ public final class PythonRegex {
                 i++;
                 itemMin = 1;
                 itemMax = 1;
+                boolean wordLiteral = false;
                 switch (c) {
                     case '(' -> {
                         GroupKind kind = parseGroup(start, depth, first);
@@ -242,9 +244,12 @@ public final class PythonRegex {
                         int cp = p.codePointAt(i);
                         i += Character.charCount(cp);
                         appendLiteral(cp);
+                        wordLiteral = isAsciiWord(cp);
                         last = Last.ITEM;
                     }
                 }
+                // a quantifier keeps the item's last character there only if it repeats it at least once
+                afterWordLiteral = last == Last.REPEAT ? afterWordLiteral && repeatMin >= 1 : wordLiteral;
                 if (last == Last.AT) {
                     itemMin = 0;
                     itemMax = 0;
@@ -282,6 +287,34 @@ public final class PythonRegex {
                 return 0;
             }
             return a >= INFINITE || b >= INFINITE || a > INFINITE / b ? INFINITE : a * b;
+        }
+
+        /**
+         * Whether the text matched so far surely ends with a word character: the last item was a literal ASCII word
+         * character, repeated at least once if quantified. Lets {@code \b} be one look-around (see {@link #boundary}).
+         */
+        private boolean afterWordLiteral;
+
+        private static boolean isAsciiWord(int cp) {
+            return cp < 128 && (Character.isLetterOrDigit(cp) || cp == '_');
+        }
+
+        /**
+         * Python's {@code \b} here. Next to a character known to be a word character (in either mode, and so are all
+         * its case partners) the boundary is one look-around, not two alternatives of two each, which Java would try
+         * at every start position: after one, "no word character follows"; before one, "none precedes".
+         */
+        private String boundary() {
+            String word = ascii ? "[" + ASCII_WORD + "]" : "[" + WORD + "]";
+            if (afterWordLiteral) {
+                return "(?!" + word + ")";
+            }
+            boolean beforeWordLiteral = !verbose && more() && isAsciiWord(peek())
+                    && !(i + 1 < p.length() && "?*{".indexOf(p.charAt(i + 1)) >= 0);
+            if (beforeWordLiteral) {
+                return "(?<!" + word + ")";
+            }
+            return ascii ? ASCII_BOUNDARY : BOUNDARY;
         }
 
         /** The width of the item just parsed (code points), and the repetition of the quantifier just parsed. */
@@ -643,7 +676,7 @@ public final class PythonRegex {
                     return Last.AT;
                 }
                 case 'b' -> {
-                    out.append(ascii ? ASCII_BOUNDARY : BOUNDARY);
+                    out.append(boundary());
                     return Last.AT;
                 }
                 case 'B' -> {

@@ -58,6 +58,19 @@ class PythonRegexTest {
     }
 
     @Test
+    void aBoundaryNextToALiteralWordCharacterIsOneLookAround() {
+        // Java tries a pattern's first node at every start position: two look-arounds there instead of four matter.
+        // The regex table proves the answers equal Python's; this pins the cheaper form.
+        String w = "[\\p{L}\\p{N}_]";
+        assertEquals("(?<!" + w + ")ifconfig(?!" + w + ")", PythonRegex.translate("\\bifconfig\\b").javaRegex());
+        assertEquals("(?<![a-zA-Z0-9_])id(?![a-zA-Z0-9_])", PythonRegex.translate("(?a)\\bid\\b").javaRegex());
+        // an optional neighbour may be absent: the full boundary stays
+        String full = PythonRegex.translate("\\b").javaRegex();
+        assertEquals("a?" + full + "-", PythonRegex.translate("a?\\b-").javaRegex());
+        assertEquals(full + "x{0,2}", PythonRegex.translate("\\bx{0,2}").javaRegex());
+    }
+
+    @Test
     void backReferenceUnderIgnoreCaseIsAKnownGap() {
         // Python compares a back-reference by simple lowercase only, so "I" and dotless i differ there;
         // Java's case folding equates them. Pinned so that a change is noticed.

@@ -619,8 +619,8 @@ public final class DatabaseRuleStore implements RuleStore {
     /**
      * Deletes the change-log entries older than the retention, except the newest, and raises
      * {@code ttp_rule_change_pruned.through_id} to the largest id deleted, in one transaction. Several stores may
-     * prune at once: each first writes the mark's row, so they take turns (and on SQLite the transaction holds the
-     * write lock from its first statement, as every writer does); a prune that finds nothing old changes nothing.
+     * prune at once: each first claims the mark's row ({@link #claimPruneMark}), so one prunes and, on PostgreSQL,
+     * the others skip this round; a prune that finds nothing old changes nothing.
      *
      * @return how many entries were deleted
      */
@@ -636,8 +636,9 @@ public final class DatabaseRuleStore implements RuleStore {
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
             try {
-                try (Statement s = c.createStatement()) {
-                    s.executeUpdate("UPDATE ttp_rule_change_pruned SET through_id = through_id");
+                if (!claimPruneMark(c)) {
+                    c.rollback();
+                    return 0; // another store is pruning right now
                 }
                 long through = 0;
                 try (PreparedStatement ps = c.prepareStatement("SELECT max(id) FROM ttp_rule_change"
@@ -669,6 +670,23 @@ public final class DatabaseRuleStore implements RuleStore {
                 rollbackQuietly(c);
                 throw e;
             }
+        }
+    }
+
+    /**
+     * Takes the prune mark's row for this transaction. On PostgreSQL a row another store's prune holds is skipped
+     * (false), so that one stalled process never stalls every worker's change feed behind it; on SQLite the write
+     * takes the database's one write lock, as every writer does.
+     */
+    private boolean claimPruneMark(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            if (dialect == Dialect.POSTGRESQL) {
+                try (ResultSet rs = s.executeQuery("SELECT through_id FROM ttp_rule_change_pruned FOR UPDATE SKIP LOCKED")) {
+                    return rs.next();
+                }
+            }
+            s.executeUpdate("UPDATE ttp_rule_change_pruned SET through_id = through_id");
+            return true;
         }
     }
 
@@ -792,7 +810,7 @@ public final class DatabaseRuleStore implements RuleStore {
             }
             for (Revision r : revisions) {
                 if (r.isRule()) {
-                    deliverRule(r.ruleId(), r.id(), r.row(), r.state());
+                    deliverRule(r.ruleId(), r.id(), r.row(), r.state(), high);
                 } else {
                     deliverState(r.ruleId(), r.id(), r.state(), false);
                 }
@@ -812,7 +830,7 @@ public final class DatabaseRuleStore implements RuleStore {
      */
     private void resync(Tables tables, long revision) {
         for (RuleRow row : tables.rules().values()) {
-            deliverRule(row.ruleId(), revision, row, tables.states().getOrDefault(row.ruleId(), RuleState.DEFAULT));
+            deliverRule(row.ruleId(), revision, row, tables.states().getOrDefault(row.ruleId(), RuleState.DEFAULT), revision);
         }
         List<String> gone;
         Set<String> stateIds = new TreeSet<>(tables.states().keySet());
@@ -821,7 +839,7 @@ public final class DatabaseRuleStore implements RuleStore {
             stateIds.addAll(deliveredState.keySet());
         }
         for (String ruleId : gone) {
-            deliverRule(ruleId, revision, null, RuleState.DEFAULT);
+            deliverRule(ruleId, revision, null, RuleState.DEFAULT, revision);
         }
         for (String ruleId : stateIds) {
             deliverState(ruleId, revision, tables.states().getOrDefault(ruleId, RuleState.DEFAULT), true);
@@ -854,7 +872,8 @@ public final class DatabaseRuleStore implements RuleStore {
         }
     }
 
-    private void deliverRule(String ruleId, long revision, RuleRow row, RuleState state) {
+    /** Publishes a rule row (null: removed) as of change {@code revision}, with its state as of change {@code stateAsOf}. */
+    private void deliverRule(String ruleId, long revision, RuleRow row, RuleState state, long stateAsOf) {
         // Compiling may take a while: do it before taking the delivery lock (only the catch-up delivers rules).
         CompiledRule rule = null;
         if (row != null) {
@@ -878,7 +897,12 @@ public final class DatabaseRuleStore implements RuleStore {
                 }
             } else if (rule != null) {
                 delivered.put(ruleId, new Known(rule, row.sourcePath(), sha256(row.yaml())));
-                publisher.publish(new RuleChange.Definition(ruleId, rule.withState(state.effectiveAt(clock.instant()))));
+                // the state read with the row, unless this store applied a newer one meanwhile (its own setState
+                // while the rule compiled): the index takes a rule's state from its definition
+                Long stateLast = stateRevision.get(ruleId);
+                RuleState current = stateLast != null && stateLast > stateAsOf
+                        ? deliveredState.getOrDefault(ruleId, RuleState.DEFAULT) : state;
+                publisher.publish(new RuleChange.Definition(ruleId, rule.withState(current.effectiveAt(clock.instant()))));
             }
         }
     }

@@ -23,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -122,7 +124,7 @@ abstract class DatabaseRuleStoreTest extends RuleStoreConformanceTest {
         return out;
     }
 
-    private List<Long> changeIds() throws SQLException {
+    protected List<Long> changeIds() throws SQLException {
         return longs("SELECT id FROM ttp_rule_change ORDER BY id");
     }
 
@@ -131,7 +133,7 @@ abstract class DatabaseRuleStoreTest extends RuleStoreConformanceTest {
     }
 
     /** Dates the change-log entries {@code where} selects {@code age} ago (to the second; any zone reading will do). */
-    private void age(String where, Duration age) throws SQLException {
+    protected void age(String where, Duration age) throws SQLException {
         String at = Instant.now().minus(age).atOffset(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss"));
         sql("UPDATE ttp_rule_change SET changed_at = '" + at + "' WHERE " + where);
     }
@@ -467,6 +469,56 @@ abstract class DatabaseRuleStoreTest extends RuleStoreConformanceTest {
         assertEquals(List.of("definition R0004 v3", "state R0005 clipped"),
                 onB.next(2).stream().map(DatabaseRuleStoreTest::describe).sorted().toList());
         assertEquals(later, b.getState("R0005"));
+        onB.assertQuiet();
+    }
+
+    @Test
+    void aDefinitionCompiledWhileTheStoreWritesItsOwnStateCarriesTheNewerState() throws Exception {
+        definitionRacingOwnStateWrite(false);
+    }
+
+    @Test
+    void aResyncDefinitionCompiledWhileTheStoreWritesItsOwnStateCarriesTheNewerState() throws Exception {
+        definitionRacingOwnStateWrite(true);
+    }
+
+    /**
+     * B's feed reads version 2 of a rule with its state (disabled) in one snapshot and compiles it; meanwhile B
+     * itself clips the rule. The definition published after the compile must carry the clipped state, not the
+     * snapshot's: the index takes a rule's state from its definition.
+     */
+    private void definitionRacingOwnStateWrite(boolean pruned) throws Exception {
+        putRules(Map.of("R0001", ruleYaml("R0001", 1, "x")));
+        store.setState("R0001", RuleState.of(Mode.DISABLED), "alice");
+        CountDownLatch compiling = new CountDownLatch(1);
+        CountDownLatch proceed = new CountDownLatch(1);
+        DatabaseRuleStore b = track(DatabaseRuleStore.builder(db).pollInterval(POLL).problems(p -> {
+            // version 2 has an unknown key: its compile warning is the moment to hold the feed thread
+            if (Thread.currentThread().getName().equals("ttp4j-db-changes") && p.toString().contains("unknown_key")) {
+                compiling.countDown();
+                try {
+                    proceed.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }).open());
+        Recorder onB = record(b);
+        try (AutoCloseable away = b.holdCatchUps()) {
+            putRules(Map.of("R0001", ruleYaml("R0001", 2, "x") + "unknown_key: 1\n"));
+            if (pruned) {
+                age("1 = 1", Duration.ofDays(30));
+                assertTrue(dbStore().pruneChanges() > 0);
+            }
+        }
+        assertTrue(compiling.await(10, TimeUnit.SECONDS), "B's feed compiles version 2");
+        RuleState clipped = b.setState("R0001", new RuleState(Mode.CLIPPED, 0.3, null, "own write", null, null), "bob");
+        proceed.countDown();
+        List<RuleChange> changes = onB.next(2);
+        assertEquals(new RuleChange.State("R0001", clipped), changes.get(0));
+        RuleChange.Definition two = assertInstanceOf(RuleChange.Definition.class, changes.get(1));
+        assertEquals(2, two.rule().ruleVersion());
+        assertEquals(clipped, two.rule().state());
         onB.assertQuiet();
     }
 

@@ -3,6 +3,7 @@ package org.ttp4j.store.db;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.file.Files;
@@ -12,6 +13,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -157,6 +159,24 @@ class PostgresRuleStoreTest extends DatabaseRuleStoreTest {
         assertEquals(Mode.DISABLED, state.state().mode());
         onB.assertQuiet();
         assertEquals(1, b.stateHistory("R0008").size(), "the state write is audited: " + b.stateHistory("R0008"));
+    }
+
+    @Test
+    void aPruneSkipsItsRoundWhileAnotherStoresPruneHoldsTheMark() throws Exception {
+        putRules(Map.of("R0001", ruleYaml("R0001", 1, "x"), "R0002", ruleYaml("R0002", 1, "y")));
+        age("1 = 1", Duration.ofDays(30));
+        int before = changeIds().size();
+        try (Connection other = DriverManager.getConnection(db.url(), db.user(), db.password())) {
+            other.setAutoCommit(false);
+            try (Statement s = other.createStatement()) {
+                s.executeQuery("SELECT through_id FROM ttp_rule_change_pruned FOR UPDATE").close(); // a prune in flight
+            }
+            // the feed thread prunes: waiting here would stall the feed behind a stalled process
+            assertEquals(0, assertTimeoutPreemptively(Duration.ofSeconds(30), () -> dbStore().pruneChanges()));
+            assertEquals(before, changeIds().size());
+            other.rollback();
+        }
+        assertEquals(before - 1, dbStore().pruneChanges(), "the next round prunes all but the newest");
     }
 
     /** Runs {@code scripts/postgres start|stop} of this repository. */

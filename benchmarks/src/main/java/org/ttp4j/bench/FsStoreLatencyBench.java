@@ -34,7 +34,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.ttp4j.rule.CompileResult;
 import org.ttp4j.rule.RuleCompiler;
 import org.ttp4j.rule.RuleFileNames;
-import org.ttp4j.store.ChangePublisher;
+import org.ttp4j.store.internal.ChangePublisher;
 import org.ttp4j.store.RuleChange;
 import org.ttp4j.store.fs.FilesystemRuleStore;
 

@@ -23,8 +23,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.ttp4j.rule.RuleState;
 import org.ttp4j.store.RuleChange;
-import org.ttp4j.store.db.DatabaseConfig;
-import org.ttp4j.store.db.DatabaseRuleStore;
+import org.ttp4j.store.jdbc.DatabaseConfig;
+import org.ttp4j.store.jdbc.DatabaseRuleStore;
 
 /**
  * State propagation between two workers on one database: {@code setState} on worker A until worker B's subscriber

@@ -17,11 +17,11 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.ttp4j.engine.Event;
-import org.ttp4j.engine.EventReader;
-import org.ttp4j.engine.EventWriter;
+import org.ttp4j.jsonl.EventReader;
+import org.ttp4j.jsonl.EventWriter;
 import org.ttp4j.engine.RuleEngine;
 import org.ttp4j.engine.Tag;
-import org.ttp4j.engine.TagWriter;
+import org.ttp4j.jsonl.TagWriter;
 import org.ttp4j.index.RuleIndex;
 
 /**

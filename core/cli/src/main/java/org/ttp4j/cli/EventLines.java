@@ -1,0 +1,218 @@
+package org.ttp4j.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+import org.ttp4j.engine.Event;
+import org.ttp4j.jsonl.EventFormatException;
+import org.ttp4j.jsonl.EventReader;
+
+/**
+ * Events from JSON Lines (CONTRACT §7/§8), one line at a time, so that a malformed line is reported with its
+ * own number and skipped while every other line is read: a truncated line never takes the next one with it.
+ *
+ * <p>Lines are framed in one reusable buffer (a line longer than {@link #MAX_LINE} is reported and skipped
+ * without being held), a trailing {@code \r} is dropped, blank lines are skipped, and each line is parsed by
+ * the engine's {@link EventReader}. Memory stays flat whatever the length of the input. Before a read that
+ * would block, {@link Handler#idle()} runs, so a consumer downstream sees every answer to the input so far.
+ */
+final class EventLines {
+
+    /** The longest line read (16 MiB); a longer one is a bad line. */
+    static final int MAX_LINE = 16 << 20;
+
+    /** What {@link #pump} hands each line to. */
+    interface Handler {
+        void event(Event event) throws IOException;
+
+        /** A line that is not an event: {@code message} says why (without the line number). */
+        void bad(long line, String message) throws IOException;
+
+        /** The input has nothing more to read right now. */
+        void idle() throws IOException;
+    }
+
+    private final InputStream in;
+    private final int maxLine;
+    private byte[] buf = new byte[1 << 16];
+    private int pos;   // next unread byte
+    private int limit; // end of the bytes read
+    private long lineNumber;
+    private final LineStream line = new LineStream();
+
+    EventLines(InputStream in) {
+        this(in, MAX_LINE);
+    }
+
+    EventLines(InputStream in, int maxLine) {
+        this.in = in;
+        this.maxLine = maxLine;
+    }
+
+    /** Reads every line to the end of the input; returns how many lines were bad. */
+    long pump(Handler handler) throws IOException {
+        long bad = 0;
+        boolean eof = false;
+        while (true) {
+            int nl = indexOf((byte) '\n', pos, limit);
+            if (nl < 0) {
+                if (eof) {
+                    if (pos < limit) {
+                        bad += handle(pos, limit, handler) ? 0 : 1;
+                        pos = limit;
+                    }
+                    return bad;
+                }
+                if (limit - pos >= maxLine) {
+                    bad++;
+                    handler.bad(lineNumber + 1, "the line is longer than " + maxLine + " bytes; skipped");
+                    eof = skipPastNewline(handler);
+                    lineNumber++;
+                    continue;
+                }
+                eof = fill(handler);
+                continue;
+            }
+            bad += handle(pos, nl, handler) ? 0 : 1;
+            pos = nl + 1;
+        }
+    }
+
+    /** Parses the line {@code buf[from, to)}; false when it was bad. */
+    private boolean handle(int from, int to, Handler handler) throws IOException {
+        long number = ++lineNumber;
+        if (to > from && buf[to - 1] == '\r') {
+            to--;
+        }
+        if (isBlank(from, to)) {
+            return true;
+        }
+        Event event;
+        line.reset(buf, from, to);
+        try (EventReader reader = new EventReader(line)) {
+            event = reader.next();
+            if (reader.next() != null) {
+                handler.bad(number, "more than one JSON value on the line");
+                return false;
+            }
+        } catch (EventFormatException e) {
+            handler.bad(number, detail(e));
+            return false;
+        } catch (IllegalStateException e) {
+            handler.bad(number, "more than one JSON value on the line, the second malformed");
+            return false;
+        }
+        handler.event(event);
+        return true;
+    }
+
+    /** The message of {@code e} without its {@code line N: } prefix (the line is ours to number). */
+    static String detail(EventFormatException e) {
+        String m = e.getMessage();
+        String prefix = "line " + e.line() + ": ";
+        return m != null && m.startsWith(prefix) ? m.substring(prefix.length()) : String.valueOf(m);
+    }
+
+    /** Reads more input after the unread bytes, compacting or growing the buffer; true at the end. */
+    private boolean fill(Handler handler) throws IOException {
+        if (pos > 0) {
+            System.arraycopy(buf, pos, buf, 0, limit - pos);
+            limit -= pos;
+            pos = 0;
+        }
+        if (limit == buf.length) {
+            buf = Arrays.copyOf(buf, Math.min(buf.length * 2, maxLine + 1));
+        }
+        if (in.available() <= 0) {
+            handler.idle();
+        }
+        int n = in.read(buf, limit, buf.length - limit);
+        if (n < 0) {
+            return true;
+        }
+        limit += n;
+        return false;
+    }
+
+    /** Drops input up to and including the next newline; true when the input ended first. */
+    private boolean skipPastNewline(Handler handler) throws IOException {
+        while (true) {
+            int nl = indexOf((byte) '\n', pos, limit);
+            if (nl >= 0) {
+                pos = nl + 1;
+                return false;
+            }
+            pos = limit = 0;
+            if (in.available() <= 0) {
+                handler.idle();
+            }
+            int n = in.read(buf, 0, buf.length);
+            if (n < 0) {
+                return true;
+            }
+            limit = n;
+        }
+    }
+
+    private int indexOf(byte b, int from, int to) {
+        byte[] a = buf;
+        for (int i = from; i < to; i++) {
+            if (a[i] == b) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private boolean isBlank(int from, int to) {
+        for (int i = from; i < to; i++) {
+            byte c = buf[i];
+            if (c != ' ' && c != '\t' && c != '\r') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** One line of the buffer as an input stream, reused for every line. */
+    private static final class LineStream extends InputStream {
+        private byte[] a;
+        private int p;
+        private int end;
+
+        void reset(byte[] array, int from, int to) {
+            a = array;
+            p = from;
+            end = to;
+        }
+
+        @Override
+        public int read() {
+            return p < end ? a[p++] & 0xff : -1;
+        }
+
+        @Override
+        public int read(byte[] dst, int off, int len) {
+            if (len == 0) {
+                return 0;
+            }
+            int n = Math.min(len, end - p);
+            if (n <= 0) {
+                return -1;
+            }
+            System.arraycopy(a, p, dst, off, n);
+            p += n;
+            return n;
+        }
+
+        @Override
+        public int available() {
+            return end - p;
+        }
+
+        @Override
+        public void close() {
+            // the buffer belongs to EventLines
+        }
+    }
+}

@@ -1,0 +1,202 @@
+package org.ttp4j.cli;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import org.ttp4j.rule.RuleIds;
+import org.ttp4j.rule.RuleState;
+import org.ttp4j.store.RuleStore;
+import org.ttp4j.store.internal.Durations;
+import org.ttp4j.store.RuleStoreType;
+import org.ttp4j.store.RuleStores;
+import org.ttp4j.store.StoreException;
+import org.ttp4j.store.jdbc.DatabaseRuleStore;
+import org.ttp4j.store.jdbc.StateAuditEntry;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ttp4j state get|set|list|history}: a rule's operator state (CONTRACT §4) in the configured store. Each
+ * state prints as one JSON object with the fields of the {@code state} change line (CONTRACT §8). The state
+ * must outlive the command, so this needs the database store ({@code DECNET_TTP_RULE_STORE_TYPE=database});
+ * the filesystem store keeps state in its own process's memory only.
+ */
+@Command(name = "state", mixinStandardHelpOptions = true,
+        description = {"Read and write rules' operator state (enabled, disabled, clipped) in the database store.",
+            "Each state prints as one JSON object: kind, rule_id, state, confidence_max, expires_at, reason, set_by, set_at."},
+        subcommands = StateCommand.Set.class)
+final class StateCommand implements Runnable {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "a subcommand is required: get, set, list or history");
+    }
+
+    /** Opens the configured store, which must be the database store. */
+    static DatabaseRuleStore open(CommandSpec spec) {
+        RuleStores.Builder b = RuleStores.fromEnvironment(System.getenv());
+        if (b.type() != RuleStoreType.DATABASE) {
+            throw new StoreException("the filesystem rule store keeps state in the memory of the process that runs it,"
+                    + " so it cannot be read or set from here; set " + RuleStoreType.ENV + "=database (and"
+                    + " TTP4J_DB_URL) to manage state in the database store");
+        }
+        RuleStore store = b.reporter(TagCommand.problemsTo(spec.commandLine().getErr())).open();
+        return (DatabaseRuleStore) store;
+    }
+
+    /** A rule id argument ({@code [A-Za-z0-9_]+}); anything else is a usage error. */
+    static final class RuleIdArgument implements CommandLine.ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            if (!RuleIds.isValid(value)) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not a rule id ([A-Za-z0-9_]+)");
+            }
+            return value;
+        }
+    }
+
+    @Command(name = "get", mixinStandardHelpOptions = true, description = "Print a rule's state in effect now.")
+    void get(@Parameters(paramLabel = "RULE_ID", converter = RuleIdArgument.class) String ruleId) {
+        try (DatabaseRuleStore store = open(spec)) {
+            print(spec, ChangeLines.state(ruleId, store.getState(ruleId)));
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "Print every state in effect now that is not the default (enabled, no ceiling, no expiry), by rule id.")
+    void list() {
+        try (DatabaseRuleStore store = open(spec)) {
+            PrintWriter out = spec.commandLine().getOut();
+            store.states().forEach((ruleId, state) -> {
+                if (!state.isDefault()) {
+                    out.println(ChangeLines.state(ruleId, state));
+                }
+            });
+            out.flush();
+        }
+    }
+
+    @Command(name = "history", mixinStandardHelpOptions = true,
+            description = "Print every state written for a rule, oldest first (the audit), one state per line.")
+    void history(@Parameters(paramLabel = "RULE_ID", converter = RuleIdArgument.class) String ruleId) {
+        try (DatabaseRuleStore store = open(spec)) {
+            PrintWriter out = spec.commandLine().getOut();
+            for (StateAuditEntry entry : store.stateHistory(ruleId)) {
+                out.println(ChangeLines.state(ruleId, entry.after()));
+            }
+            out.flush();
+        }
+    }
+
+    @Command(name = "set", mixinStandardHelpOptions = true,
+            description = {"Write a rule's state and print it as stored.",
+                "Example: ttp4j state set R0001 --state clipped --confidence-max 0.3 --ttl 2h --reason 'noisy on decky-07'"})
+    static final class Set implements Runnable {
+        @Spec
+        private CommandSpec spec;
+
+        @Parameters(paramLabel = "RULE_ID", converter = RuleIdArgument.class)
+        private String ruleId;
+
+        @Option(names = "--state", required = true, paramLabel = "STATE",
+                description = "enabled, disabled (never fires) or clipped (fires, confidence capped).")
+        private String state;
+
+        @Option(names = "--confidence-max", paramLabel = "X",
+                description = "With --state clipped: the ceiling on emitted confidence, in [0, 1].")
+        private Double confidenceMax;
+
+        @ArgGroup(exclusive = true)
+        private Expiry expiry;
+
+        static final class Expiry {
+            @Option(names = "--ttl", paramLabel = "DURATION",
+                    description = "Revert to the default after this long: 90s, 30m, 2h, 7d, or ISO-8601 (PT2H).")
+            private String ttl;
+
+            @Option(names = "--until", paramLabel = "INSTANT",
+                    description = "Revert to the default at this instant (ISO-8601; no zone means UTC).")
+            private String until;
+        }
+
+        @Option(names = "--reason", paramLabel = "TEXT", description = "An operator note.")
+        private String reason;
+
+        @Option(names = "--by", paramLabel = "WHO", description = "Who sets it (default: ${DEFAULT-VALUE}).",
+                defaultValue = "${sys:user.name}")
+        private String by;
+
+        @Override
+        public void run() {
+            RuleState.Mode mode;
+            try {
+                mode = RuleState.Mode.parse(state.trim().toLowerCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--state: " + e.getMessage());
+            }
+            if (confidenceMax != null && mode != RuleState.Mode.CLIPPED) {
+                throw new ParameterException(spec.commandLine(), "--confidence-max applies only to --state clipped");
+            }
+            if (confidenceMax != null && !(confidenceMax >= 0 && confidenceMax <= 1)) {
+                throw new ParameterException(spec.commandLine(), "--confidence-max must be in [0, 1], got " + confidenceMax);
+            }
+            Duration ttl = expiry == null || expiry.ttl == null ? null : duration(spec, expiry.ttl);
+            Instant until = expiry == null || expiry.until == null ? null : instant(spec, expiry.until);
+            try (DatabaseRuleStore store = open(spec)) {
+                // A TTL counts from the write, not from the start of this command (opening the store takes a while).
+                Instant expiresAt = ttl != null ? Instant.now().plus(ttl) : until;
+                RuleState wanted = new RuleState(mode, confidenceMax, expiresAt, reason, null, null);
+                print(spec, ChangeLines.state(ruleId, store.setState(ruleId, wanted, by)));
+            }
+        }
+    }
+
+    /** {@code 90s}, {@code 30m}, {@code 2h}, {@code 7d}, or ISO-8601 ({@code PT2H}); positive. */
+    static Duration duration(CommandSpec spec, String text) {
+        Duration d;
+        try {
+            d = Durations.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--ttl: " + e.getMessage());
+        }
+        if (d.isNegative() || d.isZero()) {
+            throw new ParameterException(spec.commandLine(), "--ttl must be positive, got '" + text + "'");
+        }
+        return d;
+    }
+
+    /** An ISO-8601 instant; with an offset, or without a zone meaning UTC. */
+    static Instant instant(CommandSpec spec, String text) {
+        String t = text.trim();
+        try {
+            return OffsetDateTime.parse(t).toInstant();
+        } catch (DateTimeParseException e) {
+            try {
+                return LocalDateTime.parse(t).toInstant(ZoneOffset.UTC);
+            } catch (DateTimeParseException e2) {
+                throw new ParameterException(spec.commandLine(), "--until: '" + text
+                        + "' is not an ISO-8601 instant (e.g. 2026-12-01T08:00:00Z, or 2026-12-01T08:00 for UTC)");
+            }
+        }
+    }
+
+    private static void print(CommandSpec spec, String line) {
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(line);
+        out.flush();
+    }
+}

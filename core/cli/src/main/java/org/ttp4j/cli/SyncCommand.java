@@ -1,0 +1,72 @@
+package org.ttp4j.cli;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import org.ttp4j.store.RuleStores;
+import org.ttp4j.store.StoreException;
+import org.ttp4j.store.jdbc.DatabaseConfig;
+import org.ttp4j.store.jdbc.DatabaseRuleStore;
+import org.ttp4j.store.jdbc.RuleTableSync;
+import org.ttp4j.store.fs.FilesystemRuleStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ttp4j sync}: master mode (CONTRACT §5.2). The filesystem store on the rules directory is projected
+ * into the database store's tables (upserts and deletes), then followed: every later edit is written as it
+ * happens, for every worker on the database to see. Prints {@code {"kind":"ready","rules":N}} on stdout once the
+ * tables match the directory, then the change lines of the directory (CONTRACT §8). {@code --once} stops there.
+ */
+@Command(name = "sync", mixinStandardHelpOptions = true,
+        description = {"Master mode: project the rules directory into the database store's tables, then keep them in sync.",
+            "The database is TTP4J_DB_URL (default jdbc:sqlite:ttp4j.db), TTP4J_DB_USER, TTP4J_DB_PASSWORD;",
+            "its change log keeps TTP4J_DB_CHANGE_RETENTION (default 7d)."})
+final class SyncCommand implements Callable<Integer> {
+
+    private static final Duration INITIAL = Duration.ofMinutes(2);
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--rules", paramLabel = "DIR",
+            description = "The rules directory (default: $TTP4J_RULES_DIR, else rules/ttp).")
+    private Path rules;
+
+    @Option(names = "--once", description = "Exit once the tables match the directory instead of following it.")
+    private boolean once;
+
+    @Option(names = "--by", paramLabel = "WHO", defaultValue = "ttp4j-sync",
+            description = "The updated_by stamped on the rows written (default: ${DEFAULT-VALUE}).")
+    private String by;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        ChangeLines lines = new ChangeLines(System.out);
+        // A missing directory would project as no rules at all: every row deleted, on every worker.
+        Path dir = StoreOptions.requireDirectory(spec,
+                rules != null ? rules : RuleStores.fromEnvironment(System.getenv()).rulesDirectory());
+        try (FilesystemRuleStore source = FilesystemRuleStore.builder(dir).reporter(lines).open();
+             DatabaseRuleStore target = DatabaseRuleStore.builder(DatabaseConfig.fromEnvironment(System.getenv()))
+                     .problems(lines::problem).open();
+             RuleTableSync sync = RuleTableSync.start(source, target, by)) {
+            if (!sync.awaitIdle(INITIAL)) {
+                throw new StoreException("the rule tables at " + target.config().url() + " did not take the "
+                        + dir + " rules within " + INITIAL.toMinutes() + " minutes");
+            }
+            if (once) {
+                lines.ready(source.loadCompiled().size());
+                return 0;
+            }
+            LiveRules live = new LiveRules(source, null, lines);
+            LiveRules.untilTerminated(() -> {
+                sync.close();
+                target.close();
+                live.close();
+            });
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package org.ttp4j.cli;
+
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.ttp4j.engine.EngineOptions;
+import org.ttp4j.engine.Event;
+import org.ttp4j.engine.RuleEngine;
+import org.ttp4j.engine.Tag;
+import org.ttp4j.jsonl.TagWriter;
+import org.ttp4j.index.RuleIndex;
+import org.ttp4j.rule.Problem;
+import org.ttp4j.store.RuleStore;
+import org.ttp4j.store.StoreReporter;
+import org.ttp4j.store.fs.FilesystemRuleStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ttp4j tag --rules DIR [--events FILE]}: events in as JSON Lines, tags out as JSON Lines, one line per
+ * tag in evaluation order (CONTRACT §6-§8). The rules are read once at startup (invalid ones are reported on
+ * stderr and skipped, or stop the command with {@code --strict}). A line that is not an event is reported on
+ * stderr as {@code FILE:LINE: message} and skipped; the exit status is then 1. Streams: memory stays flat
+ * whatever the input's length, and tags are flushed whenever the input has nothing more to read right now.
+ */
+@Command(name = "tag", mixinStandardHelpOptions = true,
+        description = {"Tag events: read JSON Lines events, write JSON Lines tags (one per line, in evaluation order).",
+            "A line that is not an event is reported on stderr with its line number and skipped (exit status 1)."})
+final class TagCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--rules", required = true, paramLabel = "DIR", description = "The rules directory.")
+    private Path rules;
+
+    @Option(names = "--events", paramLabel = "FILE", defaultValue = "-",
+            description = "The events file or FIFO; - (the default) reads stdin.")
+    private String events;
+
+    @Option(names = "--strict", description = "Stop when a rule file is invalid instead of skipping it.")
+    private boolean strict;
+
+    @Option(names = "--attack-release", paramLabel = "VERSION",
+            description = "The ATT&CK release stamped on tags (default: ${DEFAULT-VALUE}).", defaultValue = "v15.1")
+    private String attackRelease;
+
+    @Override
+    public Integer call() throws IOException {
+        StoreOptions.requireDirectory(spec, rules);
+        PrintWriter err = spec.commandLine().getErr();
+        RuleIndex index = new RuleIndex(RuleIndex.engineOwned());
+        try (RuleStore store = FilesystemRuleStore.builder(rules).reporter(problemsTo(err)).strict(strict).open()) {
+            index.replaceAll(store.loadCompiled());
+        }
+        RuleEngine engine = new RuleEngine(index, EngineOptions.DEFAULTS.withAttackRelease(attackRelease));
+        String name = "-".equals(events) ? "<stdin>" : events;
+        try (InputStream in = openEvents(spec, events);
+             TagWriter out = new TagWriter(new FileOutputStream(FileDescriptor.out))) {
+            long bad = new EventLines(in).pump(new Tagging(engine, out, (line, message) -> {
+                err.println(name + ":" + line + ": " + message);
+                err.flush();
+            }));
+            return bad == 0 ? 0 : 1;
+        }
+    }
+
+    /** {@code file} for reading, or stdin for {@code -}. */
+    static InputStream openEvents(CommandSpec spec, String file) throws IOException {
+        if ("-".equals(file)) {
+            return new FileInputStreamNoClose();
+        }
+        try {
+            return Files.newInputStream(Path.of(file));
+        } catch (NoSuchFileException e) {
+            throw new ParameterException(spec.commandLine(), "no such events file: " + file);
+        }
+    }
+
+    /** Prints rule problems on {@code err}, one line each, paths relative to the working directory. */
+    static StoreReporter problemsTo(PrintWriter err) {
+        return new StoreReporter() {
+            @Override
+            public void problem(Problem problem) {
+                synchronized (err) {
+                    err.println(ChangeLines.relative(problem));
+                    err.flush();
+                }
+            }
+        };
+    }
+
+    /** Where a line that is not an event is reported. */
+    interface BadLines {
+        void bad(long line, String message);
+    }
+
+    /** Events to tags: reuses one list for every event's tags. Writes and flushes hold this object's lock. */
+    static final class Tagging implements EventLines.Handler {
+        private final RuleEngine engine;
+        private final TagWriter out;
+        private final BadLines badLines;
+        private final List<Tag> tags = new ArrayList<>();
+
+        Tagging(RuleEngine engine, TagWriter out, BadLines badLines) {
+            this.engine = engine;
+            this.out = out;
+            this.badLines = badLines;
+        }
+
+        @Override
+        public void event(Event event) throws IOException {
+            if (engine.evaluateInto(event, tags) == 0) {
+                return;
+            }
+            synchronized (this) {
+                for (int i = 0; i < tags.size(); i++) {
+                    out.write(tags.get(i));
+                }
+            }
+            tags.clear();
+        }
+
+        @Override
+        public void bad(long line, String message) throws IOException {
+            flush();
+            badLines.bad(line, message);
+        }
+
+        @Override
+        public synchronized void idle() throws IOException {
+            out.flush();
+        }
+
+        synchronized void flush() throws IOException {
+            out.flush();
+        }
+    }
+
+    /** Standard input, read without buffering on top (EventLines buffers), never closed by us. */
+    static final class FileInputStreamNoClose extends InputStream {
+        private final InputStream in = new java.io.FileInputStream(FileDescriptor.in);
+
+        @Override
+        public int read() throws IOException {
+            return in.read();
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            return in.read(b, off, len);
+        }
+
+        @Override
+        public int available() throws IOException {
+            return in.available();
+        }
+    }
+}

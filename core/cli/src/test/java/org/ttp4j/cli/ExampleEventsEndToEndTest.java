@@ -1,0 +1,60 @@
+package org.ttp4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The README's first command, {@code scripts/ttp4j run < examples/events.jsonl}, as the launcher runs it:
+ * our rule pack tags every example event except the two benign ones.
+ */
+class ExampleEventsEndToEndTest {
+
+    private static final Path REPO = Path.of("../..").toAbsolutePath().normalize();
+
+    @Test
+    void theExampleEventsProduceTagsFromOurPack() throws Exception {
+        String events = Files.readString(REPO.resolve("examples/events.jsonl"));
+        Ttp4jProcess.Result r = Ttp4jProcess.run(REPO, Map.of(), events, "run");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.err().matches("\\{\"kind\":\"ready\",\"rules\":\\d+}\n"), r.err());
+
+        Set<String> tagged = new TreeSet<>();
+        Matcher m = Pattern.compile("\"source_id\":\"([^\"]+)\"").matcher(r.out());
+        while (m.find()) {
+            tagged.add(m.group(1));
+        }
+        Set<String> all = new TreeSet<>();
+        Matcher e = Pattern.compile("\"source_id\":\"([^\"]+)\"").matcher(events);
+        while (e.find()) {
+            all.add(e.group(1));
+        }
+        assertEquals(14, all.size());
+        all.removeAll(Set.of("cmd_2006", "req_3004")); // df -h, GET /index.html
+        assertEquals(all, tagged);
+    }
+
+    @Test
+    void everyCommandHasHelp() throws Exception {
+        for (String command : new String[] {"validate", "tag", "run", "watch"}) {
+            Ttp4jProcess.Result r = Ttp4jProcess.run(REPO, command, "--help");
+            assertEquals(0, r.exit(), command);
+            assertTrue(r.out().startsWith("Usage: ttp4j " + command), r.out());
+        }
+        Ttp4jProcess.Result top = Ttp4jProcess.run(REPO, "--help");
+        assertTrue(top.out().contains("validate") && top.out().contains("watch"), top.out());
+        Ttp4jProcess.Result version = Ttp4jProcess.run(REPO, "--version");
+        assertTrue(version.out().startsWith("ttp4j "), version.out());
+        Ttp4jProcess.Result none = Ttp4jProcess.run(REPO);
+        assertEquals(2, none.exit());
+        assertEquals("ttp4j: a command is required (see 'ttp4j --help')\n", none.err());
+    }
+}

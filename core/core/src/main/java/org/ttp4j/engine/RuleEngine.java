@@ -1,0 +1,298 @@
+package org.ttp4j.engine;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.regex.Matcher;
+import org.ttp4j.index.internal.FoldedFields;
+import org.ttp4j.index.internal.IndexedRule;
+import org.ttp4j.index.internal.KindBucket;
+import org.ttp4j.index.RuleIndex;
+import org.ttp4j.index.internal.Segment;
+import org.ttp4j.index.internal.SnapshotInternals;
+import org.ttp4j.rule.CompiledRule;
+import org.ttp4j.rule.Emit;
+
+/**
+ * Events in, tags out (CONTRACT §6-§7), over the current snapshot of a {@link RuleIndex}.
+ *
+ * <p>For an event of kind K, every engine-owned rule applying to K whose state lets it fire and whose pattern
+ * is found in the event's field value (a string; anything else does not match) gives one tag per emit, rules
+ * in rule-id order, emits in file order. The literal prefilter skips rules whose required literals are absent;
+ * it never changes the result. Each rule's regex sees at most {@link EngineOptions#maxSearchLength()} chars and
+ * may read at most {@link EngineOptions#maxRegexSteps()} of them per event: a rule that hits that bound does
+ * not fire for the event and is counted ({@link #boundHits()}) and logged (at most once a second).
+ *
+ * <p>Thread-safe; evaluation takes no lock. An event that matches nothing allocates nothing.
+ */
+public final class RuleEngine {
+
+    private static final System.Logger LOG = System.getLogger(RuleEngine.class.getName());
+    private static final String[] COMMAND_AUX = {"uid", "user", "src", "pwd"};
+    private static final long LOG_INTERVAL_NANOS = 1_000_000_000L;
+
+    private static final SnapshotInternals.Access SNAPSHOTS = SnapshotInternals.access();
+
+    private final RuleIndex index;
+    private final EngineOptions options;
+    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+    private final LongAdder boundHits = new LongAdder();
+    private final Map<String, LongAdder> boundHitsByRule = new ConcurrentHashMap<>();
+    private final AtomicLong nextLogAt = new AtomicLong(Long.MIN_VALUE);
+    private final AtomicLong unlogged = new AtomicLong();
+
+    public RuleEngine(RuleIndex index) {
+        this(index, EngineOptions.DEFAULTS);
+    }
+
+    public RuleEngine(RuleIndex index, EngineOptions options) {
+        this.index = Objects.requireNonNull(index, "index");
+        this.options = Objects.requireNonNull(options, "options");
+    }
+
+    public RuleIndex index() {
+        return index;
+    }
+
+    public EngineOptions options() {
+        return options;
+    }
+
+    /** The tags for {@code event}, in order; an immutable empty list when nothing matches. */
+    public List<Tag> evaluate(Event event) {
+        Scratch sc = scratch.get();
+        if (run(event, sc) == 0) {
+            return List.of();
+        }
+        List<Tag> tags = List.copyOf(sc.tags);
+        sc.tags.clear();
+        return tags;
+    }
+
+    /** Appends the tags for {@code event} to {@code out}, in order, and returns how many there were. */
+    public int evaluateInto(Event event, Collection<? super Tag> out) {
+        Scratch sc = scratch.get();
+        int n = run(event, sc);
+        if (n > 0) {
+            out.addAll(sc.tags);
+            sc.tags.clear();
+        }
+        return n;
+    }
+
+    /**
+     * How many times a rule's regex hit the step bound, or failed inside {@code java.util.regex}, and so did not
+     * fire for an event, since start.
+     */
+    public long boundHits() {
+        return boundHits.sum();
+    }
+
+    /** {@link #boundHits()} for one rule. */
+    public long boundHits(String ruleId) {
+        LongAdder a = boundHitsByRule.get(ruleId);
+        return a == null ? 0 : a.sum();
+    }
+
+    private int run(Event event, Scratch sc) {
+        sc.tags.clear();
+        KindBucket bucket = SNAPSHOTS.bucket(index.snapshot(), event.sourceKind());
+        if (bucket == null) {
+            return 0;
+        }
+        int fields = bucket.fieldCount();
+        String[] values = sc.values(fields);
+        Map<String, Object> payload = event.payload();
+        boolean any = false;
+        for (int f = 0; f < fields; f++) {
+            String v = payload.get(bucket.field(f)) instanceof String s ? s : null;
+            values[f] = v;
+            any |= v != null;
+        }
+        if (!any) {
+            return 0;
+        }
+        int limit = options.maxSearchLength();
+        boolean prefilter = options.prefilter();
+        int segments = bucket.segmentCount();
+        boolean foldOnce = prefilter && segments > 1;
+        long[] masks = null;
+        if (foldOnce) {
+            sc.folded.reset(fields);
+            for (int f = 0; f < fields; f++) {
+                sc.folded.set(f, values[f], limit);
+            }
+            masks = sc.masks(segments);
+            bucket.candidates(sc.folded, masks, sc.groups(bucket.scanGroups()));
+        }
+        long now = Long.MIN_VALUE;
+        Instant createdAt = null;
+        int count = 0;
+        try {
+            for (int s = 0; s < segments; s++) {
+                Segment seg = bucket.segment(s);
+                long candidates = foldOnce ? masks[s]
+                        : prefilter ? seg.candidates(values, limit) : seg.searchable(values);
+                while (candidates != 0) {
+                    int k = Long.numberOfTrailingZeros(candidates);
+                    candidates &= candidates - 1;
+                    IndexedRule rule = seg.rule(k);
+                    boolean expired = false;
+                    if (rule.hasExpiry()) {
+                        if (now == Long.MIN_VALUE) {
+                            now = options.clock().millis();
+                        }
+                        expired = rule.expiredAt(now, options.clock());
+                    }
+                    if ((rule.disabled() && !expired) || !found(sc, rule, values[seg.fieldOf(k)], limit, event)) {
+                        continue;
+                    }
+                    if (createdAt == null) {
+                        createdAt = options.clock().instant();
+                    }
+                    count += emit(event, rule, expired, createdAt, sc.tags);
+                }
+            }
+        } finally {
+            for (int f = 0; f < fields; f++) {
+                values[f] = null;
+            }
+            sc.text.clear();
+        }
+        return count;
+    }
+
+    private boolean found(Scratch sc, IndexedRule rule, String value, int limit, Event event) {
+        BoundedText text = sc.text;
+        text.aim(value, options.maxRegexSteps());
+        Matcher m = sc.matcher(rule, text);
+        try {
+            // a match must lie in the first `limit` chars; anchors and lookarounds still see the real text
+            return m.region(0, Math.min(limit, value.length())).find();
+        } catch (BoundedText.Exhausted e) {
+            cutOff(rule, event, options.maxRegexSteps() + " char reads");
+            return false;
+        } catch (StackOverflowError e) {
+            cutOff(rule, event, "stack depth");
+            return false;
+        } catch (RuntimeException e) {
+            // Defensive: a failure inside java.util.regex on one rule (a JDK bug) must not lose the event's other tags.
+            cutOff(rule, event, "regex engine failure: " + e);
+            return false;
+        }
+    }
+
+    private int emit(Event event, IndexedRule indexed, boolean expired, Instant createdAt, List<Tag> out) {
+        CompiledRule rule = indexed.rule();
+        Map<String, Object> evidence = evidence(rule, event);
+        List<Emit> emits = rule.emits();
+        for (int k = 0; k < emits.size(); k++) {
+            Emit e = emits.get(k);
+            String sub = e.subTechniqueId() == null || e.subTechniqueId().isEmpty() ? null : e.subTechniqueId();
+            out.add(new Tag(
+                    TagUuid.of(event.sourceKind(), event.sourceId(), rule.ruleId(), rule.ruleVersion(),
+                            e.techniqueId(), sub),
+                    event.sourceKind(), event.sourceId(), event.attackerUuid(), event.identityUuid(),
+                    event.sessionId(), event.deckyId(),
+                    e.tactic(), e.techniqueId(), sub, indexed.confidence(k, expired),
+                    rule.ruleId(), rule.ruleVersion(), evidence, options.attackRelease(), indexed.mitreUrl(k),
+                    createdAt));
+        }
+        return emits.size();
+    }
+
+    /** {@code evidence_fields} present in the payload (a present null stays null), then command aux fields. */
+    private static Map<String, Object> evidence(CompiledRule rule, Event event) {
+        List<String> fields = rule.evidenceFields();
+        boolean command = "command".equals(event.sourceKind());
+        if (fields.isEmpty() && !command) {
+            return Map.of();
+        }
+        Map<String, Object> payload = event.payload();
+        Map<String, Object> evidence = new LinkedHashMap<>();
+        for (String f : fields) {
+            if (payload.containsKey(f)) {
+                evidence.put(f, payload.get(f));
+            }
+        }
+        if (command) {
+            for (String f : COMMAND_AUX) {
+                if (payload.containsKey(f)) {
+                    evidence.put(f, payload.get(f));
+                }
+            }
+        }
+        return evidence.isEmpty() ? Map.of() : Collections.unmodifiableMap(evidence);
+    }
+
+    private void cutOff(IndexedRule rule, Event event, String why) {
+        boundHits.increment();
+        boundHitsByRule.computeIfAbsent(rule.ruleId(), id -> new LongAdder()).increment();
+        long t = System.nanoTime();
+        long next = nextLogAt.get();
+        if ((next == Long.MIN_VALUE || t - next >= 0) && nextLogAt.compareAndSet(next, t + LOG_INTERVAL_NANOS)) {
+            long suppressed = unlogged.getAndSet(0);
+            LOG.log(System.Logger.Level.WARNING, () -> "rule " + rule.ruleId() + " exceeded its regex bound ("
+                    + why + ") on event "
+                    + event.sourceKind() + "/" + event.sourceId() + " and did not fire for it"
+                    + (suppressed > 0 ? "; " + suppressed + " similar reports suppressed" : ""));
+        } else {
+            unlogged.incrementAndGet();
+        }
+    }
+
+    /** Per-thread reusable state: field values, matchers by rule slot, the bounded text, the tag buffer. */
+    private static final class Scratch {
+        private String[] values = new String[4];
+        private Matcher[] matchers = new Matcher[64];
+        final BoundedText text = new BoundedText();
+        final FoldedFields folded = new FoldedFields();
+        private long[] masks = new long[16];
+        private long[] groups = new long[16];
+
+        long[] masks(int n) {
+            if (masks.length < n) {
+                masks = new long[Math.max(n, masks.length * 2)];
+            }
+            return masks;
+        }
+
+        long[] groups(int n) {
+            if (groups.length < n) {
+                groups = new long[Math.max(n, groups.length * 2)];
+            }
+            return groups;
+        }
+        final List<Tag> tags = new ArrayList<>();
+
+        String[] values(int n) {
+            if (values.length < n) {
+                values = new String[Math.max(n, values.length * 2)];
+            }
+            return values;
+        }
+
+        Matcher matcher(IndexedRule rule, BoundedText text) {
+            int slot = rule.slot();
+            if (slot >= matchers.length) {
+                matchers = java.util.Arrays.copyOf(matchers, Math.max(slot + 1, matchers.length * 2));
+            }
+            Matcher m = matchers[slot];
+            if (m == null || m.pattern() != rule.regex()) {
+                m = rule.regex().matcher(text);
+                m.useTransparentBounds(true).useAnchoringBounds(false);
+                matchers[slot] = m;
+                return m;
+            }
+            return m.reset(text);
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package org.ttp4j.index.internal;
+
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.regex.Pattern;
+import org.ttp4j.rule.CompiledRule;
+import org.ttp4j.rule.Emit;
+import org.ttp4j.rule.Match;
+import org.ttp4j.rule.RuleState;
+import org.ttp4j.rule.SourceKinds;
+
+/**
+ * A compiled rule as the index holds it: the rule plus what evaluation needs precomputed once per
+ * definition (its prefilter literals, its operator state as plain numbers, its tags' MITRE URLs) and a
+ * small integer slot, unique among live rules, that per-thread caches (e.g. of {@code Matcher}s) key on.
+ */
+public final class IndexedRule {
+
+    private final CompiledRule rule;
+    private final int slot;
+    private final Pattern regex;
+    private final String field;
+    private final String[] literals;
+    private final boolean disabled;
+    private final Instant expiresAt;
+    private final long expiresAtFloorMillis;
+    private final String[] mitreUrls;
+
+    private IndexedRule(CompiledRule rule, int slot, String[] literals, String[] mitreUrls) {
+        this.rule = rule;
+        this.slot = slot;
+        if (rule.match() instanceof Match.Regex r) {
+            this.regex = r.regex();
+            this.field = r.field();
+        } else {
+            this.regex = null;
+            this.field = null;
+        }
+        this.literals = literals;
+        this.mitreUrls = mitreUrls;
+        RuleState state = rule.state();
+        this.disabled = state.mode() == RuleState.Mode.DISABLED;
+        this.expiresAt = state.expiresAt();
+        this.expiresAtFloorMillis = expiresAt == null ? Long.MAX_VALUE : expiresAt.toEpochMilli();
+    }
+
+    public static IndexedRule of(CompiledRule rule, int slot, IndexedRule previous) {
+        String[] literals = null;
+        if (rule.match() instanceof Match.Regex r) {
+            boolean samePattern = previous != null && previous.regex != null
+                    && previous.regex.pattern().equals(r.regex().pattern()) && previous.regex.flags() == r.regex().flags();
+            literals = samePattern ? previous.literals : RequiredLiterals.of(r.regex());
+        }
+        String[] urls = new String[rule.emits().size()];
+        for (int k = 0; k < urls.length; k++) {
+            urls[k] = mitreUrl(rule.emits().get(k));
+        }
+        return new IndexedRule(rule, slot, literals, urls);
+    }
+
+    /** The same rule restamped with another state (prefilter data shared). */
+    public IndexedRule withState(RuleState state) {
+        return new IndexedRule(rule.withState(state), slot, literals, mitreUrls);
+    }
+
+    /** {@code https://attack.mitre.org/techniques/T1059/004} for {@code T1059.004}, {@code .../T1110} for none. */
+    static String mitreUrl(Emit emit) {
+        String id = emit.subTechniqueId() != null && !emit.subTechniqueId().isEmpty()
+                ? emit.subTechniqueId() : emit.techniqueId();
+        return "https://attack.mitre.org/techniques/" + id.replace('.', '/');
+    }
+
+    public CompiledRule rule() {
+        return rule;
+    }
+
+    public String ruleId() {
+        return rule.ruleId();
+    }
+
+    /** Unique among the rules live in one index; reused after a rule is removed. */
+    public int slot() {
+        return slot;
+    }
+
+    /** The compiled pattern of an engine-owned rule, else null. */
+    public Pattern regex() {
+        return regex;
+    }
+
+    /** The payload key this rule searches in events of {@code kind}, or null when it searches none there. */
+    public String fieldFor(String kind) {
+        if (regex == null) {
+            return null;
+        }
+        return field != null ? field : SourceKinds.defaultField(kind);
+    }
+
+    /** The prefilter literals (case-folded, one of which every match contains), or null: always run. */
+    String[] literals() {
+        return literals;
+    }
+
+    /** The literals for tests and diagnostics (a copy), or null when the rule always runs. */
+    public String[] prefilterLiterals() {
+        return literals == null ? null : Arrays.copyOf(literals, literals.length);
+    }
+
+    /** True when the state has an expiry (evaluating it needs the time). */
+    public boolean hasExpiry() {
+        return expiresAt != null;
+    }
+
+    /**
+     * True when the state has expired at {@code nowMillis} (then the default state is in effect). Exact to the
+     * nanosecond: inside the one millisecond that holds the expiry it asks {@code clock} for the instant.
+     */
+    public boolean expiredAt(long nowMillis, java.time.Clock clock) {
+        if (expiresAt == null || nowMillis < expiresAtFloorMillis) {
+            return false;
+        }
+        return nowMillis > expiresAtFloorMillis || !expiresAt.isAfter(clock.instant());
+    }
+
+    /** True when the rule's own state disables it (ignoring expiry). */
+    public boolean disabled() {
+        return disabled;
+    }
+
+    /** The emitted confidence for emit {@code k}: capped by a clipped state unless that state has expired. */
+    public double confidence(int k, boolean expired) {
+        double base = rule.emits().get(k).confidence();
+        return expired ? base : rule.state().cap(base);
+    }
+
+    /** The MITRE ATT&CK URL of emit {@code k}. */
+    public String mitreUrl(int k) {
+        return mitreUrls[k];
+    }
+}

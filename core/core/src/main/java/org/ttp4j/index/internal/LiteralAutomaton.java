@@ -1,0 +1,284 @@
+package org.ttp4j.index.internal;
+
+import java.util.Arrays;
+
+/**
+ * An Aho-Corasick automaton over case-folded literals, each labelled with one bit (a rule's position in its
+ * segment, at most 64 of them). {@link #scan} folds the text on the fly and returns the OR of the bits whose
+ * literals occur in it: one pass, no allocation.
+ *
+ * <p>Layout: states are numbered breadth-first with the root at 0. The root's ASCII transitions are a dense
+ * table (most characters of a typical text are read at the root); other transitions sit in sorted
+ * per-state ranges of two parallel arrays. {@code out[s]} is already the OR over the state and its whole
+ * failure chain, so reporting is one OR per character.
+ */
+final class LiteralAutomaton {
+
+    private final int[] rootAscii;      // 128 entries; 0 = stay at the root
+    private final char[] rootOtherChar;  // sorted non-ASCII root transitions
+    private final int[] rootOtherTarget;
+    private final int[] edgeStart;       // per state: its transitions are [edgeStart[s], edgeStart[s + 1])
+    private final char[] edgeChar;
+    private final int[] edgeTarget;
+    private final int[] fail;
+    private final long[] out;
+    private final long all;
+    // grouped mode: each state's own outputs [ownStart[s], ownStart[s + 1]) and the next state with outputs on
+    // its failure chain
+    private final int[] ownStart;
+    private final int[] ownGroup;
+    private final long[] ownBits;
+    private final int[] dict;
+
+    /**
+     * @param literals case-folded, non-empty literals
+     * @param bits     the bit each literal sets (parallel to {@code literals})
+     */
+    LiteralAutomaton(String[] literals, long[] bits) {
+        this(literals, bits, null);
+    }
+
+    /**
+     * @param groups when not null, the group (a segment's ordinal) of each literal: the automaton then reports
+     *               through {@link #scanGrouped} into one mask per group instead of one {@code long}
+     */
+    LiteralAutomaton(String[] literals, long[] bits, int[] groups) {
+        int capacity = 1;
+        for (String l : literals) {
+            capacity += l.length();
+        }
+        // 1. the trie, children as sibling lists
+        int[] firstChild = new int[capacity];
+        int[] nextSibling = new int[capacity];
+        char[] label = new char[capacity];
+        long[] marks = new long[capacity];
+        Arrays.fill(firstChild, -1);
+        Arrays.fill(nextSibling, -1);
+        int states = 1;
+        long allBits = 0;
+        int[] endNode = new int[literals.length];
+        for (int k = 0; k < literals.length; k++) {
+            String lit = literals[k];
+            int s = 0;
+            for (int j = 0; j < lit.length(); j++) {
+                char c = lit.charAt(j);
+                int child = firstChild[s];
+                while (child >= 0 && label[child] != c) {
+                    child = nextSibling[child];
+                }
+                if (child < 0) {
+                    child = states++;
+                    label[child] = c;
+                    nextSibling[child] = firstChild[s];
+                    firstChild[s] = child;
+                }
+                s = child;
+            }
+            marks[s] |= bits[k];
+            allBits |= bits[k];
+            endNode[k] = s;
+        }
+        this.all = allBits;
+
+        // 2. breadth-first renumbering, with each state's children sorted by label
+        int[] order = new int[states];   // new number -> trie node
+        int[] number = new int[states];  // trie node -> new number
+        int[] parentOf = new int[states];
+        int head = 0;
+        int tail = 1;
+        order[0] = 0;
+        int[] scratch = new int[Math.max(1, states)];
+        while (head < tail) {
+            int node = order[head++];
+            int n = 0;
+            for (int c = firstChild[node]; c >= 0; c = nextSibling[c]) {
+                scratch[n++] = c;
+            }
+            sortByLabel(scratch, n, label);
+            for (int k = 0; k < n; k++) {
+                parentOf[scratch[k]] = node;
+                order[tail++] = scratch[k];
+            }
+        }
+        for (int k = 0; k < states; k++) {
+            number[order[k]] = k;
+        }
+        this.edgeStart = new int[states + 1];
+        this.edgeChar = new char[Math.max(0, states - 1)];
+        this.edgeTarget = new int[Math.max(0, states - 1)];
+        // children of a node are contiguous in BFS order, in label order
+        int e = 0;
+        int next = 1;
+        for (int k = 0; k < states; k++) {
+            edgeStart[k] = e;
+            int node = order[k];
+            while (next < states && parentOf[order[next]] == node) {
+                edgeChar[e] = label[order[next]];
+                edgeTarget[e] = next;
+                e++;
+                next++;
+            }
+        }
+        edgeStart[states] = e;
+
+        this.rootAscii = new int[128];
+        int other = 0;
+        for (int k = edgeStart[0]; k < edgeStart[1]; k++) {
+            if (edgeChar[k] < 128) {
+                rootAscii[edgeChar[k]] = edgeTarget[k];
+            } else {
+                other++;
+            }
+        }
+        this.rootOtherChar = new char[other];
+        this.rootOtherTarget = new int[other];
+        other = 0;
+        for (int k = edgeStart[0]; k < edgeStart[1]; k++) {
+            if (edgeChar[k] >= 128) {
+                rootOtherChar[other] = edgeChar[k];
+                rootOtherTarget[other++] = edgeTarget[k];
+            }
+        }
+
+        // 3. failure links and outputs, breadth-first so a state's failure target is final before it
+        this.fail = new int[states];
+        this.out = new long[states];
+        out[0] = marks[0];
+        for (int s = 1; s < states; s++) {
+            out[s] = marks[order[s]];
+        }
+        for (int s = 0; s < states; s++) {
+            for (int k = edgeStart[s]; k < edgeStart[s + 1]; k++) {
+                int child = edgeTarget[k];
+                char c = edgeChar[k];
+                int f = s == 0 ? 0 : step(fail[s], c);
+                fail[child] = f;
+                out[child] |= out[f];
+            }
+        }
+        if (groups == null) {
+            ownStart = null;
+            ownGroup = null;
+            ownBits = null;
+            dict = null;
+            return;
+        }
+        // grouped outputs, by state in breadth-first order
+        ownStart = new int[states + 1];
+        for (int k = 0; k < literals.length; k++) {
+            ownStart[number[endNode[k]] + 1]++;
+        }
+        for (int st = 0; st < states; st++) {
+            ownStart[st + 1] += ownStart[st];
+        }
+        ownGroup = new int[literals.length];
+        ownBits = new long[literals.length];
+        int[] fill = Arrays.copyOf(ownStart, states);
+        for (int k = 0; k < literals.length; k++) {
+            int at = fill[number[endNode[k]]]++;
+            ownGroup[at] = groups[k];
+            ownBits[at] = bits[k];
+        }
+        dict = new int[states];
+        for (int st = 1; st < states; st++) { // breadth-first: fail[st] is final before st
+            int f = fail[st];
+            dict[st] = ownStart[f] < ownStart[f + 1] ? f : dict[f];
+        }
+    }
+
+    private static void sortByLabel(int[] nodes, int n, char[] label) {
+        for (int a = 1; a < n; a++) {
+            int v = nodes[a];
+            int b = a - 1;
+            while (b >= 0 && label[nodes[b]] > label[v]) {
+                nodes[b + 1] = nodes[b];
+                b--;
+            }
+            nodes[b + 1] = v;
+        }
+    }
+
+    /** The state reached from {@code s} on {@code c}, or 0 when {@code s} has no such transition. */
+    private int child(int s, char c) {
+        if (s == 0) {
+            if (c < 128) {
+                return rootAscii[c];
+            }
+            int k = Arrays.binarySearch(rootOtherChar, c);
+            return k >= 0 ? rootOtherTarget[k] : 0;
+        }
+        int end = edgeStart[s + 1];
+        for (int k = edgeStart[s]; k < end; k++) {
+            char l = edgeChar[k];
+            if (l == c) {
+                return edgeTarget[k];
+            }
+            if (l > c) {
+                break;
+            }
+        }
+        return 0;
+    }
+
+    /** The state after reading {@code c} in state {@code s}: its transition, else its failure chain's. */
+    private int step(int s, char c) {
+        while (true) {
+            int t = child(s, c);
+            if (t > 0 || s == 0) {
+                return t;
+            }
+            s = fail[s];
+        }
+    }
+
+    /** The bits of every literal occurring in {@code text[0, length)}, case-folded. */
+    long scan(String text, int length) {
+        long hits = 0;
+        int s = 0;
+        for (int k = 0; k < length; k++) {
+            s = step(s, CaseFold.fold(text.charAt(k)));
+            long o = out[s];
+            if (o != 0) {
+                hits |= o;
+                if (hits == all) {
+                    return hits;
+                }
+            }
+        }
+        return hits;
+    }
+
+    /** {@link #scan} over text already case-folded. */
+    long scanFolded(char[] text, int length) {
+        long hits = 0;
+        int s = 0;
+        for (int k = 0; k < length; k++) {
+            s = step(s, text[k]);
+            long o = out[s];
+            if (o != 0) {
+                hits |= o;
+                if (hits == all) {
+                    return hits;
+                }
+            }
+        }
+        return hits;
+    }
+
+    /** Grouped mode: ORs each occurring literal's bits into {@code masks[its group]}, over folded text. */
+    void scanGrouped(char[] text, int length, long[] masks) {
+        int s = 0;
+        for (int k = 0; k < length; k++) {
+            s = step(s, text[k]);
+            for (int o = ownStart[s] < ownStart[s + 1] ? s : dict[s]; o != 0; o = dict[o]) {
+                for (int e = ownStart[o], end = ownStart[o + 1]; e < end; e++) {
+                    masks[ownGroup[e]] |= ownBits[e];
+                }
+            }
+        }
+    }
+
+    int stateCount() {
+        return fail.length;
+    }
+}

@@ -152,7 +152,10 @@ public final class RuleEngine {
                         }
                         expired = rule.expiredAt(now, options.clock());
                     }
-                    if ((rule.disabled() && !expired) || !found(sc, rule, values[seg.fieldOf(k)], limit, event)) {
+                    String value = values[seg.fieldOf(k)];
+                    if ((rule.disabled() && !expired)
+                            || (prefilter && !rule.confirmed(value, Math.min(limit, value.length())))
+                            || !found(sc, rule, value, limit, event)) {
                         continue;
                     }
                     if (createdAt == null) {

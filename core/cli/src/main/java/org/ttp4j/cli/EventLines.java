@@ -12,7 +12,8 @@ import org.ttp4j.jsonl.EventReader;
  * own number and skipped while every other line is read: a truncated line never takes the next one with it.
  *
  * <p>Lines are framed in one reusable buffer (a line longer than {@link #MAX_LINE} is reported and skipped
- * without being held), a trailing {@code \r} is dropped, blank lines are skipped, and each line is parsed by
+ * without being held), a trailing {@code \r} is dropped, blank lines are skipped, a line that is not well-formed
+ * UTF-8 is a bad line ({@link EventReader#utf8Problem}), and each line is parsed by
  * the engine's {@link EventReader}. Memory stays flat whatever the length of the input. Before a read that
  * would block, {@link Handler#idle()} runs, so a consumer downstream sees every answer to the input so far.
  */
@@ -86,6 +87,11 @@ final class EventLines {
         }
         if (isBlank(from, to)) {
             return true;
+        }
+        String encoding = EventReader.utf8Problem(buf, from, to);
+        if (encoding != null) {
+            handler.bad(number, encoding); // as Python's json.loads would, and before the parser decodes it silently
+            return false;
         }
         Event event;
         line.reset(buf, from, to);

@@ -39,7 +39,6 @@ final class EventLines {
     private int pos;   // next unread byte
     private int limit; // end of the bytes read
     private long lineNumber;
-    private final LineStream line = new LineStream();
 
     EventLines(InputStream in) {
         this(in, MAX_LINE);
@@ -94,8 +93,7 @@ final class EventLines {
             return false;
         }
         Event event;
-        line.reset(buf, from, to);
-        try (EventReader reader = new EventReader(line)) {
+        try (EventReader reader = new EventReader(buf, from, to)) {
             event = reader.next();
             if (reader.next() != null) {
                 handler.bad(number, "more than one JSON value on the line");
@@ -178,47 +176,5 @@ final class EventLines {
             }
         }
         return true;
-    }
-
-    /** One line of the buffer as an input stream, reused for every line. */
-    private static final class LineStream extends InputStream {
-        private byte[] a;
-        private int p;
-        private int end;
-
-        void reset(byte[] array, int from, int to) {
-            a = array;
-            p = from;
-            end = to;
-        }
-
-        @Override
-        public int read() {
-            return p < end ? a[p++] & 0xff : -1;
-        }
-
-        @Override
-        public int read(byte[] dst, int off, int len) {
-            if (len == 0) {
-                return 0;
-            }
-            int n = Math.min(len, end - p);
-            if (n <= 0) {
-                return -1;
-            }
-            System.arraycopy(a, p, dst, off, n);
-            p += n;
-            return n;
-        }
-
-        @Override
-        public int available() {
-            return end - p;
-        }
-
-        @Override
-        public void close() {
-            // the buffer belongs to EventLines
-        }
     }
 }

@@ -41,6 +41,15 @@ public final class EventReader implements AutoCloseable {
         }
     }
 
+    /** Reads the events of {@code bytes[from, to)} in place (one line of a caller's buffer: no copy). */
+    public EventReader(byte[] bytes, int from, int to) {
+        try {
+            this.parser = JSON.createParser(bytes, from, to - from);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private EventReader(JsonParser parser) {
         this.parser = parser;
     }

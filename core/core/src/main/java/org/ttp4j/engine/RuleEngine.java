@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Matcher;
+import org.ttp4j.index.internal.CharPresence;
 import org.ttp4j.index.internal.FoldedFields;
 import org.ttp4j.index.internal.IndexedRule;
 import org.ttp4j.index.internal.KindBucket;
@@ -154,7 +155,7 @@ public final class RuleEngine {
                     }
                     String value = values[seg.fieldOf(k)];
                     if ((rule.disabled() && !expired)
-                            || (prefilter && !rule.confirmed(value, Math.min(limit, value.length())))
+                            || (prefilter && !rule.confirmed(value, Math.min(limit, value.length()), sc.presence))
                             || !found(sc, rule, value, limit, event)) {
                         continue;
                     }
@@ -169,6 +170,7 @@ public final class RuleEngine {
                 values[f] = null;
             }
             sc.text.clear();
+            sc.presence.clear();
         }
         return count;
     }
@@ -258,6 +260,7 @@ public final class RuleEngine {
         private Matcher[] matchers = new Matcher[64];
         final BoundedText text = new BoundedText();
         final FoldedFields folded = new FoldedFields();
+        final CharPresence presence = new CharPresence();
         private long[] masks = new long[16];
         private long[] groups = new long[16];
 

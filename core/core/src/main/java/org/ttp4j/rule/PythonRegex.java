@@ -124,6 +124,9 @@ public final class PythonRegex {
 
         /** The literals of the item just parsed, of the last sequence and of the last alternation. */
         private Facts itemFacts = Facts.UNKNOWN, sequenceFacts = Facts.EMPTY, alternationFacts = Facts.EMPTY;
+        /** Likewise the character sets every match holds a member of (a class repeated at least once). */
+        private List<RequiredLiterals.Chars> itemChars = List.of(), sequenceChars = List.of(),
+                alternationChars = List.of();
 
         /** What the last item of the current sequence was, for quantifier checks. */
         private enum Last { NONE, AT, REPEAT, ITEM }
@@ -139,7 +142,7 @@ public final class PythonRegex {
                 throw error("unbalanced parenthesis", i);
             }
             int flags = Pattern.UNIX_LINES | globalJavaFlags;
-            return new Translation(out.toString(), flags, alternationFacts.literals());
+            return new Translation(out.toString(), flags, alternationFacts.literals(alternationChars));
         }
 
         private PatternSyntaxException error(String message, int at) {
@@ -166,15 +169,18 @@ public final class PythonRegex {
         private long[] parseAlternation(int depth, boolean topLevel) {
             long[] width = parseSequence(depth, topLevel);
             Facts facts = sequenceFacts;
+            List<RequiredLiterals.Chars> chars = sequenceChars;
             while (peekIs('|')) {
                 i++;
                 out.append('|');
                 long[] branch = parseSequence(depth, false);
                 facts = facts.or(sequenceFacts);
+                chars = eitherChars(chars, sequenceChars);
                 width[0] = Math.min(width[0], branch[0]);
                 width[1] = Math.max(width[1], branch[1]);
             }
             alternationFacts = facts;
+            alternationChars = chars;
             return width;
         }
 
@@ -186,6 +192,8 @@ public final class PythonRegex {
             long min = 0, max = 0, lastMin = 0, lastMax = 0;
             Concatenation facts = new Concatenation();
             Facts pending = null; // the last item's facts, merged once no quantifier can follow
+            List<RequiredLiterals.Chars> chars = new ArrayList<>();
+            List<RequiredLiterals.Chars> pendingChars = List.of();
             while (more()) {
                 int start = i;
                 char c = peek();
@@ -209,6 +217,7 @@ public final class PythonRegex {
                 itemMin = 1;
                 itemMax = 1;
                 itemFacts = Facts.UNKNOWN;
+                itemChars = List.of();
                 boolean wordLiteral = false;
                 switch (c) {
                     case '(' -> {
@@ -273,11 +282,14 @@ public final class PythonRegex {
                 }
                 if (last == Last.REPEAT) {
                     pending = pending == null ? Facts.UNKNOWN : pending.repeated(repeatMin, repeatMax);
+                    pendingChars = repeatMin >= 1 ? pendingChars : List.of();
                 } else {
                     if (pending != null) {
                         facts.add(pending);
                     }
+                    chars.addAll(pendingChars);
                     pending = itemFacts;
+                    pendingChars = last == Last.AT ? List.of() : itemChars;
                 }
                 if (last == Last.REPEAT) {
                     // the quantifier replaces the last item's width by its repetition
@@ -296,7 +308,9 @@ public final class PythonRegex {
             if (pending != null) {
                 facts.add(pending);
             }
+            chars.addAll(pendingChars);
             sequenceFacts = facts.result();
+            sequenceChars = chars;
             return new long[] {min, max};
         }
 
@@ -490,6 +504,7 @@ public final class PythonRegex {
                     itemMin = 0;
                     itemMax = 0;
                     itemFacts = Facts.EMPTY; // what it looks at need not lie in the text searched
+                    itemChars = List.of();
                 }
                 case '<' -> {
                     if (!more() || (peek() != '=' && peek() != '!')) {
@@ -503,6 +518,7 @@ public final class PythonRegex {
                     itemMin = 0;
                     itemMax = 0;
                     itemFacts = Facts.EMPTY;
+                    itemChars = List.of();
                 }
                 case '>' -> {
                     out.append("(?>");
@@ -544,6 +560,7 @@ public final class PythonRegex {
             itemMin = width[0];
             itemMax = width[1];
             itemFacts = alternationFacts;
+            itemChars = alternationChars;
             return width;
         }
 
@@ -718,6 +735,11 @@ public final class PythonRegex {
                 case 'd', 'D', 'w', 'W', 's', 'S' -> {
                     String members = categoryMembers(Character.toLowerCase(c));
                     out.append(Character.isUpperCase(c) ? "[^" : "[").append(members).append(']');
+                    if (Character.isLowerCase(c)) {
+                        CharsBuilder b = new CharsBuilder();
+                        b.category(c, ascii);
+                        itemChars = List.of(b.build());
+                    }
                     return Last.ITEM;
                 }
                 default -> {
@@ -871,6 +893,7 @@ public final class PythonRegex {
             List<String> items = new ArrayList<>();
             Set<String> members = new LinkedHashSet<>(); // folded, while the class is a short list of characters
             boolean listed = cls.length() == 1;
+            CharsBuilder mask = cls.length() == 1 ? new CharsBuilder() : null; // what a positive class may match
             while (true) {
                 if (!more()) {
                     throw error("unterminated character set", open);
@@ -896,6 +919,10 @@ public final class PythonRegex {
                             addMember(members, a.codePoint);
                             addMember(members, '-');
                         }
+                        mask = maskAtom(mask, a);
+                        if (mask != null) {
+                            mask.add('-');
+                        }
                         break;
                     }
                     int hiStart = i;
@@ -905,14 +932,21 @@ public final class PythonRegex {
                                 + p.substring(hiStart, i), itemStart);
                     }
                     items.add(a.java + "-" + b.java);
+                    if (mask != null) {
+                        mask.range(a.codePoint, b.codePoint, javaIgnoresCase());
+                    }
                     listed &= b.codePoint - a.codePoint < MAX_CLASS;
                     for (int cp = a.codePoint; listed && cp <= b.codePoint; cp++) {
                         addMember(members, cp);
                     }
                     if (foldsUnicodeCase()) {
+                        CharsBuilder m = mask;
                         CaseGroups.partnersOutside(a.codePoint, b.codePoint, cp -> {
                             items.add(classLiteral(cp));
                             addMember(members, cp);
+                            if (m != null) {
+                                m.add(cp);
+                            }
                         });
                     }
                 } else {
@@ -921,10 +955,15 @@ public final class PythonRegex {
                     if (listed) {
                         addMember(members, a.codePoint);
                     }
+                    mask = maskAtom(mask, a);
                     if (foldsUnicodeCase() && a.codePoint >= 0) {
+                        CharsBuilder m = mask;
                         CaseGroups.partnersOutside(a.codePoint, a.codePoint, cp -> {
                             items.add(classLiteral(cp));
                             addMember(members, cp);
+                            if (m != null) {
+                                m.add(cp);
+                            }
                         });
                     }
                 }
@@ -934,10 +973,28 @@ public final class PythonRegex {
             }
             out.append(cls).append(']');
             itemFacts = listed && members.size() <= MAX_CLASS ? Facts.exact(members) : Facts.UNKNOWN;
+            itemChars = mask == null ? List.of() : List.of(mask.build());
+        }
+
+        /** {@code mask} with one class atom added, or null once the atom is a negated category (no mask). */
+        private CharsBuilder maskAtom(CharsBuilder mask, ClassAtom a) {
+            if (mask == null || Character.isUpperCase(a.category)) {
+                return null;
+            }
+            if (a.category != 0) {
+                mask.category(a.category, ascii);
+            } else {
+                mask.range(a.codePoint, a.codePoint, javaIgnoresCase());
+            }
+            return mask;
         }
 
         /** One member of a class: a literal (codePoint >= 0) or a category (codePoint -1). */
-        private record ClassAtom(String java, int codePoint) {}
+        private record ClassAtom(String java, int codePoint, char category) {
+            ClassAtom(String java, int codePoint) {
+                this(java, codePoint, (char) 0);
+            }
+        }
 
         private ClassAtom classAtom() {
             int start = i;
@@ -953,11 +1010,11 @@ public final class PythonRegex {
             switch (c) {
                 case 'd', 'w', 's' -> {
                     i += 2;
-                    return new ClassAtom(categoryMembers(c), -1);
+                    return new ClassAtom(categoryMembers(c), -1, c);
                 }
                 case 'D', 'W', 'S' -> {
                     i += 2;
-                    return new ClassAtom("[^" + categoryMembers(Character.toLowerCase(c)) + "]", -1);
+                    return new ClassAtom("[^" + categoryMembers(Character.toLowerCase(c)) + "]", -1, c);
                 }
                 default -> {
                     if (c >= '8' && c <= '9') {
@@ -1029,6 +1086,84 @@ public final class PythonRegex {
     private static final int MAX_SCORE = 8;
     /** Sets handed out per pattern. */
     private static final int MAX_SETS = 4;
+    /** Char sets handed out per pattern. */
+    private static final int MAX_CHAR_SETS = 4;
+
+    /** The character sets a match of {@code a|b} holds a member of: the union of the best set of each side. */
+    private static List<RequiredLiterals.Chars> eitherChars(List<RequiredLiterals.Chars> a,
+                                                           List<RequiredLiterals.Chars> b) {
+        if (a.isEmpty() || b.isEmpty()) {
+            return List.of();
+        }
+        RequiredLiterals.Chars x = bestChars(a);
+        RequiredLiterals.Chars y = bestChars(b);
+        return List.of(new RequiredLiterals.Chars(x.low() | y.low(), x.high() | y.high(), x.nonAscii() || y.nonAscii()));
+    }
+
+    private static RequiredLiterals.Chars bestChars(List<RequiredLiterals.Chars> sets) {
+        RequiredLiterals.Chars best = sets.get(0);
+        for (RequiredLiterals.Chars c : sets) {
+            if (c.weight() < best.weight()) {
+                best = c;
+            }
+        }
+        return best;
+    }
+
+    /** The members of a positive class as {@link RequiredLiterals.Chars}: ASCII bits, and "anything above". */
+    private static final class CharsBuilder {
+        private long low;
+        private long high;
+        private boolean nonAscii;
+
+        void add(int cp) {
+            if (cp < 64) {
+                low |= 1L << cp;
+            } else if (cp < 128) {
+                high |= 1L << (cp - 64);
+            } else {
+                nonAscii = true;
+            }
+        }
+
+        /** [a, b], and under Java's ASCII case folding (?ai) the other case of each ASCII letter. */
+        void range(int a, int b, boolean asciiCase) {
+            for (int cp = a; cp <= Math.min(b, 127); cp++) {
+                add(cp);
+                if (asciiCase && Character.isLetter(cp)) {
+                    add(Character.isUpperCase(cp) ? Character.toLowerCase(cp) : Character.toUpperCase(cp));
+                }
+            }
+            if (b >= 128) {
+                nonAscii = true;
+            }
+        }
+
+        /** Python's {@code \d}, {@code \w} or {@code \s}, ASCII-only under (?a). */
+        void category(char c, boolean ascii) {
+            switch (c) {
+                case 'd' -> range('0', '9', false);
+                case 'w' -> {
+                    range('0', '9', false);
+                    range('a', 'z', false);
+                    range('A', 'Z', false);
+                    add('_');
+                }
+                default -> {
+                    range('\t', '\r', false);
+                    add(' ');
+                    if (!ascii) {
+                        range(0x1C, 0x1F, false);
+                    }
+                }
+            }
+            nonAscii |= !ascii;
+        }
+
+        RequiredLiterals.Chars build() {
+            return new RequiredLiterals.Chars(low, high, nonAscii);
+        }
+    }
 
     /** Adds the folded spelling of {@code cp} to {@code set} (see {@link RequiredLiterals#fold(char)}). */
     private static void addMember(Set<String> set, int cp) {
@@ -1109,8 +1244,8 @@ public final class PythonRegex {
             return b;
         }
 
-        /** The literals handed to the prefilter: the best sets, each clipped and minimal. */
-        RequiredLiterals literals() {
+        /** The literals handed to the prefilter: the best sets, each clipped and minimal, and the best char sets. */
+        RequiredLiterals literals(List<RequiredLiterals.Chars> chars) {
             List<Set<String>> sets = new ArrayList<>();
             if (exact != null) {
                 sets.add(exact);
@@ -1143,7 +1278,12 @@ public final class PythonRegex {
             }
             out.sort((x, y) -> Integer.compare(score(y), score(x)) != 0 ? Integer.compare(score(y), score(x))
                     : Integer.compare(x.size(), y.size()));
-            return new RequiredLiterals(out.subList(0, Math.min(MAX_SETS, out.size())));
+            // a char set that holds most of ASCII and anything beyond rules out almost nothing
+            List<RequiredLiterals.Chars> selective = chars.stream().distinct()
+                    .filter(c -> c.weight() < 100)
+                    .sorted(java.util.Comparator.comparingInt(RequiredLiterals.Chars::weight))
+                    .limit(MAX_CHAR_SETS).toList();
+            return new RequiredLiterals(out.subList(0, Math.min(MAX_SETS, out.size())), selective);
         }
 
         /** True when every member of {@code strong} contains a member of {@code weak}: weak then adds nothing. */

@@ -87,6 +87,26 @@ class TranslatedLiteralsTest {
         return sets.stream().allMatch(set -> set.stream().anyMatch(folded.toString()::contains));
     }
 
+    /** True when {@code text} holds every set of literals and a member of every char set of {@code literals}. */
+    private static boolean holdsAll(RequiredLiterals literals, String text) {
+        return holdsEverySet(literals.allOf(), text) && literals.chars().stream()
+                .allMatch(set -> text.chars().anyMatch(c -> set.contains((char) c)));
+    }
+
+    @Test
+    void classesRepeatedAtLeastOnceAreRequiredCharSets() {
+        RequiredLiterals digits = PythonRegex.translate("^\\s*[a-z]{3}\\s+\\d{6}$").literals();
+        assertEquals(List.of(), digits.allOf());
+        assertTrue(!holdsAll(digits, "cd /var/www/html && git status --short"), "no digit: cannot match");
+        assertTrue(holdsAll(digits, "abc 123456"));
+        assertTrue(holdsAll(PythonRegex.translate("\\d+").literals(), "\u0663"), "ARABIC-INDIC THREE is \\d");
+        assertEquals(List.of(), PythonRegex.translate("[a-f]?x*").literals().chars(), "optional classes");
+        assertEquals(List.of(), PythonRegex.translate("[^a]").literals().chars(), "a negated class: no set");
+        assertTrue(holdsAll(PythonRegex.translate("(?ai)[k]").literals(), "K"));
+        assertTrue(holdsAll(PythonRegex.translate("(?i)[k]").literals(), "\u212a"), "KELVIN SIGN");
+        assertTrue(holdsAll(PythonRegex.translate("(?i)[a-c]|\\d").literals(), "7"));
+    }
+
     @Test
     void everyTranslatedMatchOfTheRegexTableHoldsEverySet() {
         List<String> failures = new ArrayList<>();
@@ -104,14 +124,13 @@ class TranslatedLiteralsTest {
                 continue;
             }
             matched++;
-            List<List<String>> sets = t.literals().allOf();
-            if (sets.isEmpty()) {
+            if (t.literals().none()) {
                 continue;
             }
             prefiltered++;
-            if (!holdsEverySet(sets, c.input())) {
-                failures.add("/" + c.pattern() + "/ matched \"" + c.input() + "\" but not every one of " + sets
-                        + " occurs");
+            if (!holdsAll(t.literals(), c.input())) {
+                failures.add("/" + c.pattern() + "/ matched \"" + c.input() + "\" but not every one of "
+                        + t.literals() + " occurs");
             }
         }
         assertTrue(matched > 500, "the table exercised the prefilter: " + matched + " matches");
@@ -128,14 +147,14 @@ class TranslatedLiteralsTest {
             return;
         }
         if (PythonRegex.compile(t, python).matcher(text).find()) {
-            assertTrue(holdsEverySet(t.literals().allOf(), text),
-                    () -> python + " matched '" + text + "' but not every one of " + t.literals().allOf() + " occurs");
+            assertTrue(holdsAll(t.literals(), text),
+                    () -> python + " matched '" + text + "' but not every one of " + t.literals() + " occurs");
         }
     }
 
     @Provide
     Arbitrary<String> texts() {
-        return Arbitraries.strings().withChars("abcABC/-. xyzK\u212A\u017Fs\u0130\u0131iI").ofMaxLength(24);
+        return Arbitraries.strings().withChars("abcABC/-. xyzK\u212A\u017Fs\u0130\u0131iI07\u0663_\t").ofMaxLength(24);
     }
 
     @Provide
@@ -143,6 +162,7 @@ class TranslatedLiteralsTest {
         Arbitrary<String> atom = Arbitraries.oneOf(
                 Arbitraries.strings().withChars("abcxyzABCs/-iI").ofMinLength(1).ofMaxLength(4),
                 Arbitraries.of(".", "\\s", "\\d", "\\w", "[abc]", "[aA]", "[a-c]", "[^a]", "[i-k]", "\\b", "^", "$",
+                        "[\\d_]", "[\\s.]", "[0-9]", "[\\W]", "(?a:\\d)", "(?a:\\w)", "[\\u0663x]",
                         "\\.", "\\x41", "\\u0062", "k", "(?=a)", "(?!b)", "(?<=a)", "\\B", "(?i:k)", "(?a:s)"));
         Arbitrary<String> quantified = Combinators.combine(atom,
                 Arbitraries.of("", "", "", "?", "*", "+", "{2}", "{1,3}", "{0,2}", "+?", "{,2}")).as((a, q) -> {

@@ -118,13 +118,13 @@ final class ChangeLogPruner {
     }
 
     /**
-     * Takes the prune mark's row for this transaction. On PostgreSQL a row another store's prune holds is skipped
+     * Takes the prune mark's row for this transaction. On a server (PostgreSQL, MariaDB) a row another store's prune holds is skipped
      * (false), so that one stalled process never stalls every worker's change feed behind it; on SQLite the write
      * takes the database's one write lock, as every writer does.
      */
     private boolean claimMark(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
-            if (dialect == Dialect.POSTGRESQL) {
+            if (dialect.isServer()) {
                 try (ResultSet rs = s.executeQuery("SELECT through_id FROM ttp_rule_change_pruned FOR UPDATE SKIP LOCKED")) {
                     return rs.next();
                 }

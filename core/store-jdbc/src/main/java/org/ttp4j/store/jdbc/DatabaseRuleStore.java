@@ -33,15 +33,16 @@ import org.ttp4j.store.internal.ExpiryScheduler;
 import org.ttp4j.store.jdbc.RuleRows.RuleRow;
 
 /**
- * Rules and their state in a database shared by every worker (CONTRACT §5.2): a SQLite file (embedded, the
- * default) or PostgreSQL (a swarm), through one JDBC code path.
+ * Rules and their state in a database shared by every worker (docs/stores.md): a SQLite file (embedded, the
+ * default), PostgreSQL or MariaDB (a swarm), through one JDBC code path.
  *
  * <p><b>Propagation.</b> Triggers append every write of the rule tables, by any writer, to {@code ttp_rule_change}
  * (id, rule id, kind). Each store remembers the last id it applied (its watermark) and catches up by reading the
  * entries past it together with the rows they name, in one snapshot. Ids become visible in id order (SQLite has
  * one writer at a time; on PostgreSQL writers take one advisory lock), so a watermark never skips an entry, however
- * coarse the clocks. On PostgreSQL a catch-up runs on every {@code NOTIFY} and at least every poll interval (the
- * safety net for a lost connection); on SQLite it runs every poll interval. A store applies each row revision once:
+ * coarse the clocks (on MariaDB writers lock one row of {@code ttp_rule_write_lock}). On PostgreSQL a catch-up runs on
+ * every {@code NOTIFY} and at least every poll interval (the safety net for a lost connection); on SQLite and MariaDB
+ * it runs every poll interval. A store applies each row revision once:
  * the change a store writes itself is published by the writing call, the same change read back later is skipped,
  * and after a reconnect the catch-up resumes from the watermark, so nothing is lost and nothing is delivered twice.
  *
@@ -52,9 +53,12 @@ import org.ttp4j.store.jdbc.RuleRows.RuleRow;
  * rule row and state row in one snapshot instead, publishes exactly what differs from what it has published, and
  * takes the snapshot's newest change id as its watermark.
  *
- * <p><b>Expiry.</b> Every store schedules the revert of an expiring state; the revert is one conditional update
- * ({@code WHERE expires_at <= now}), so among several workers exactly one writes it, and each publishes it once when
- * it catches up.
+ * <p><b>Expiry.</b> Every store schedules the revert of an expiring state; the revert deletes the state's row, as
+ * DECNET does, in one conditional statement ({@code WHERE expires_at <= now}), so among several workers exactly one
+ * performs it, and each publishes it once when it catches up; the audit records the expiry.
+ *
+ * <p><b>Triggers.</b> The triggers are checked at open and every ten seconds, restored when missing (a migration that
+ * recreates a table drops them), and the tables are then read in full, so no write is missed (docs/stores.md §6).
  *
  * <p><b>Parts.</b> This class is the store's API; {@link RuleRows} holds the SQL and the row mapping,
  * {@link DefinitionCache} compiles rows (keeping the last good definition), {@link DeliveryLedger} the catch-up,
@@ -80,6 +84,10 @@ public final class DatabaseRuleStore implements RuleStore {
     private final ChangeLogPruner pruner;
     private final ExpiryScheduler expiry;
     private final ChangeFeed feed;
+    private final ChangeTriggers triggers;
+    private final Duration triggerCheckInterval;
+    /** When the feed checks the triggers next ({@link System#nanoTime()}); the feed thread's own. */
+    private long nextTriggerCheck;
     /** Problems reported while opening (for strict startup); null once open. */
     private volatile List<Problem> problemsAtOpen = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
@@ -90,6 +98,8 @@ public final class DatabaseRuleStore implements RuleStore {
         this.clock = b.clock;
         this.pollInterval = b.pollInterval != null ? b.pollInterval
                 : dialect == Dialect.POSTGRESQL ? Duration.ofSeconds(2) : Duration.ofMillis(100);
+        this.triggerCheckInterval = b.triggerCheckInterval;
+        this.triggers = new ChangeTriggers(dialect);
         Consumer<? super Problem> report = b.problems;
         Consumer<Problem> problems = p -> {
             List<Problem> opening = problemsAtOpen;
@@ -104,7 +114,10 @@ public final class DatabaseRuleStore implements RuleStore {
         this.ledger = new DeliveryLedger(pool, rows, definitions, publisher, clock, config.url(), () -> closed,
                 this::scheduleExpiry);
         try {
-            SchemaMigrations.migrate(pool, dialect);
+            SchemaMigrations.migrate(pool, dialect, config.decnetOwned());
+            try (Connection c = pool.getConnection()) {
+                triggers.restore(c, config.url()); // before the seed: what it reads, later writes build on
+            }
             ledger.seed();
         } catch (RuntimeException | SQLException e) {
             pool.close();
@@ -130,8 +143,10 @@ public final class DatabaseRuleStore implements RuleStore {
             @Override
             public void afterCatchUp() {
                 pruner.pruneIfDue();
+                checkTriggersIfDue();
             }
         });
+        this.nextTriggerCheck = System.nanoTime() + triggerCheckInterval.toNanos();
         feed.start();
     }
 
@@ -151,6 +166,7 @@ public final class DatabaseRuleStore implements RuleStore {
         private Duration pollInterval;
         private Consumer<? super Problem> problems = p -> LOG.log(p.isError() ? Level.ERROR : Level.WARNING, p.toString());
         private boolean strict;
+        private Duration triggerCheckInterval = Duration.ofSeconds(10);
 
         private Builder(DatabaseConfig config) {
             this.config = Objects.requireNonNull(config, "config");
@@ -166,7 +182,7 @@ public final class DatabaseRuleStore implements RuleStore {
         }
 
         /**
-         * How often the store looks for other processes' changes: on SQLite the poll period (default 100 ms); on
+         * How often the store looks for other processes' changes: on SQLite and MariaDB the poll period (default 100 ms); on
          * PostgreSQL, where changes are pushed, the safety-net poll (default 2 s).
          */
         public Builder pollInterval(Duration pollInterval) {
@@ -186,6 +202,12 @@ public final class DatabaseRuleStore implements RuleStore {
         /** Fail opening when any rule row is invalid, instead of reporting and skipping it (default false). */
         public Builder strict(boolean strict) {
             this.strict = strict;
+            return this;
+        }
+
+        /** How often the feed checks that the change-log triggers are there (default 10 s); for tests. */
+        Builder triggerCheckInterval(Duration interval) {
+            this.triggerCheckInterval = Objects.requireNonNull(interval, "interval");
             return this;
         }
 
@@ -416,6 +438,30 @@ public final class DatabaseRuleStore implements RuleStore {
             }
             LOG.log(Level.WARNING, "reverting the expired state of " + ruleId + " failed (retrying): " + rootMessage(e));
             expiry.schedule(ruleId, now.plus(pollInterval.multipliedBy(5)), () -> revertExpired(ruleId));
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- triggers
+
+    /**
+     * Every {@link Builder#triggerCheckInterval}: restores missing change-log triggers (one catalog query when none
+     * is), then reads the tables in full, because the writes made while they were missing are not in the log.
+     */
+    private void checkTriggersIfDue() {
+        long now = System.nanoTime();
+        if (now - nextTriggerCheck < 0) {
+            return;
+        }
+        nextTriggerCheck = now + triggerCheckInterval.toNanos();
+        try (Connection c = pool.getConnection()) {
+            if (!triggers.restore(c, config.url()).isEmpty()) {
+                ledger.resyncNext();
+                ledger.catchUp();
+            }
+        } catch (SQLException | RuntimeException e) {
+            if (!closed) {
+                LOG.log(Level.WARNING, "checking the change-log triggers of " + config.url() + " failed: " + rootMessage(e));
+            }
         }
     }
 

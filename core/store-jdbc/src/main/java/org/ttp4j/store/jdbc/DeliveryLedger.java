@@ -54,6 +54,8 @@ final class DeliveryLedger {
     /** Serializes catch-ups; guards {@link #watermark}. */
     private final ReentrantLock catchUp = new ReentrantLock();
     private long watermark;
+    /** Set when the log cannot be trusted (triggers were missing): the next catch-up reads the tables in full. */
+    private final java.util.concurrent.atomic.AtomicBoolean resyncDue = new java.util.concurrent.atomic.AtomicBoolean();
     /** The last revision (change id) applied, per rule id: definitions and states are separate streams. */
     private final Map<String, Long> ruleRevision = new HashMap<>();   // guarded by delivery
     private final Map<String, Long> stateRevision = new HashMap<>();  // guarded by delivery
@@ -110,6 +112,11 @@ final class DeliveryLedger {
         return catchUp::unlock;
     }
 
+    /** Makes the next catch-up read the tables in full: writes may have been made that the log does not hold. */
+    void resyncNext() {
+        resyncDue.set(true);
+    }
+
     void catchUpQuietly() {
         try {
             catchUp();
@@ -122,7 +129,7 @@ final class DeliveryLedger {
     /**
      * Applies every change logged past the watermark: reads the entries and the rows they name in one snapshot,
      * keeps the newest entry per rule id and kind, and publishes what each row holds now. When the log has been
-     * pruned past the watermark, publishes the differences between the tables and what this store has published
+     * pruned past the watermark, or {@link #resyncNext} was called, publishes the differences between the tables and what this store has published
      * instead ({@link #resync}).
      */
     void catchUp() throws SQLException {
@@ -134,14 +141,16 @@ final class DeliveryLedger {
             List<Revision> revisions = new ArrayList<>();
             Tables tables = null;
             long high;
+            boolean forced = resyncDue.getAndSet(false);
             try (Connection c = pool.getConnection()) {
                 c.setAutoCommit(false);
                 rows.snapshot(c);
                 try {
                     high = watermark;
                     long prunedThrough = RuleRows.prunedThrough(c);
-                    if (watermark < prunedThrough) {
-                        LOG.log(Level.INFO, "the change log of " + url + " was pruned through " + prunedThrough
+                    if (forced || watermark < prunedThrough) {
+                        LOG.log(Level.INFO, forced ? "the change log of " + url + " may lack writes: reading the rule tables in full"
+                                : "the change log of " + url + " was pruned through " + prunedThrough
                                 + ", past this store's watermark " + watermark + ": reading the rule tables in full");
                         tables = rows.readTables(c);
                         high = Math.max(tables.high(), prunedThrough);
@@ -179,6 +188,11 @@ final class DeliveryLedger {
                 } finally {
                     c.rollback();
                 }
+            } catch (SQLException | RuntimeException e) {
+                if (forced) {
+                    resyncDue.set(true); // still due
+                }
+                throw e;
             }
             if (tables != null) {
                 resync(tables, high);

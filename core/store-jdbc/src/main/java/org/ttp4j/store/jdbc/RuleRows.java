@@ -31,8 +31,12 @@ final class RuleRows {
             + " ON CONFLICT (rule_id) DO UPDATE SET state = excluded.state, confidence_max = excluded.confidence_max,"
             + " expires_at = excluded.expires_at, reason = excluded.reason, set_by = excluded.set_by,"
             + " set_at = excluded.set_at";
-    private static final String REVERT_EXPIRED = "UPDATE ttp_rule_state SET state = 'enabled', confidence_max = NULL,"
-            + " expires_at = NULL, reason = 'expired', set_by = ?, set_at = ?"
+    /** MariaDB has no ON CONFLICT; VALUES(c) is the value the insert would have written. */
+    private static final String UPSERT_STATE_MARIADB = "INSERT INTO ttp_rule_state"
+            + " (rule_id, state, confidence_max, expires_at, reason, set_by, set_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            + " ON DUPLICATE KEY UPDATE state = VALUES(state), confidence_max = VALUES(confidence_max),"
+            + " expires_at = VALUES(expires_at), reason = VALUES(reason), set_by = VALUES(set_by), set_at = VALUES(set_at)";
+    private static final String DELETE_EXPIRED = "DELETE FROM ttp_rule_state"
             + " WHERE rule_id = ? AND expires_at IS NOT NULL AND expires_at <= ?";
     private static final String UPSERT_RULE = "INSERT INTO ttp_rule"
             + " (rule_id, rule_version, source_path, yaml_content, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?)"
@@ -41,6 +45,18 @@ final class RuleRows {
             + " updated_at = excluded.updated_at, updated_by = excluded.updated_by"
             + " WHERE ttp_rule.yaml_content <> excluded.yaml_content OR ttp_rule.rule_version <> excluded.rule_version"
             + " OR ttp_rule.source_path <> excluded.source_path";
+    private static final String RULE_DIFFERS = "yaml_content <> VALUES(yaml_content)"
+            + " OR rule_version <> VALUES(rule_version) OR source_path <> VALUES(source_path)";
+    /**
+     * MariaDB: assignments run left to right and see the columns already assigned, so the stamps, which change only
+     * with the content, come first, while the content columns still hold the old values.
+     */
+    private static final String UPSERT_RULE_MARIADB = "INSERT INTO ttp_rule"
+            + " (rule_id, rule_version, source_path, yaml_content, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?)"
+            + " ON DUPLICATE KEY UPDATE"
+            + " updated_at = IF(" + RULE_DIFFERS + ", VALUES(updated_at), updated_at),"
+            + " updated_by = IF(" + RULE_DIFFERS + ", VALUES(updated_by), updated_by),"
+            + " rule_version = VALUES(rule_version), source_path = VALUES(source_path), yaml_content = VALUES(yaml_content)";
     private static final String SELECT_RULE = "SELECT rule_id, rule_version, source_path, yaml_content FROM ttp_rule"
             + " WHERE rule_id = ?";
     static final String SELECT_RULES_WITH_STATE = "SELECT r.rule_id, r.source_path, r.yaml_content,"
@@ -48,6 +64,9 @@ final class RuleRows {
             + " FROM ttp_rule r LEFT JOIN ttp_rule_state s ON s.rule_id = r.rule_id ORDER BY r.rule_id";
     private static final String SELECT_STATES = "SELECT rule_id, state, confidence_max, expires_at, reason, set_by, set_at"
             + " FROM ttp_rule_state ORDER BY rule_id";
+
+    /** The reason the audit records for a revert at expiry. */
+    static final String EXPIRED_REASON = "expired";
 
     /** One row of {@code ttp_rule} (null fields for a deleted row). */
     record RuleRow(String ruleId, String sourcePath, String yaml) {}
@@ -75,7 +94,7 @@ final class RuleRows {
     // ---------------------------------------------------------------------------------------------- writes
 
     void upsertState(Connection c, String ruleId, RuleState stored) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(UPSERT_STATE)) {
+        try (PreparedStatement ps = c.prepareStatement(dialect == Dialect.MARIADB ? UPSERT_STATE_MARIADB : UPSERT_STATE)) {
             ps.setString(1, ruleId);
             ps.setString(2, stored.mode().wireName());
             if (stored.confidenceMax() == null) {
@@ -91,20 +110,53 @@ final class RuleRows {
         }
     }
 
-    /** Reverts the state of {@code ruleId} if it has expired by {@code now}; a no-op when another store did. */
-    void revertExpired(Connection c, String ruleId, String setBy, Instant now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(REVERT_EXPIRED)) {
-            ps.setString(1, setBy);
-            dialect.setInstant(ps, 2, now);
-            ps.setString(3, ruleId);
-            dialect.setInstant(ps, 4, now);
-            ps.executeUpdate();
+    /**
+     * Reverts the state of {@code ruleId} if it has expired by {@code now}, as DECNET does: the row is deleted, so the
+     * rule reads back as the default state with every field null. The audit entry the delete wrote is stamped with
+     * {@code setBy}, {@code now} and the reason {@code expired}, in the same transaction (writers are serialized, so
+     * it is the newest of that rule). A no-op when another store reverted it first.
+     *
+     * @return whether this call reverted it
+     */
+    boolean revertExpired(Connection c, String ruleId, String setBy, Instant now) throws SQLException {
+        c.setAutoCommit(false);
+        try {
+            int deleted;
+            try (PreparedStatement ps = c.prepareStatement(DELETE_EXPIRED)) {
+                ps.setString(1, ruleId);
+                dialect.setInstant(ps, 2, now);
+                deleted = ps.executeUpdate();
+            }
+            if (deleted > 0) {
+                long audit = 0;
+                try (PreparedStatement ps = c.prepareStatement("SELECT max(id) FROM ttp_rule_state_audit WHERE rule_id = ?")) {
+                    ps.setString(1, ruleId);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) {
+                            audit = rs.getLong(1);
+                        }
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement("UPDATE ttp_rule_state_audit SET new_reason = ?, set_by = ?,"
+                        + " set_at = ? WHERE id = ?")) {
+                    ps.setString(1, EXPIRED_REASON);
+                    ps.setString(2, setBy);
+                    dialect.setInstant(ps, 3, now);
+                    ps.setLong(4, audit);
+                    ps.executeUpdate();
+                }
+            }
+            c.commit();
+            return deleted > 0;
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly(c);
+            throw e;
         }
     }
 
     /** Adds or replaces the row of {@code rule}; identical content changes nothing. */
     void upsertRule(Connection c, CompiledRule rule, String updatedBy, Instant at) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(UPSERT_RULE)) {
+        try (PreparedStatement ps = c.prepareStatement(dialect == Dialect.MARIADB ? UPSERT_RULE_MARIADB : UPSERT_RULE)) {
             ps.setString(1, rule.ruleId());
             ps.setInt(2, rule.ruleVersion());
             ps.setString(3, rule.sourcePath() == null ? "" : rule.sourcePath());
@@ -210,8 +262,9 @@ final class RuleRows {
                 while (rs.next()) {
                     RuleState before = rs.getString("old_state") == null ? RuleState.DEFAULT
                             : readState(rs, ruleId, "old_", "old_set_by", "old_set_at");
-                    RuleState after = rs.getString("new_state") == null
-                            ? RuleState.DEFAULT.stamped(rs.getString("set_by"), dialect.getInstant(rs, "set_at"))
+                    RuleState after = rs.getString("new_state") == null // the row was deleted (an expiry, or by hand)
+                            ? new RuleState(Mode.ENABLED, null, null, rs.getString("new_reason"), rs.getString("set_by"),
+                                    dialect.getInstant(rs, "set_at"))
                             : readState(rs, ruleId, "new_", "set_by", "set_at");
                     out.add(new StateAuditEntry(rs.getLong("id"), ruleId, before, after));
                 }
@@ -267,9 +320,9 @@ final class RuleRows {
         }
     }
 
-    /** Reads of this transaction see one snapshot (SQLite's WAL does so already). */
+    /** Reads of this transaction see one snapshot (SQLite's WAL does so already; InnoDB's from the first read). */
     void snapshot(Connection c) throws SQLException {
-        if (dialect == Dialect.POSTGRESQL) {
+        if (dialect.isServer()) {
             c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             c.setReadOnly(true);
         }

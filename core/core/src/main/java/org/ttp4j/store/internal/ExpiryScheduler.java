@@ -58,6 +58,11 @@ public final class ExpiryScheduler implements AutoCloseable {
         }
     }
 
+    /** Schedules waiting in the executor (cancelled ones are removed at once): what may still run. */
+    int pending() {
+        return executor.getQueue().size();
+    }
+
     private final class Job implements Runnable {
         private final String ruleId;
         private final Runnable revert;

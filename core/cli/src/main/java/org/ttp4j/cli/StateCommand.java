@@ -30,8 +30,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code ttp4j state get|set|list|history}: a rule's operator state (CONTRACT §4) in the configured store. Each
- * state prints as one JSON object with the fields of the {@code state} change line (CONTRACT §8). The state
+ * {@code ttp4j state get|set|list|history}: a rule's operator state (docs/state.md) in the configured store. Each
+ * state prints as one JSON object with the fields of the {@code state} change line (docs/cli.md §3, §5). The state
  * must outlive the command, so this needs the database store ({@code DECNET_TTP_RULE_STORE_TYPE=database});
  * the filesystem store keeps state in its own process's memory only.
  */

@@ -72,7 +72,7 @@ class HotReloadTest {
 
                 Files.writeString(dir.resolve("R0001.yaml"), "rule_id: R0001\nrule_version: [\n");
                 // Barrier: the store reads its directory's events in order, so once a later file is live the
-                // invalid edit has been read and rejected (docs/stores.md §2).
+                // invalid edit has been read and rejected (docs/stores.md §4).
                 save(dir, "R0003.yaml", rule("R0003", 1, "nc\\s+-e"));
                 eventually(() -> index.snapshot().rule("R0003") != null, "a file saved after the invalid edit is live");
                 assertEquals(2, index.snapshot().rule("R0001").ruleVersion(), "the last good version stays live");

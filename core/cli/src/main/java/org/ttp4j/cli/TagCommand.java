@@ -18,7 +18,6 @@ import org.ttp4j.engine.Tag;
 import org.ttp4j.jsonl.TagWriter;
 import org.ttp4j.index.RuleIndex;
 import org.ttp4j.rule.Problem;
-import org.ttp4j.store.RuleStore;
 import org.ttp4j.store.StoreReporter;
 import org.ttp4j.store.fs.FilesystemRuleStore;
 import picocli.CommandLine.Command;
@@ -61,9 +60,7 @@ final class TagCommand implements Callable<Integer> {
         StoreOptions.requireDirectory(spec, rules);
         PrintWriter err = spec.commandLine().getErr();
         RuleIndex index = new RuleIndex(RuleIndex.engineOwned());
-        try (RuleStore store = FilesystemRuleStore.builder(rules).reporter(problemsTo(err)).strict(strict).open()) {
-            index.replaceAll(store.loadCompiled());
-        }
+        index.replaceAll(FilesystemRuleStore.readOnce(rules, problemsTo(err), strict)); // one read, no watcher
         RuleEngine engine = new RuleEngine(index, EngineOptions.DEFAULTS.withAttackRelease(attackRelease));
         String name = "-".equals(events) ? "<stdin>" : events;
         try (InputStream in = openEvents(spec, events);

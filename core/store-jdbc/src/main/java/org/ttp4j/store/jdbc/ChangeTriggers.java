@@ -15,7 +15,7 @@ import java.util.TreeSet;
  * a table (SQLite's batch migrations copy it into a new one) drops its triggers without a word, and every write
  * after that would reach no worker. Every store checks them when it opens and then periodically (one catalog
  * query), restores the missing ones and says so; writes made while they were missing are not in the log, so the
- * store then reads the tables in full (docs/stores.md §6).
+ * store then reads the tables in full (docs/stores.md §8).
  */
 final class ChangeTriggers {
     private static final System.Logger LOG = System.getLogger(DatabaseRuleStore.class.getName());

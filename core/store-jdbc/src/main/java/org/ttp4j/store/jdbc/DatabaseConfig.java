@@ -17,7 +17,7 @@ import org.ttp4j.store.internal.Durations;
  *                        reads the rule tables in full when it is back, so this bounds the log, not correctness.
  * @param decnetOwned     the database belongs to a DECNET deployment ({@code TTP4J_DB_DECNET=true}): DECNET's
  *                        migrations create {@code ttp_rule} and {@code ttp_rule_state} there, so ttp4j never does;
- *                        opening fails, in one line, until they exist (docs/stores.md §7)
+ *                        opening fails, in one line, until they exist (docs/stores.md §8)
  */
 public record DatabaseConfig(String url, String user, String password, Duration changeRetention, boolean decnetOwned) {
     public static final String URL_ENV = "TTP4J_DB_URL";

@@ -33,8 +33,8 @@ import org.ttp4j.store.internal.ExpiryScheduler;
 import org.ttp4j.store.jdbc.RuleRows.RuleRow;
 
 /**
- * Rules and their state in a database shared by every worker (docs/stores.md): a SQLite file (embedded, the
- * default), PostgreSQL or MariaDB (a swarm), through one JDBC code path.
+ * Rules and their state in a database shared by every worker (docs/stores.md §7-§10, §13): a SQLite file
+ * (embedded, the default), PostgreSQL or MariaDB (a swarm), through one JDBC code path.
  *
  * <p><b>Propagation.</b> Triggers append every write of the rule tables, by any writer, to {@code ttp_rule_change}
  * (id, rule id, kind). Each store remembers the last id it applied (its watermark) and catches up by reading the
@@ -58,7 +58,7 @@ import org.ttp4j.store.jdbc.RuleRows.RuleRow;
  * performs it, and each publishes it once when it catches up; the audit records the expiry.
  *
  * <p><b>Triggers.</b> The triggers are checked at open and every ten seconds, restored when missing (a migration that
- * recreates a table drops them), and the tables are then read in full, so no write is missed (docs/stores.md §6).
+ * recreates a table drops them), and the tables are then read in full, so no write is missed (docs/stores.md §8).
  *
  * <p><b>Parts.</b> This class is the store's API; {@link RuleRows} holds the SQL and the row mapping,
  * {@link DefinitionCache} compiles rows (keeping the last good definition), {@link DeliveryLedger} the catch-up,

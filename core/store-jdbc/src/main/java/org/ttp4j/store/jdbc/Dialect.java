@@ -129,7 +129,7 @@ enum Dialect {
         }
         if (jdbcUrl != null && jdbcUrl.startsWith("jdbc:mysql:")) {
             throw new IllegalArgumentException("unsupported database URL '" + jdbcUrl + "': for a MariaDB server write"
-                    + " jdbc:mariadb://HOST/DB; a MySQL server is not supported yet (docs/stores.md)");
+                    + " jdbc:mariadb://HOST/DB; a MySQL server is not supported yet (docs/stores.md §13)");
         }
         throw new IllegalArgumentException("unsupported database URL '" + jdbcUrl
                 + "' (expected jdbc:sqlite:FILE, jdbc:postgresql://HOST/DB or jdbc:mariadb://HOST/DB)");
@@ -151,7 +151,7 @@ enum Dialect {
 
     abstract void configure(Properties dataSourceProperties);
 
-    /** Parses a stored timestamp written by us or by another writer; a zone-less value is UTC (CONTRACT §4). */
+    /** Parses a stored timestamp written by us or by another writer; a zone-less value is UTC (docs/state.md §1). */
     static Instant parseText(String s) {
         var parsed = LENIENT.parseBest(s.trim(), OffsetDateTime::from, LocalDateTime::from);
         return parsed instanceof OffsetDateTime o ? o.toInstant() : ((LocalDateTime) parsed).toInstant(ZoneOffset.UTC);

@@ -18,7 +18,7 @@ import org.ttp4j.store.RuleStore;
 import org.ttp4j.store.StoreException;
 
 /**
- * The master sync (CONTRACT §5.2): projects a source store, typically the filesystem store of the host where
+ * The master sync (docs/stores.md §11): projects a source store, typically the filesystem store of the host where
  * operators edit YAML, onto a database's {@code ttp_rule} table, so every worker on that database follows.
  *
  * <p>Works with any {@link RuleStore}: it subscribes, then loads, then applies changes, like any consumer. The load

@@ -74,7 +74,7 @@ final class SchemaMigrations {
                 .migrate();
     }
 
-    /** Fails unless both of DECNET's tables exist (docs/stores.md §7). */
+    /** Fails unless both of DECNET's tables exist (docs/stores.md §8). */
     private static void requireDecnetTables(DataSource dataSource) {
         List<String> absent = new ArrayList<>();
         try (Connection c = dataSource.getConnection()) {

@@ -75,7 +75,7 @@ class SchemaMigrationsTest {
                 + " or jdbc:mariadb://HOST/DB)", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> DatabaseConfig.of("jdbc:mysql://h/db"));
         assertEquals("unsupported database URL 'jdbc:mysql://h/db': for a MariaDB server write jdbc:mariadb://HOST/DB;"
-                + " a MySQL server is not supported yet (docs/stores.md)", e.getMessage());
+                + " a MySQL server is not supported yet (docs/stores.md §13)", e.getMessage());
         assertEquals(Dialect.MARIADB, Dialect.of("jdbc:mariadb://127.0.0.1:3306/ttp4j"));
     }
 }

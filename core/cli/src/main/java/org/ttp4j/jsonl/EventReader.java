@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads events from JSON Lines (one object per line, CONTRACT §7/§8) with one streaming parser over the
+ * Reads events from JSON Lines (one object per line, docs/events.md §1, docs/cli.md §4) with one streaming parser over the
  * whole input: no tree per event, field names interned by the parser. Unknown top-level keys are skipped.
  *
  * <p>{@link #next()} returns null at the end. An object that is well-formed JSON but not a valid event (no
@@ -68,7 +68,7 @@ public final class EventReader implements AutoCloseable {
     }
 
     /**
-     * Why {@code bytes[from, to)} is not well-formed UTF-8, or null when it is (docs/engine.md §5): the first
+     * Why {@code bytes[from, to)} is not well-formed UTF-8, or null when it is (docs/cli.md §4): the first
      * ill-formed sequence (an overlong form such as {@code C0 AF}, an encoded surrogate {@code ED A0 80}, a code
      * point above U+10FFFF, a stray continuation byte or a truncated sequence), named as Python's strict UTF-8
      * decoder names it. Nothing is allocated for well-formed input.

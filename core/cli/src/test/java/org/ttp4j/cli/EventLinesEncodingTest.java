@@ -19,7 +19,7 @@ import org.ttp4j.engine.Event;
 import org.ttp4j.jsonl.EventReader;
 
 /**
- * An input line that is not well-formed UTF-8 is a bad event with its line number (docs/engine.md §5), never
+ * An input line that is not well-formed UTF-8 is a bad event with its line number (docs/cli.md §4), never
  * decoded into something a rule could match: {@code cat \xc0\xafetc} must not become {@code cat /etc}.
  */
 class EventLinesEncodingTest {

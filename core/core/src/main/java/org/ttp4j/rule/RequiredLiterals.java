@@ -6,7 +6,7 @@ import java.util.List;
  * Text that every match of a rule's pattern contains, learned while translating it ({@link PythonRegex}): for
  * each set in {@link #allOf()}, at least one of its strings occurs in the searched text, compared after
  * {@link #fold(char)} on both sides. A text missing a whole set cannot match, so the rule need not run
- * (docs/engine.md §2). The sets are ordered most selective first. Likewise the text holds a character of each of
+ * (docs/engine.md §3). The sets are ordered most selective first. Likewise the text holds a character of each of
  * {@link #chars()} (not folded), which is what a pattern without literals may still require ({@code \d{6}}).
  * Both lists empty: nothing is known and the rule always runs.
  *

@@ -16,7 +16,7 @@ import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
 
 /**
- * The literals the translation hands the prefilter (docs/engine.md §2): what they are for typical patterns, and
+ * The literals the translation hands the prefilter (docs/engine.md §3): what they are for typical patterns, and
  * that they are sound: whenever the translated pattern finds a match, the folded text holds a member of every set.
  */
 class TranslatedLiteralsTest {

@@ -131,7 +131,7 @@ public final class IndexedRule {
     /**
      * True unless the first {@code length} chars of {@code value} miss one of the rule's required char sets or
      * one of its other required literal sets (the first one is the segment automaton's): then the rule cannot
-     * match (docs/engine.md §2). {@code presence} caches the value's characters across the event's rules.
+     * match (docs/engine.md §3). {@code presence} caches the value's characters across the event's rules.
      */
     public boolean confirmed(String value, int length, CharPresence presence) {
         for (RequiredLiterals.Chars c : chars) {

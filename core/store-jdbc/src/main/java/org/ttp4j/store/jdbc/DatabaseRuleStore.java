@@ -357,6 +357,7 @@ public final class DatabaseRuleStore implements RuleStore {
         } catch (SQLException e) {
             throw new StoreException("writing rule " + rule.ruleId() + " failed: " + rootMessage(e), e);
         }
+        definitions.remember(rule); // compiled already: the catch-up below reads the row back without compiling it
         ledger.catchUpQuietly();
     }
 

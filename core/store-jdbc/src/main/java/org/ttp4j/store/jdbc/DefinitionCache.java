@@ -1,9 +1,6 @@
 package org.ttp4j.store.jdbc;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,6 +9,7 @@ import org.ttp4j.rule.CompileResult;
 import org.ttp4j.rule.CompiledRule;
 import org.ttp4j.rule.Problem;
 import org.ttp4j.rule.RuleCompiler;
+import org.ttp4j.rule.RuleSource;
 import org.ttp4j.store.jdbc.RuleRows.RuleRow;
 
 /**
@@ -21,8 +19,8 @@ import org.ttp4j.store.jdbc.RuleRows.RuleRow;
 final class DefinitionCache {
     /** A compiled definition with the source path and the hash of the text it came from. */
     record Known(CompiledRule rule, String sourcePath, String hash) {
-        boolean sameAs(RuleRow row) {
-            return hash.equals(sha256(row.yaml())) && Objects.equals(sourcePath, row.sourcePath());
+        boolean sameAs(RuleSource source, String rowSourcePath) {
+            return hash.equals(source.sha256()) && Objects.equals(sourcePath, rowSourcePath);
         }
     }
 
@@ -39,15 +37,28 @@ final class DefinitionCache {
         return compiled.get(ruleId);
     }
 
+    /** A row's text as the compiler reads it, hashed once: the path names the row when it has none of its own. */
+    static RuleSource sourceOf(RuleRow row) {
+        String path = row.sourcePath() == null || row.sourcePath().isEmpty() ? "ttp_rule/" + row.ruleId() : row.sourcePath();
+        return RuleSource.of(path, row.yaml() == null ? new byte[0] : row.yaml().getBytes(StandardCharsets.UTF_8));
+    }
+
     /** Compiles a row, remembering the last good definition per rule; reports and returns null when malformed. */
     CompiledRule compile(RuleRow row) {
-        String hash = sha256(row.yaml());
+        return compile(row, sourceOf(row));
+    }
+
+    /** {@link #compile(RuleRow)} of a row whose source is already made. */
+    CompiledRule compile(RuleRow row, RuleSource source) {
         Known known = compiled.get(row.ruleId());
-        if (known != null && known.hash().equals(hash) && Objects.equals(known.sourcePath(), row.sourcePath())) {
+        if (known != null && known.sameAs(source, row.sourcePath())) {
             return known.rule();
         }
-        String path = row.sourcePath() == null || row.sourcePath().isEmpty() ? "ttp_rule/" + row.ruleId() : row.sourcePath();
-        CompileResult result = compileText(path, row.yaml());
+        String path = source.path();
+        CompileResult result;
+        synchronized (compiler) {
+            result = compiler.compile(source);
+        }
         for (Problem p : result.problems()) {
             if (p.isError() || result instanceof CompileResult.Compiled) {
                 problems.accept(p);
@@ -62,22 +73,21 @@ final class DefinitionCache {
                     + "' but is stored in the ttp_rule row of '" + row.ruleId() + "'; skipped"));
             return null;
         }
-        compiled.put(row.ruleId(), new Known(rule, row.sourcePath(), hash));
+        compiled.put(row.ruleId(), new Known(rule, row.sourcePath(), source.sha256()));
         return rule;
+    }
+
+    /**
+     * Remembers {@code rule}, just written to its row by this store, as that row's compiled form, so the catch-up that
+     * reads the row back does not compile it again (a row whose text hashes differently still is).
+     */
+    void remember(CompiledRule rule) {
+        compiled.put(rule.ruleId(), new Known(rule, rule.sourcePath() == null ? "" : rule.sourcePath(), rule.contentHash()));
     }
 
     CompileResult compileText(String path, String yaml) {
         synchronized (compiler) {
             return compiler.compile(path, yaml == null ? new byte[0] : yaml.getBytes(StandardCharsets.UTF_8));
-        }
-    }
-
-    static String sha256(String text) {
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(d);
-        } catch (NoSuchAlgorithmException e) {
-            throw new AssertionError("SHA-256 is part of every JDK", e);
         }
     }
 }

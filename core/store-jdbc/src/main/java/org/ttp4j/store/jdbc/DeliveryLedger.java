@@ -19,6 +19,7 @@ import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
 import org.ttp4j.rule.CompiledRule;
+import org.ttp4j.rule.RuleSource;
 import org.ttp4j.rule.RuleState;
 import org.ttp4j.store.RuleChange;
 import org.ttp4j.store.internal.ChangePublisher;
@@ -265,13 +266,15 @@ final class DeliveryLedger {
     private void deliverRule(String ruleId, long revision, RuleRow row, RuleState state, long stateAsOf) {
         // Compiling may take a while: do it before taking the delivery lock (only the catch-up delivers rules).
         CompiledRule rule = null;
+        RuleSource source = null;
         if (row != null) {
+            source = DefinitionCache.sourceOf(row); // hashed once, here
             Known before;
             synchronized (delivery) {
                 before = delivered.get(ruleId);
             }
-            boolean unchanged = before != null && before.sameAs(row);
-            rule = unchanged ? null : definitions.compile(row); // null: unchanged, or invalid (reported; the last good version stays)
+            boolean unchanged = before != null && before.sameAs(source, row.sourcePath());
+            rule = unchanged ? null : definitions.compile(row, source); // null: unchanged, or invalid (reported; the last good version stays)
         }
         synchronized (delivery) {
             Long last = ruleRevision.get(ruleId);
@@ -284,7 +287,7 @@ final class DeliveryLedger {
                     publisher.publish(new RuleChange.Removed(ruleId));
                 }
             } else if (rule != null) {
-                delivered.put(ruleId, new Known(rule, row.sourcePath(), DefinitionCache.sha256(row.yaml())));
+                delivered.put(ruleId, new Known(rule, row.sourcePath(), source.sha256()));
                 // the state read with the row, unless this store applied a newer one meanwhile (its own setState
                 // while the rule compiled): the index takes a rule's state from its definition
                 Long stateLast = stateRevision.get(ruleId);

@@ -3,6 +3,7 @@ package org.ttp4j.store.jdbc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -254,6 +255,15 @@ abstract class DatabaseRuleStoreTest extends RuleStoreConformanceTest {
         CompiledRule live = b.loadCompiled().getFirst();
         assertEquals("R0001", live.ruleId());
         assertTrue(live.yaml().contains("good"), "the last good version stays live");
+    }
+
+    @Test
+    void aRuleThisStoreWritesIsPublishedAsCompiledNotCompiledAgain() throws Exception {
+        Recorder onA = record();
+        CompiledRule written = dbStore().putRule("rules/ttp/R0001.yaml", ruleYaml("R0001", 1, "curl"), "test");
+        RuleChange.Definition d = assertInstanceOf(RuleChange.Definition.class, onA.next());
+        assertSame(written.match(), d.rule().match(), "the catch-up that read the row back reused the written rule");
+        assertEquals(written.contentHash(), d.rule().contentHash());
     }
 
     // ------------------------------------------------------------------------------------------------ workers

@@ -568,8 +568,8 @@ public final class StatefulRules {
                     }
                 }
                 if (key != null) {
-                    WindowGroup g = groups.getOrCreate(key, cap);
                     long evictedBefore = groups.evictions;
+                    WindowGroup g = groups.getOrCreate(key, cap);
                     boolean holds = switch (window.holds()) {
                         case Match.Count c -> {
                             g.add(time, event.sourceId(), c.minCount());

@@ -317,6 +317,12 @@ public final class StatefulRules {
         }
     }
 
+    /** The definition (with its state) one stateful rule has now, if it is held. */
+    public java.util.Optional<CompiledRule> rule(String ruleId) {
+        Live live = liveOf(ruleId);
+        return live == null ? java.util.Optional.empty() : java.util.Optional.of(live.rule);
+    }
+
     private Live liveOf(String ruleId) {
         synchronized (writeLock) {
             return byId.get(ruleId);

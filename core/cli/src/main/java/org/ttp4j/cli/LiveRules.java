@@ -3,6 +3,7 @@ package org.ttp4j.cli;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import org.ttp4j.engine.StatefulRules;
 import org.ttp4j.index.RuleIndex;
 import org.ttp4j.rule.CompiledRule;
 import org.ttp4j.store.RuleChange;
@@ -19,6 +20,7 @@ final class LiveRules implements AutoCloseable {
 
     private final RuleStore store;
     private final RuleIndex index;
+    private final StatefulRules stateful;
     private final ChangeLines lines;
     private final RuleStore.Subscription subscription;
     private List<RuleChange> pending = new ArrayList<>();
@@ -28,8 +30,14 @@ final class LiveRules implements AutoCloseable {
      * @param index the index to keep current, or null to print only
      */
     LiveRules(RuleStore store, RuleIndex index, ChangeLines lines) {
+        this(store, index, null, lines);
+    }
+
+    /** As above, also keeping {@code stateful} current (null for none); a window reset is printed after its change. */
+    LiveRules(RuleStore store, RuleIndex index, StatefulRules stateful, ChangeLines lines) {
         this.store = store;
         this.index = index;
+        this.stateful = stateful;
         this.lines = lines;
         this.subscription = store.subscribe(this::accept);
         try {
@@ -53,6 +61,9 @@ final class LiveRules implements AutoCloseable {
         if (index != null) {
             index.replaceAll(all);
         }
+        if (stateful != null) {
+            stateful.replaceAll(all);
+        }
         lines.ready(all.size());
         for (RuleChange change : pending) {
             applyAndPrint(change);
@@ -64,7 +75,11 @@ final class LiveRules implements AutoCloseable {
         if (index != null) {
             index.apply(change);
         }
+        StatefulRules.Applied applied = stateful == null ? null : stateful.apply(change);
         lines.change(change);
+        if (applied != null && applied.outcome() == StatefulRules.Outcome.RESET) {
+            lines.windowReset(applied.ruleId(), applied.groupsDropped());
+        }
     }
 
     /** Stops following and closes the store; safe to call twice. */

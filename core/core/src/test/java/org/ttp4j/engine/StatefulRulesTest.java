@@ -374,4 +374,26 @@ class StatefulRulesTest {
         assertEquals(List.of("T1110_001_brute_force@n10:T1110"), fired(rules, stream));
         assertEquals(1, rules.badTimes());
     }
+
+    @Test
+    void concurrentEvaluationFiresEachGroupExactlyOnce() throws Exception {
+        StatefulRules rules = rules(pack("T1110_001_brute_force"));
+        java.util.concurrent.atomic.AtomicInteger tags = new java.util.concurrent.atomic.AtomicInteger();
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            int thread = t;
+            threads.add(Thread.ofPlatform().start(() -> {
+                for (int i = 0; i < 5000; i++) {
+                    // one shared group, and 500 groups of ten failures each split over the threads
+                    tags.addAndGet(rules.evaluate(auth("x" + thread + "-" + i, "shared", "root", "p", false, 0)).size());
+                    tags.addAndGet(rules.evaluate(auth("y" + thread + "-" + i, "g" + (i % 500), "root", "p", false, 0))
+                            .size());
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertEquals(1 + 500, tags.get());
+    }
 }

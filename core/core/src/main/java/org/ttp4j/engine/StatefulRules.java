@@ -407,13 +407,14 @@ public final class StatefulRules {
         if (fields.length == 1) {
             return field(e, fields[0], codes[0]);
         }
+        for (int i = 0; i < fields.length; i++) {
+            if (field(e, fields[i], codes[i]) == null) {
+                return null; // checked first: an event a rule does not count allocates nothing
+            }
+        }
         Object[] values = new Object[fields.length];
         for (int i = 0; i < fields.length; i++) {
-            Object v = field(e, fields[i], codes[i]);
-            if (v == null) {
-                return null;
-            }
-            values[i] = v;
+            values[i] = field(e, fields[i], codes[i]);
         }
         return new Tuple(values);
     }

@@ -144,31 +144,17 @@ public final class StatefulRules {
      * {@code RuleIndex.watch} does). Resets are logged. Closing the handle stops following.
      */
     public RuleStore.Subscription watch(RuleStore store) {
-        List<RuleChange> pending = new ArrayList<>();
-        boolean[] started = {false};
-        Object lock = new Object();
-        RuleStore.Subscription sub = store.subscribe(change -> {
-            synchronized (lock) {
-                if (started[0]) {
-                    apply(change);
-                } else {
-                    pending.add(change);
-                }
+        return store.follow(new RuleStore.Follower() {
+            @Override
+            public void loaded(List<CompiledRule> rules) {
+                replaceAll(rules);
+            }
+
+            @Override
+            public void change(RuleChange change) {
+                apply(change);
             }
         });
-        try {
-            List<CompiledRule> all = store.loadCompiled();
-            synchronized (lock) {
-                replaceAll(all);
-                pending.forEach(this::apply);
-                pending.clear();
-                started[0] = true;
-            }
-        } catch (RuntimeException e) {
-            sub.close();
-            throw e;
-        }
-        return sub;
     }
 
     private Applied define(CompiledRule rule) {

@@ -61,7 +61,7 @@ class StatefulRulesProperties {
                 + "emits: [{technique_id: T1110, tactic: TA0006, confidence: 0.5}]\n";
     }
 
-    @Property(tries = 300)
+    @Property(tries = 200)
     void sameTagsAsTheReference(@ForAll long seed) {
         Random r = new Random(seed);
         StatefulRules engine = new StatefulRules(StatefulOptions.DEFAULTS.withClock(StatefulRulesTest.CLOCK)

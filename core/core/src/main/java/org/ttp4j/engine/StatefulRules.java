@@ -443,11 +443,11 @@ public final class StatefulRules {
         private final ThreadLocal<Matcher> matchers;
 
         EventTest(Match.Filter f) {
-            fields = f.equals().keySet().toArray(String[]::new);
+            fields = f.where().keySet().toArray(String[]::new);
             codes = codes(List.of(fields));
             values = new Object[fields.length][];
             for (int i = 0; i < fields.length; i++) {
-                values[i] = f.equals().get(fields[i]).toArray();
+                values[i] = f.where().get(fields[i]).toArray();
             }
             regexField = f.field();
             regexCode = f.field() == null ? -1 : code(f.field());

@@ -60,16 +60,16 @@ public sealed interface Match {
      * Which events a stateful rule counts: every listed field equals one of its values, and, with a pattern, the
      * pattern is found in {@code field} (a string). Field names are event ids or payload keys (docs/stateful.md §2).
      *
-     * @param equals  field to the values it may take (JSON scalars: String, Long, Double, Boolean, null)
+     * @param where   field to the values it may take (JSON scalars: String, Long, Double, Boolean, null)
      * @param field   the field {@code regex} searches, or null for the source kind's default field
      * @param pattern the pattern as written (Python syntax), or null for none
      * @param regex   its Java translation, or null
      */
-    record Filter(Map<String, List<Object>> equals, String field, String pattern, Pattern regex) {
+    record Filter(Map<String, List<Object>> where, String field, String pattern, Pattern regex) {
         public static final Filter ALL = new Filter(Map.of(), null, null, null);
 
         public Filter {
-            equals = Map.copyOf(equals);
+            where = Map.copyOf(where);
         }
     }
 

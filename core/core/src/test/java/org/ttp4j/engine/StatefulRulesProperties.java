@@ -122,7 +122,7 @@ class StatefulRulesProperties {
         }
 
         static boolean passes(Match.Filter f, Event e) {
-            for (var entry : f.equals().entrySet()) {
+            for (var entry : f.where().entrySet()) {
                 if (entry.getValue().stream().noneMatch(v -> StatefulRules.same(v, e.payload().get(entry.getKey())))) {
                     return false;
                 }

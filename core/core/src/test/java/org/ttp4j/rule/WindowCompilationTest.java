@@ -35,7 +35,7 @@ class WindowCompilationTest {
                 """);
         assertEquals(300_000, w.windowMillis());
         assertEquals(List.of("attacker_uuid", "username"), w.groupBy());
-        assertEquals(Map.of("success", List.of(false)), w.counts().equals());
+        assertEquals(Map.of("success", List.of(false)), w.counts().where());
         assertNull(w.counts().regex());
         assertEquals(new Match.Count(10), w.holds());
         assertTrue(compiled(rule("  group_by: [a]\n  min_count: 1\n  window: 60\n")).stateful());
@@ -63,7 +63,7 @@ class WindowCompilationTest {
         Match.Sequence s = assertInstanceOf(Match.Sequence.class, w.holds());
         assertEquals(1, s.minCount());
         assertEquals(List.of("src"), s.thenGroupBy());
-        assertEquals(List.of("ssh", "SSH"), s.then().equals().get("protocol"));
+        assertEquals(List.of("ssh", "SSH"), s.then().where().get("protocol"));
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.util.concurrent.Callable;
 import org.ttp4j.engine.EngineOptions;
 import org.ttp4j.engine.RuleEngine;
+import org.ttp4j.engine.StatefulRules;
 import org.ttp4j.jsonl.TagWriter;
 import org.ttp4j.index.RuleIndex;
 import picocli.CommandLine.Command;
@@ -37,6 +38,9 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     private StoreOptions storeOptions;
 
+    @Mixin
+    private StatefulFlags statefulFlags;
+
     @Option(names = "--events", paramLabel = "FILE", defaultValue = "-",
             description = "The events file or FIFO; - (the default) reads stdin.")
     private String events;
@@ -51,10 +55,11 @@ final class RunCommand implements Callable<Integer> {
         String input = "-".equals(events) ? "<stdin>" : events;
         InputStream in = TagCommand.openEvents(spec, events);
         RuleIndex index = new RuleIndex(RuleIndex.engineOwned());
-        LiveRules live = new LiveRules(storeOptions.open(lines), index, lines);
+        StatefulRules stateful = new StatefulRules(statefulFlags.options(attackRelease));
+        LiveRules live = new LiveRules(storeOptions.open(lines), index, stateful, lines);
         RuleEngine engine = new RuleEngine(index, EngineOptions.DEFAULTS.withAttackRelease(attackRelease));
         TagWriter out = new TagWriter(new FileOutputStream(FileDescriptor.out));
-        TagCommand.Tagging tagging = new TagCommand.Tagging(engine, out,
+        TagCommand.Tagging tagging = new TagCommand.Tagging(engine, stateful, out,
                 (line, message) -> lines.badEvent(input, line, message));
         Thread shutdown = new Thread(() -> stop(live, tagging), "ttp4j-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdown);

@@ -42,6 +42,7 @@ import org.ttp4j.store.internal.ChangePublisher;
 import org.ttp4j.store.internal.ExpiryScheduler;
 import org.ttp4j.store.RuleChange;
 import org.ttp4j.store.RuleStore;
+import org.ttp4j.store.StateAuditEntry;
 import org.ttp4j.store.StoreException;
 
 /**
@@ -313,6 +314,7 @@ public final class DatabaseRuleStore implements RuleStore {
     }
 
     /** Every stored state in effect now, by rule id (expired ones read as the default). */
+    @Override
     public Map<String, RuleState> states() {
         ensureOpen();
         Map<String, RuleState> out = new TreeMap<>();
@@ -332,6 +334,7 @@ public final class DatabaseRuleStore implements RuleStore {
     }
 
     /** Every state write of {@code ruleId}, oldest first (the append-only audit). */
+    @Override
     public List<StateAuditEntry> stateHistory(String ruleId) {
         ensureOpen();
         List<StateAuditEntry> out = new ArrayList<>();

@@ -67,6 +67,11 @@ final class LiveRules implements AutoCloseable {
         lines.change(change);
     }
 
+    /** The store followed. */
+    RuleStore store() {
+        return store;
+    }
+
     /** Stops following and closes the store; safe to call twice. */
     @Override
     public void close() {

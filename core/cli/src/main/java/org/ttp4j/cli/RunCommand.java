@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
         description = {"The main job: tag events from stdin (or --events FILE) with hot-reloaded rules.",
             "Tags go to stdout as JSON Lines; rule changes go to stderr as JSON lines, starting with"
                 + " {\"kind\":\"ready\",\"rules\":N}.",
-            "The store is the one DECNET_TTP_RULE_STORE_TYPE selects (filesystem on rules/ttp by default)."})
+            "The store is the one DECNET_TTP_RULE_STORE_TYPE selects (filesystem on rules/ttp by default).",
+            "With --http HOST:PORT: the rule API, /metrics, /health/* and the console page (docs/http.md)."})
 final class RunCommand implements Callable<Integer> {
 
     @Spec
@@ -36,6 +37,9 @@ final class RunCommand implements Callable<Integer> {
 
     @Mixin
     private StoreOptions storeOptions;
+
+    @Mixin
+    private HttpOptions httpOptions;
 
     @Option(names = "--events", paramLabel = "FILE", defaultValue = "-",
             description = "The events file or FIFO; - (the default) reads stdin.")
@@ -50,25 +54,40 @@ final class RunCommand implements Callable<Integer> {
         ChangeLines lines = new ChangeLines(System.err);
         String input = "-".equals(events) ? "<stdin>" : events;
         InputStream in = TagCommand.openEvents(spec, events);
+        HttpOptions.Serving serving = httpOptions.start(lines, attackRelease); // probes answer while the rules load
         RuleIndex index = new RuleIndex(RuleIndex.engineOwned());
-        LiveRules live = new LiveRules(storeOptions.open(lines), index, lines);
+        LiveRules live;
+        try {
+            live = new LiveRules(storeOptions.open(serving == null ? lines : serving.reporting(lines)), index, lines);
+        } catch (RuntimeException e) {
+            if (serving != null) {
+                serving.close();
+            }
+            throw e;
+        }
         RuleEngine engine = new RuleEngine(index, EngineOptions.DEFAULTS.withAttackRelease(attackRelease));
+        if (serving != null) {
+            serving.attach(live.store(), engine);
+        }
         TagWriter out = new TagWriter(new FileOutputStream(FileDescriptor.out));
         TagCommand.Tagging tagging = new TagCommand.Tagging(engine, out,
-                (line, message) -> lines.badEvent(input, line, message));
-        Thread shutdown = new Thread(() -> stop(live, tagging), "ttp4j-shutdown");
+                (line, message) -> lines.badEvent(input, line, message), serving == null ? null : serving.stats());
+        Thread shutdown = new Thread(() -> stop(serving, live, tagging), "ttp4j-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdown);
         long bad;
         try (in) {
             bad = new EventLines(in).pump(tagging);
         } finally {
-            stop(live, tagging);
+            stop(serving, live, tagging);
         }
         return bad == 0 ? 0 : 1;
     }
 
-    /** Stops following the store, closes it and flushes the tags; safe to run twice and from the hook. */
-    private static void stop(LiveRules live, TagCommand.Tagging tagging) {
+    /** Stops serving and following the store, closes it and flushes the tags; safe to run twice and from the hook. */
+    private static void stop(HttpOptions.Serving serving, LiveRules live, TagCommand.Tagging tagging) {
+        if (serving != null) {
+            serving.close();
+        }
         live.close();
         try {
             tagging.flush();

@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
  * state prints as one JSON object with the fields of the {@code state} change line (CONTRACT §8). The state
  * works on both stores: the database store's tables, or the filesystem store's state file
  * ({@code TTP4J_STATE_FILE}, default beside {@code TTP4J_RULES_DIR}, i.e. {@code rules/ttp.state.json}), which a
- * serving {@code ttp4j run} watches, so a write here is live there within milliseconds (docs/stores.md §5).
+ * serving {@code ttp4j run} watches, so a write here is live there within milliseconds (docs/stores.md §6).
  */
 @Command(name = "state", mixinStandardHelpOptions = true,
         description = {"Read and write rules' operator state (enabled, disabled, clipped) in the configured store.",

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code ttp4j run --http} as a real service on a real rules directory, driven by a real HTTP client and by
  * {@code ttp4j state} in other processes: the catalogue, state through the API and through the state file,
  * tags that obey the next event, the 401/403/400/404/413 answers, metrics through Prometheus's own parser,
- * and state that survives a restart (docs/http.md, docs/stores.md §5).
+ * and state that survives a restart (docs/http.md, docs/stores.md §6).
  */
 @Timeout(180)
 class ServiceEndToEndTest {

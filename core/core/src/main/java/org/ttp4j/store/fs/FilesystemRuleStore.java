@@ -49,7 +49,7 @@ import org.ttp4j.store.StoreReporter;
 
 /**
  * The rules of one directory of YAML files, hot-reloaded through Linux inotify (CONTRACT §5.1), with the
- * operator state in a {@link StateFile} beside them (docs/stores.md §5), watched by the same inotify reader: a
+ * operator state in a {@link StateFile} beside them (docs/stores.md §6), watched by the same inotify reader: a
  * state written by another process ({@code ttp4j state set}) is live here as soon as its rename is read.
  *
  * <p><b>Threads.</b> Every file read and compile runs on one thread per store, the inotify reader thread,

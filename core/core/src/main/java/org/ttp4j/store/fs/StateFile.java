@@ -28,7 +28,7 @@ import org.ttp4j.store.StateStore;
 import org.ttp4j.store.StoreException;
 
 /**
- * The filesystem store's operator state on disk (docs/stores.md §5): one JSON file, by default beside the rules
+ * The filesystem store's operator state on disk (docs/stores.md §6): one JSON file, by default beside the rules
  * directory ({@code rules/ttp.state.json} for {@code rules/ttp}), replaced atomically (write a temporary file,
  * then rename it over), and an append-only history file beside it ({@code rules/ttp.state.history.jsonl}, one
  * JSON line per write, never rewritten). Writers in any process take an exclusive lock on

@@ -14,7 +14,7 @@ import org.ttp4j.rule.RuleIds;
 import org.ttp4j.rule.RuleState;
 
 /**
- * The state file's and the history file's JSON (docs/stores.md §5): a strict reader for exactly this flat
+ * The state file's and the history file's JSON (docs/stores.md §6): a strict reader for exactly this flat
  * shape (objects of strings, numbers and nulls; duplicate keys, unknown keys and trailing text are errors,
  * each reported with its line and column) and the writer. The core carries no JSON library for one format.
  */

@@ -59,7 +59,7 @@ public class StateLiveBenchmark {
     public void setUp() throws Exception {
         dir = Tmpfs.newDirectory("ttp4j-bench-state-");
         Path rules = Files.createDirectories(dir.resolve("ttp"));
-        Files.writeString(rules.resolve("R0001.yaml"), RulePacks.yaml("R0001", 1, "command", "whoami", "T1033", null, "TA0007"));
+        Files.writeString(rules.resolve("R0001.yaml"), RulePacks.yaml("R0001", 1, "command", "whoami", "T1033", "", "TA0007"));
         store = FilesystemRuleStore.open(rules);
         store.subscribe(c -> {
             if (c instanceof RuleChange.State s) {

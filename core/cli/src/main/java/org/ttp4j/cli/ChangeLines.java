@@ -15,7 +15,7 @@ import org.ttp4j.store.RuleChange;
 import org.ttp4j.store.StoreReporter;
 
 /**
- * The JSON lines {@code watch} prints on stdout and {@code run} on stderr (CONTRACT §8): {@code ready},
+ * The JSON lines {@code watch} prints on stdout and {@code run} on stderr (docs/cli.md §3): {@code ready},
  * {@code definition}, {@code removed}, {@code state}, {@code problem}, {@code overflow} and {@code rescan},
  * one object per line, written and flushed whole so that lines from the store's thread never interleave.
  * Paths under the working directory are shown relative to it, as the operator typed them.

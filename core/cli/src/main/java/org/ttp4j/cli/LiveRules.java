@@ -1,6 +1,5 @@
 package org.ttp4j.cli;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.ttp4j.index.RuleIndex;
@@ -11,7 +10,7 @@ import org.ttp4j.store.RuleStore;
 /**
  * Follows a store for {@code run} and {@code watch}: subscribes, loads, prints
  * {@code {"kind":"ready","rules":N}}, then applies each change to the index (when there is one) and prints its
- * line (CONTRACT §5, §8). A change is applied before its line is printed, so whoever reads the line may rely on
+ * line (docs/stores.md §2, docs/cli.md §3). A change is applied before its line is printed, so whoever reads the line may rely on
  * the change being in force; changes that arrive during the initial load are held and follow the ready line.
  * Owns the store: closing this closes it.
  */
@@ -21,7 +20,6 @@ final class LiveRules implements AutoCloseable {
     private final RuleIndex index;
     private final ChangeLines lines;
     private final RuleStore.Subscription subscription;
-    private List<RuleChange> pending = new ArrayList<>();
 
     /**
      * @param store the store to follow, closed with this (or at once when the initial load fails)
@@ -31,40 +29,28 @@ final class LiveRules implements AutoCloseable {
         this.store = store;
         this.index = index;
         this.lines = lines;
-        this.subscription = store.subscribe(this::accept);
         try {
-            List<CompiledRule> all = store.loadCompiled();
-            start(all);
+            this.subscription = store.follow(new RuleStore.Follower() {
+                @Override
+                public void loaded(List<CompiledRule> all) {
+                    if (index != null) {
+                        index.replaceAll(all);
+                    }
+                    lines.ready(all.size());
+                }
+
+                @Override
+                public void change(RuleChange change) {
+                    if (index != null) {
+                        index.apply(change);
+                    }
+                    lines.change(change);
+                }
+            });
         } catch (RuntimeException e) {
-            close();
+            store.close();
             throw e;
         }
-    }
-
-    private synchronized void accept(RuleChange change) {
-        if (pending != null) {
-            pending.add(change);
-        } else {
-            applyAndPrint(change);
-        }
-    }
-
-    private synchronized void start(List<CompiledRule> all) {
-        if (index != null) {
-            index.replaceAll(all);
-        }
-        lines.ready(all.size());
-        for (RuleChange change : pending) {
-            applyAndPrint(change);
-        }
-        pending = null;
-    }
-
-    private void applyAndPrint(RuleChange change) {
-        if (index != null) {
-            index.apply(change);
-        }
-        lines.change(change);
     }
 
     /** The store followed. */

@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
  * {@code ttp4j run}: the long-running main job. The store {@code DECNET_TTP_RULE_STORE_TYPE} selects
  * (filesystem on {@code rules/ttp} by default), hot reload on; events from stdin or {@code --events FILE}
  * (a FIFO works), tags to stdout, flushed whenever the input pauses; on stderr one JSON line per rule change
- * (CONTRACT §8) after {@code {"kind":"ready","rules":N}}, and a {@code bad_event} line for an input line that
+ * (docs/cli.md §3) after {@code {"kind":"ready","rules":N}}, and a {@code bad_event} line for an input line that
  * is not an event. Ends at the end of the input (exit 1 if any line was bad), or on SIGTERM/ctrl-C, which
  * flush the tags written so far and close the store.
  */

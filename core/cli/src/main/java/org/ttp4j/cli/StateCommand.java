@@ -1,22 +1,27 @@
 package org.ttp4j.cli;
 
 import java.io.PrintWriter;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import org.ttp4j.rule.RuleIds;
 import org.ttp4j.rule.RuleState;
-import org.ttp4j.store.RuleStore;
 import org.ttp4j.store.internal.Durations;
+import org.ttp4j.store.RuleStore;
 import org.ttp4j.store.RuleStoreType;
 import org.ttp4j.store.RuleStores;
 import org.ttp4j.store.StateAuditEntry;
 import org.ttp4j.store.StateStore;
+import org.ttp4j.store.StoreReporter;
 import org.ttp4j.store.fs.StateFile;
+import org.ttp4j.store.jdbc.DatabaseConfig;
+import org.ttp4j.store.jdbc.DatabaseRuleStore;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -27,11 +32,11 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code ttp4j state get|set|list|history}: a rule's operator state (CONTRACT §4) in the configured store. Each
- * state prints as one JSON object with the fields of the {@code state} change line (CONTRACT §8). The state
- * works on both stores: the database store's tables, or the filesystem store's state file
- * ({@code TTP4J_STATE_FILE}, default beside {@code TTP4J_RULES_DIR}, i.e. {@code rules/ttp.state.json}), which a
- * serving {@code ttp4j run} watches, so a write here is live there within milliseconds (docs/stores.md §6).
+ * {@code ttp4j state get|set|list|history}: a rule's operator state (docs/state.md) in the configured store. Each
+ * state prints as one JSON object with the fields of the {@code state} change line (docs/cli.md §3, §5). It works
+ * on both stores: the database store's tables, or the filesystem store's state file ({@code TTP4J_STATE_FILE},
+ * default beside {@code TTP4J_RULES_DIR}, i.e. {@code rules/ttp.state.json}), which a serving {@code ttp4j run}
+ * watches, so a write here is live there within milliseconds (docs/stores.md §6).
  */
 @Command(name = "state", mixinStandardHelpOptions = true,
         description = {"Read and write rules' operator state (enabled, disabled, clipped) in the configured store.",
@@ -59,11 +64,18 @@ final class StateCommand implements Runnable {
     }
 
     static States open(CommandSpec spec) {
+        return open(spec, Clock.systemUTC());
+    }
+
+    /** Opens the configured store's state on {@code clock} (it stamps {@code set_at} and decides expiry). */
+    static States open(CommandSpec spec, Clock clock) {
         RuleStores.Builder b = RuleStores.fromEnvironment(System.getenv());
         if (b.type() == RuleStoreType.FILESYSTEM) {
-            return new States(new StateFile(b.stateFile()), null);
+            return new States(new StateFile(b.stateFile(), clock), null);
         }
-        RuleStore store = b.reporter(TagCommand.problemsTo(spec.commandLine().getErr())).open();
+        StoreReporter reporter = TagCommand.problemsTo(spec.commandLine().getErr());
+        DatabaseRuleStore store = DatabaseRuleStore.builder(DatabaseConfig.fromEnvironment(b.environment()))
+                .problems(reporter::problem).clock(clock).open();
         return new States(store, store);
     }
 
@@ -165,12 +177,42 @@ final class StateCommand implements Runnable {
             }
             Duration ttl = expiry == null || expiry.ttl == null ? null : duration(spec, expiry.ttl);
             Instant until = expiry == null || expiry.until == null ? null : instant(spec, expiry.until);
-            try (States store = open(spec)) {
-                // A TTL counts from the write, not from the start of this command (opening the store takes a while).
-                Instant expiresAt = ttl != null ? Instant.now().plus(ttl) : until;
+            WriteClock clock = new WriteClock();
+            try (States store = open(spec, clock)) {
+                // A TTL counts from the write, not from the start of this command (opening the store takes a while),
+                // and from the very instant the store stamps as set_at (docs/cli.md §5).
+                Instant now = clock.pin();
+                Instant expiresAt = ttl != null ? now.plus(ttl) : until;
                 RuleState wanted = new RuleState(mode, confidenceMax, expiresAt, reason, null, null);
                 print(spec, ChangeLines.state(ruleId, store.store().setState(ruleId, wanted, by)));
             }
+        }
+    }
+
+    /** The UTC system clock until {@link #pin()}, then the instant pinned: one reading for a whole write. */
+    static final class WriteClock extends Clock {
+        private volatile Instant pinned;
+
+        Instant pin() {
+            Instant now = Instant.now();
+            pinned = now;
+            return now;
+        }
+
+        @Override
+        public Instant instant() {
+            Instant p = pinned;
+            return p != null ? p : Instant.now();
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException("a write clock is UTC only");
         }
     }
 

@@ -19,7 +19,6 @@ import org.ttp4j.engine.Tag;
 import org.ttp4j.jsonl.TagWriter;
 import org.ttp4j.index.RuleIndex;
 import org.ttp4j.rule.Problem;
-import org.ttp4j.store.RuleStore;
 import org.ttp4j.store.StoreReporter;
 import org.ttp4j.store.fs.FilesystemRuleStore;
 import picocli.CommandLine.Command;
@@ -30,7 +29,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code ttp4j tag --rules DIR [--events FILE]}: events in as JSON Lines, tags out as JSON Lines, one line per
- * tag in evaluation order (CONTRACT §6-§8). The rules are read once at startup (invalid ones are reported on
+ * tag in evaluation order (docs/engine.md §2, docs/events.md §3, docs/cli.md §4). The rules are read once at startup (invalid ones are reported on
  * stderr and skipped, or stop the command with {@code --strict}). A line that is not an event is reported on
  * stderr as {@code FILE:LINE: message} and skipped; the exit status is then 1. Streams: memory stays flat
  * whatever the input's length, and tags are flushed whenever the input has nothing more to read right now.
@@ -62,9 +61,7 @@ final class TagCommand implements Callable<Integer> {
         StoreOptions.requireDirectory(spec, rules);
         PrintWriter err = spec.commandLine().getErr();
         RuleIndex index = new RuleIndex(RuleIndex.engineOwned());
-        try (RuleStore store = FilesystemRuleStore.builder(rules).reporter(problemsTo(err)).strict(strict).open()) {
-            index.replaceAll(store.loadCompiled());
-        }
+        index.replaceAll(FilesystemRuleStore.readOnce(rules, problemsTo(err), strict)); // one read, no watcher
         RuleEngine engine = new RuleEngine(index, EngineOptions.DEFAULTS.withAttackRelease(attackRelease));
         String name = "-".equals(events) ? "<stdin>" : events;
         try (InputStream in = openEvents(spec, events);

@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code ttp4j} command: validate rule files, tag events, run the hot-reloading main job, watch rule
- * changes, manage rule state and sync a rules directory into the database store (CONTRACT §8).
+ * changes, manage rule state and sync a rules directory into the database store (docs/cli.md).
  *
  * <p>Exit status: 0 on success, 1 when the work found a problem (an invalid rule, a bad event line, a failure),
  * 2 on a usage error. Every error is one line on stderr; {@code --verbose} adds the stack trace.

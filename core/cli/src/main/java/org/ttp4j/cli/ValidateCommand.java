@@ -27,9 +27,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code ttp4j validate [--strict] PATH...}: compiles rule files and prints every problem, then a summary
- * (CONTRACT §8). Fit for a CI job guarding a rule repository.
+ * (docs/cli.md §2). Fit for a CI job guarding a rule repository.
  *
- * <p>A directory contributes the rule files directly in it whose names pass the allowlist (CONTRACT §3), in
+ * <p>A directory contributes the rule files directly in it whose names pass the allowlist (docs/rules.md §8), in
  * name order; other entries are not mentioned. A file named on the command line is always checked, and a name
  * the stores would ignore is a warning. Files are checked in argument order, each once. A rule id defined by
  * an earlier checked file makes a later file invalid (a store would ignore it). Output: every error, then

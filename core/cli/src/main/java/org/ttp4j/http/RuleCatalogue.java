@@ -20,7 +20,7 @@ import org.ttp4j.store.StoreReporter;
 /**
  * Every rule the store holds (lifter-owned ones too), kept current from its change stream, with what the
  * service reports about them: changes applied by kind, the time of the last reload, rule files rejected, and
- * a hash of the live rule set (docs/http.md §4). Subscribes first, then loads, like every consumer.
+ * a hash of the live rule set (docs/http.md §4).
  */
 public final class RuleCatalogue implements AutoCloseable {
 
@@ -37,16 +37,25 @@ public final class RuleCatalogue implements AutoCloseable {
         }
     }
 
-    /** Subscribes to {@code store}, then loads it. */
+    /** Follows {@code store}: its rules once loaded, then every change (docs/stores.md §2). */
     public void follow(RuleStore store) {
-        this.subscription = store.subscribe(this::apply);
-        synchronized (this) {
-            for (CompiledRule r : store.loadCompiled()) {
-                rules.putIfAbsent(r.ruleId(), r); // a change that raced the load is newer
+        this.subscription = store.follow(new RuleStore.Follower() {
+            @Override
+            public void loaded(List<CompiledRule> all) {
+                synchronized (RuleCatalogue.this) {
+                    for (CompiledRule r : all) {
+                        rules.put(r.ruleId(), r);
+                    }
+                    lastReloadMillis = System.currentTimeMillis();
+                    hash = null;
+                }
             }
-            lastReloadMillis = System.currentTimeMillis();
-            hash = null;
-        }
+
+            @Override
+            public void change(RuleChange change) {
+                apply(change);
+            }
+        });
     }
 
     private synchronized void apply(RuleChange change) {

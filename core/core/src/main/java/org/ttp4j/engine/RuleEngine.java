@@ -22,7 +22,7 @@ import org.ttp4j.rule.CompiledRule;
 import org.ttp4j.rule.Emit;
 
 /**
- * Events in, tags out (CONTRACT §6-§7), over the current snapshot of a {@link RuleIndex}.
+ * Events in, tags out (docs/engine.md §2, docs/events.md §3), over the current snapshot of a {@link RuleIndex}.
  *
  * <p>For an event of kind K, every engine-owned rule applying to K whose state lets it fire and whose pattern
  * is found in the event's field value (a string; anything else does not match) gives one tag per emit, rules

@@ -6,7 +6,7 @@ import java.util.Objects;
 import java.util.ServiceLoader;
 
 /**
- * Opens the rule store the environment asks for (CONTRACT §5): {@code DECNET_TTP_RULE_STORE_TYPE} selects
+ * Opens the rule store the environment asks for (docs/stores.md §3): {@code DECNET_TTP_RULE_STORE_TYPE} selects
  * the backend ({@code filesystem} by default), {@code TTP4J_RULES_DIR} overrides the rules directory
  * ({@code ./rules/ttp/} by default) and {@code TTP4J_STATE_FILE} the filesystem store's state file (default: the
  * rules directory's sibling {@code ttp.state.json}); for {@code database}, {@code TTP4J_DB_URL} (default

@@ -5,7 +5,7 @@ import java.util.Map;
 import org.ttp4j.rule.RuleState;
 
 /**
- * Where rules' operator state is kept (CONTRACT §4): every {@link RuleStore}, and the filesystem store's state
+ * Where rules' operator state is kept (docs/state.md §5): every {@link RuleStore}, and the filesystem store's state
  * file on its own ({@link org.ttp4j.store.fs.StateFile}), which a command can change without loading any rule.
  */
 public interface StateStore {

@@ -48,7 +48,7 @@ import org.ttp4j.store.StoreException;
 import org.ttp4j.store.StoreReporter;
 
 /**
- * The rules of one directory of YAML files, hot-reloaded through Linux inotify (CONTRACT §5.1), with the
+ * The rules of one directory of YAML files, hot-reloaded through Linux inotify (docs/stores.md §4), with the
  * operator state in a {@link StateFile} beside them (docs/stores.md §6), watched by the same inotify reader: a
  * state written by another process ({@code ttp4j state set}) is live here as soon as its rename is read.
  *
@@ -195,7 +195,7 @@ public final class FilesystemRuleStore implements RuleStore {
             throw new StoreException("the state file " + stateFile.path() + " must not be inside the rules directory"
                     + " (rules directories are often replaced whole); put it beside it, e.g. " + StateFile.defaultFor(dir));
         }
-        this.directory = new RuleDirectory(dir, new RuleCompiler()::compile, reporter);
+        this.directory = new RuleDirectory(dir, new RuleCompiler(), reporter);
         this.rules = directory.snapshot();
         this.expiry = new ExpiryScheduler(clock, "ttp4j-expiry " + dir.getFileName());
         try {
@@ -206,9 +206,7 @@ public final class FilesystemRuleStore implements RuleStore {
         }
         try {
             synchronized (compileLock) {
-                if (b.strict && !Files.isDirectory(dir)) {
-                    throw new StoreException("rules directory " + dir + " does not exist (strict mode)");
-                }
+                requireDirectory(dir, b.strict);
                 List<Problem> errors = new ArrayList<>();
                 // Watch first, then read: an edit made while reading is then seen again, never lost.
                 watchState();
@@ -219,14 +217,41 @@ public final class FilesystemRuleStore implements RuleStore {
                 if (attach(errors) < 0) {
                     reporter.directoryGone(dir);
                 }
-                if (b.strict && !errors.isEmpty()) {
-                    throw new StoreException(errors.size() + " invalid rule file(s) in " + dir
-                            + " (strict mode); first: " + errors.get(0));
-                }
+                requireValid(dir, b.strict, errors);
             }
         } catch (RuntimeException e) {
             close();
             throw e;
+        }
+    }
+
+    /**
+     * The rules of {@code directory} read once, as a store loads them at startup (the same file names, size limit,
+     * duplicate-id rule, reports and strictness), with nothing watched and no thread started: for one-shot work
+     * such as {@code ttp4j tag}. The rules carry the default state.
+     *
+     * @throws StoreException in strict mode, when a rule file is invalid or the directory is missing
+     */
+    public static List<CompiledRule> readOnce(Path directory, StoreReporter reporter, boolean strict) {
+        Path dir = directory.toAbsolutePath().normalize();
+        requireDirectory(dir, strict);
+        RuleDirectory files = new RuleDirectory(dir, new RuleCompiler(), reporter);
+        List<Problem> errors = new ArrayList<>();
+        files.rescan(errors);
+        requireValid(dir, strict, errors);
+        return List.copyOf(files.snapshot().values());
+    }
+
+    private static void requireDirectory(Path dir, boolean strict) {
+        if (strict && !Files.isDirectory(dir)) {
+            throw new StoreException("rules directory " + dir + " does not exist (strict mode)");
+        }
+    }
+
+    private static void requireValid(Path dir, boolean strict, List<Problem> errors) {
+        if (strict && !errors.isEmpty()) {
+            long files = errors.stream().map(Problem::path).distinct().count();
+            throw new StoreException(files + " invalid rule file(s) in " + dir + " (strict mode); first: " + errors.get(0));
         }
     }
 

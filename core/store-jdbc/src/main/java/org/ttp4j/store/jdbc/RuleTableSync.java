@@ -18,7 +18,7 @@ import org.ttp4j.store.RuleStore;
 import org.ttp4j.store.StoreException;
 
 /**
- * The master sync (CONTRACT §5.2): projects a source store, typically the filesystem store of the host where
+ * The master sync (docs/stores.md §11): projects a source store, typically the filesystem store of the host where
  * operators edit YAML, onto a database's {@code ttp_rule} table, so every worker on that database follows.
  *
  * <p>Works with any {@link RuleStore}: it subscribes, then loads, then applies changes, like any consumer. The load
@@ -31,21 +31,30 @@ public final class RuleTableSync implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(RuleTableSync.class.getName());
     private static final Duration RETRY = Duration.ofMillis(500);
 
-    private final RuleStore source;
     private final DatabaseRuleStore target;
     private final String updatedBy;
     private final LinkedBlockingDeque<RuleChange> pending = new LinkedBlockingDeque<>();
     private final RuleStore.Subscription subscription;
+    private volatile List<CompiledRule> initial; // the source's rules when the sync started, projected first
     private final Thread writer;
     private final Object progress = new Object();
     private boolean idle;            // guarded by progress: the initial projection is done and nothing is pending
     private volatile boolean closed;
 
     private RuleTableSync(RuleStore source, DatabaseRuleStore target, String updatedBy) {
-        this.source = source;
         this.target = target;
         this.updatedBy = updatedBy;
-        this.subscription = source.subscribe(pending::addLast); // first subscribe, then load: no gap
+        this.subscription = source.follow(new RuleStore.Follower() {
+            @Override
+            public void loaded(List<CompiledRule> rules) {
+                initial = rules;
+            }
+
+            @Override
+            public void change(RuleChange change) {
+                pending.addLast(change);
+            }
+        });
         this.writer = Thread.ofPlatform().daemon().name("ttp4j-rule-sync").unstarted(this::run);
     }
 
@@ -107,7 +116,7 @@ public final class RuleTableSync implements AutoCloseable {
     private void run() {
         while (!closed) { // the initial projection, retried until the database answers
             try {
-                project(source.loadCompiled());
+                project(initial);
                 break;
             } catch (StoreException e) {
                 if (!pause("projecting the rules failed", e)) {

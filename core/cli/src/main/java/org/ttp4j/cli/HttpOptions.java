@@ -46,7 +46,10 @@ final class HttpOptions {
             return metrics.stats();
         }
 
-        /** The initial load is done: the API and metrics now serve {@code store}; started and ready flip. */
+        /**
+         * The initial load is done: the API and metrics now serve {@code store}; started and ready flip. Runs on the
+         * thread that follows the store, inside its load: the catalogue's own follow loads again, which is cheap.
+         */
         void attach(RuleStore store, RuleEngine engine) {
             catalogue.follow(store);
             metrics.attach(catalogue, engine);

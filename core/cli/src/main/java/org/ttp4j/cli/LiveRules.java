@@ -26,6 +26,14 @@ final class LiveRules implements AutoCloseable {
      * @param index the index to keep current, or null to print only
      */
     LiveRules(RuleStore store, RuleIndex index, ChangeLines lines) {
+        this(store, index, lines, () -> { });
+    }
+
+    /**
+     * As above, running {@code beforeReady} once the index holds the loaded rules and before the ready line is
+     * printed (the HTTP service flips its probes there, so whoever reads the line finds them flipped).
+     */
+    LiveRules(RuleStore store, RuleIndex index, ChangeLines lines, Runnable beforeReady) {
         this.store = store;
         this.index = index;
         this.lines = lines;
@@ -36,6 +44,7 @@ final class LiveRules implements AutoCloseable {
                     if (index != null) {
                         index.replaceAll(all);
                     }
+                    beforeReady.run();
                     lines.ready(all.size());
                 }
 
@@ -51,11 +60,6 @@ final class LiveRules implements AutoCloseable {
             store.close();
             throw e;
         }
-    }
-
-    /** The store followed. */
-    RuleStore store() {
-        return store;
     }
 
     /** Stops following and closes the store; safe to call twice. */

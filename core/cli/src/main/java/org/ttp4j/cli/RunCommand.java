@@ -10,6 +10,7 @@ import org.ttp4j.engine.EngineOptions;
 import org.ttp4j.engine.RuleEngine;
 import org.ttp4j.jsonl.TagWriter;
 import org.ttp4j.index.RuleIndex;
+import org.ttp4j.store.RuleStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -56,18 +57,20 @@ final class RunCommand implements Callable<Integer> {
         InputStream in = TagCommand.openEvents(spec, events);
         HttpOptions.Serving serving = httpOptions.start(lines, attackRelease); // probes answer while the rules load
         RuleIndex index = new RuleIndex(RuleIndex.engineOwned());
+        RuleEngine engine = new RuleEngine(index, EngineOptions.DEFAULTS.withAttackRelease(attackRelease));
         LiveRules live;
         try {
-            live = new LiveRules(storeOptions.open(serving == null ? lines : serving.reporting(lines)), index, lines);
+            RuleStore store = storeOptions.open(serving == null ? lines : serving.reporting(lines));
+            live = new LiveRules(store, index, lines, () -> {
+                if (serving != null) {
+                    serving.attach(store, engine);
+                }
+            });
         } catch (RuntimeException e) {
             if (serving != null) {
                 serving.close();
             }
             throw e;
-        }
-        RuleEngine engine = new RuleEngine(index, EngineOptions.DEFAULTS.withAttackRelease(attackRelease));
-        if (serving != null) {
-            serving.attach(live.store(), engine);
         }
         TagWriter out = new TagWriter(new FileOutputStream(FileDescriptor.out));
         TagCommand.Tagging tagging = new TagCommand.Tagging(engine, out,

@@ -31,15 +31,17 @@ final class WatchCommand implements Callable<Integer> {
         HttpOptions.Serving serving = httpOptions.start(lines, "v15.1");
         LiveRules live;
         try {
-            live = new LiveRules(storeOptions.open(serving == null ? lines : serving.reporting(lines), dir), null, lines);
+            org.ttp4j.store.RuleStore store = storeOptions.open(serving == null ? lines : serving.reporting(lines), dir);
+            live = new LiveRules(store, null, lines, () -> {
+                if (serving != null) {
+                    serving.attach(store, null); // no engine: fires and bound hits stay zero
+                }
+            });
         } catch (RuntimeException e) {
             if (serving != null) {
                 serving.close();
             }
             throw e;
-        }
-        if (serving != null) {
-            serving.attach(live.store(), null); // no engine: fires and bound hits stay zero
         }
         LiveRules.untilTerminated(() -> {
             if (serving != null) {

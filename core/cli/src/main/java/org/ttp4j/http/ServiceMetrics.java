@@ -32,7 +32,7 @@ public final class ServiceMetrics {
     public ServiceMetrics() {
         Histogram latency = Histogram.builder().name("ttp4j_evaluation_duration_seconds").unit(Unit.SECONDS)
                 .help("Engine evaluation time of one event (one event in " + TaggingStats.SAMPLE_EVERY + " is timed)")
-                .classicOnly().classicExponentialUpperBounds(1e-7, 2, 18).register(registry);
+                .classicOnly().classicExponentialUpperBounds(1e-7, 2, 18).withoutExemplars().register(registry);
         this.stats = new TaggingStats(latency);
         CounterWithCallback.builder().name("ttp4j_events_read").help("Events read and evaluated")
                 .callback(cb -> cb.call(stats.events())).register(registry);

@@ -22,9 +22,16 @@ public interface StateStore {
      */
     RuleState setState(String ruleId, RuleState state, String setBy);
 
-    /** Every stored state, by rule id in id order, each as in effect now (an expired one reads as the default). */
-    Map<String, RuleState> states();
+    /**
+     * Every stored state, by rule id in id order, each as in effect now (an expired one reads as the default).
+     * Both stores of this project implement it; the default is for a store that cannot list (a test double).
+     */
+    default Map<String, RuleState> states() {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot list its states");
+    }
 
-    /** Every state write of {@code ruleId}, oldest first (the audit). */
-    List<StateAuditEntry> stateHistory(String ruleId);
+    /** Every state write of {@code ruleId}, oldest first (the audit); both stores implement it (see {@link #states}). */
+    default List<StateAuditEntry> stateHistory(String ruleId) {
+        throw new UnsupportedOperationException(getClass().getName() + " keeps no state history");
+    }
 }

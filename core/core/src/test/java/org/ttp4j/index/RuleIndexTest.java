@@ -190,16 +190,6 @@ class RuleIndexTest {
         }
 
         @Override
-        public java.util.Map<String, RuleState> states() {
-            return java.util.Map.of();
-        }
-
-        @Override
-        public List<org.ttp4j.store.StateAuditEntry> stateHistory(String ruleId) {
-            return List.of();
-        }
-
-        @Override
         public Subscription subscribe(Consumer<? super RuleChange> listener) {
             listeners.add(listener);
             return () -> listeners.remove(listener);

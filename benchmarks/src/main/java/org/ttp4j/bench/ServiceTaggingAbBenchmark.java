@@ -39,8 +39,10 @@ import org.ttp4j.store.fs.FilesystemRuleStore;
  * The same question as {@link ServiceTaggingBenchmark}, made robust to a machine whose load drifts: one invocation
  * tags the mixed stream twice, alternating which goes first, once as {@code run} without {@code --http} and once
  * as {@code run --http} (counting, the service up and scraped every second by a real client), and adds up each
- * half's thread CPU time and wall time. The teardown prints both per event and their ratio: side by side at a
- * granularity of milliseconds, so load from other processes falls on both halves alike.
+ * half's thread CPU time and wall time. Each iteration prints both per event and their ratio: side by side at a
+ * granularity of milliseconds, so load from other processes falls on both halves alike. The scraper runs in every
+ * other iteration only (it pauses in the rest), so adjacent iterations also compare the whole loop with and
+ * without the scrape's own work on a second thread.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -60,6 +62,7 @@ public class ServiceTaggingAbBenchmark {
     private RuleCatalogue catalogue;
     private Thread scraper;
     private volatile long scrapes;
+    private volatile boolean scraping;
     private final List<Tag> tags = new ArrayList<>();
     private long offCpu, onCpu, offWall, onWall, halves;
     private boolean counterFirst;
@@ -90,11 +93,13 @@ public class ServiceTaggingAbBenchmark {
         scraper = Thread.ofPlatform().daemon().name("scraper").start(() -> {
             try {
                 while (!Thread.currentThread().isInterrupted()) {
-                    HttpResponse<byte[]> r = client.send(scrape, HttpResponse.BodyHandlers.ofByteArray());
-                    if (r.statusCode() != 200) {
-                        throw new IllegalStateException("scrape failed: " + r.statusCode());
+                    if (scraping) {
+                        HttpResponse<byte[]> r = client.send(scrape, HttpResponse.BodyHandlers.ofByteArray());
+                        if (r.statusCode() != 200) {
+                            throw new IllegalStateException("scrape failed: " + r.statusCode());
+                        }
+                        scrapes++;
                     }
-                    scrapes++;
                     Thread.sleep(Duration.ofSeconds(1));
                 }
             } catch (InterruptedException e) {
@@ -108,15 +113,16 @@ public class ServiceTaggingAbBenchmark {
     @Setup(Level.Iteration)
     public void reset() {
         offCpu = onCpu = offWall = onWall = halves = 0;
+        scraping = !scraping;
     }
 
     @TearDown(Level.Iteration)
     public void report() {
         if (halves > 0) {
             double n = halves / 2.0 * EVENTS;
-            System.out.printf("  [A/B] per event: off %.0f ns CPU (%.0f wall), --http scraped %.0f ns CPU (%.0f wall);"
-                    + " ratio CPU %.3f, wall %.3f; %d scrapes so far%n", offCpu / n, offWall / n, onCpu / n, onWall / n,
-                    (double) onCpu / offCpu, (double) onWall / offWall, scrapes);
+            System.out.printf("  [A/B] scraper %s; per event: off %.0f ns CPU (%.0f wall), --http %.0f ns CPU (%.0f wall);"
+                    + " ratio CPU %.3f, wall %.3f; %d scrapes so far%n", scraping ? "on" : "off", offCpu / n, offWall / n,
+                    onCpu / n, onWall / n, (double) onCpu / offCpu, (double) onWall / offWall, scrapes);
         }
     }
 

@@ -58,6 +58,18 @@ final class ChangeLines implements StoreReporter {
         });
     }
 
+    /**
+     * {@code {"kind":"window_reset","rule_id":"R1","groups":N}}: a definition change altered a stateful rule's window
+     * definition, so its N groups' counts were dropped (docs/stateful.md §4).
+     */
+    void windowReset(String ruleId, int groups) {
+        emit(line(g -> {
+            g.writeStringField("kind", "window_reset");
+            g.writeStringField("rule_id", ruleId);
+            g.writeNumberField("groups", groups);
+        }));
+    }
+
     /** {@code {"kind":"bad_event","input":"<stdin>","line":N,"message":"..."}}: a line of input that is not an event. */
     void badEvent(String input, long line, String message) {
         emit(line(g -> {

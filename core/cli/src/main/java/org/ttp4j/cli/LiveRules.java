@@ -2,6 +2,7 @@ package org.ttp4j.cli;
 
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import org.ttp4j.engine.StatefulRules;
 import org.ttp4j.index.RuleIndex;
 import org.ttp4j.rule.CompiledRule;
 import org.ttp4j.store.RuleChange;
@@ -18,6 +19,7 @@ final class LiveRules implements AutoCloseable {
 
     private final RuleStore store;
     private final RuleIndex index;
+    private final StatefulRules stateful;
     private final ChangeLines lines;
     private final RuleStore.Subscription subscription;
 
@@ -26,16 +28,22 @@ final class LiveRules implements AutoCloseable {
      * @param index the index to keep current, or null to print only
      */
     LiveRules(RuleStore store, RuleIndex index, ChangeLines lines) {
-        this(store, index, lines, () -> { });
+        this(store, index, null, lines);
+    }
+
+    /** As above, also keeping {@code stateful} current (null for none); a window reset is printed after its change. */
+    LiveRules(RuleStore store, RuleIndex index, StatefulRules stateful, ChangeLines lines) {
+        this(store, index, stateful, lines, () -> { });
     }
 
     /**
      * As above, running {@code beforeReady} once the index holds the loaded rules and before the ready line is
      * printed (the HTTP service flips its probes there, so whoever reads the line finds them flipped).
      */
-    LiveRules(RuleStore store, RuleIndex index, ChangeLines lines, Runnable beforeReady) {
+    LiveRules(RuleStore store, RuleIndex index, StatefulRules stateful, ChangeLines lines, Runnable beforeReady) {
         this.store = store;
         this.index = index;
+        this.stateful = stateful;
         this.lines = lines;
         try {
             this.subscription = store.follow(new RuleStore.Follower() {
@@ -43,6 +51,9 @@ final class LiveRules implements AutoCloseable {
                 public void loaded(List<CompiledRule> all) {
                     if (index != null) {
                         index.replaceAll(all);
+                    }
+                    if (stateful != null) {
+                        stateful.replaceAll(all);
                     }
                     beforeReady.run();
                     lines.ready(all.size());
@@ -53,7 +64,11 @@ final class LiveRules implements AutoCloseable {
                     if (index != null) {
                         index.apply(change);
                     }
+                    StatefulRules.Applied applied = stateful == null ? null : stateful.apply(change);
                     lines.change(change);
+                    if (applied != null && applied.outcome() == StatefulRules.Outcome.RESET) {
+                        lines.windowReset(applied.ruleId(), applied.groupsDropped());
+                    }
                 }
             });
         } catch (RuntimeException e) {

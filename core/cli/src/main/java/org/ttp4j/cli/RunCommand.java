@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.util.concurrent.Callable;
 import org.ttp4j.engine.EngineOptions;
 import org.ttp4j.engine.RuleEngine;
+import org.ttp4j.engine.StatefulRules;
 import org.ttp4j.jsonl.TagWriter;
 import org.ttp4j.index.RuleIndex;
 import org.ttp4j.store.RuleStore;
@@ -42,6 +43,9 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     private HttpOptions httpOptions;
 
+    @Mixin
+    private StatefulFlags statefulFlags;
+
     @Option(names = "--events", paramLabel = "FILE", defaultValue = "-",
             description = "The events file or FIFO; - (the default) reads stdin.")
     private String events;
@@ -57,11 +61,12 @@ final class RunCommand implements Callable<Integer> {
         InputStream in = TagCommand.openEvents(spec, events);
         HttpOptions.Serving serving = httpOptions.start(lines, attackRelease); // probes answer while the rules load
         RuleIndex index = new RuleIndex(RuleIndex.engineOwned());
+        StatefulRules stateful = new StatefulRules(statefulFlags.options(attackRelease));
         RuleEngine engine = new RuleEngine(index, EngineOptions.DEFAULTS.withAttackRelease(attackRelease));
         LiveRules live;
         try {
             RuleStore store = storeOptions.open(serving == null ? lines : serving.reporting(lines));
-            live = new LiveRules(store, index, lines, () -> {
+            live = new LiveRules(store, index, stateful, lines, () -> {
                 if (serving != null) {
                     serving.attach(store, engine);
                 }
@@ -73,7 +78,7 @@ final class RunCommand implements Callable<Integer> {
             throw e;
         }
         TagWriter out = new TagWriter(new FileOutputStream(FileDescriptor.out));
-        TagCommand.Tagging tagging = new TagCommand.Tagging(engine, out,
+        TagCommand.Tagging tagging = new TagCommand.Tagging(engine, stateful, out,
                 (line, message) -> lines.badEvent(input, line, message), serving == null ? null : serving.stats());
         Thread shutdown = new Thread(() -> stop(serving, live, tagging), "ttp4j-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdown);

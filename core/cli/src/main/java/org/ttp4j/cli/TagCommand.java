@@ -15,6 +15,7 @@ import org.ttp4j.engine.EngineOptions;
 import org.ttp4j.engine.Event;
 import org.ttp4j.engine.RuleEngine;
 import org.ttp4j.http.TaggingStats;
+import org.ttp4j.engine.StatefulRules;
 import org.ttp4j.engine.Tag;
 import org.ttp4j.jsonl.TagWriter;
 import org.ttp4j.index.RuleIndex;
@@ -22,6 +23,7 @@ import org.ttp4j.rule.Problem;
 import org.ttp4j.store.StoreReporter;
 import org.ttp4j.store.fs.FilesystemRuleStore;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -56,17 +58,23 @@ final class TagCommand implements Callable<Integer> {
             description = "The ATT&CK release stamped on tags (default: ${DEFAULT-VALUE}).", defaultValue = "v15.1")
     private String attackRelease;
 
+    @Mixin
+    private StatefulFlags statefulFlags;
+
     @Override
     public Integer call() throws IOException {
         StoreOptions.requireDirectory(spec, rules);
         PrintWriter err = spec.commandLine().getErr();
         RuleIndex index = new RuleIndex(RuleIndex.engineOwned());
-        index.replaceAll(FilesystemRuleStore.readOnce(rules, problemsTo(err), strict)); // one read, no watcher
+        StatefulRules stateful = new StatefulRules(statefulFlags.options(attackRelease));
+        List<org.ttp4j.rule.CompiledRule> all = FilesystemRuleStore.readOnce(rules, problemsTo(err), strict); // one read, no watcher
+        index.replaceAll(all);
+        stateful.replaceAll(all);
         RuleEngine engine = new RuleEngine(index, EngineOptions.DEFAULTS.withAttackRelease(attackRelease));
         String name = "-".equals(events) ? "<stdin>" : events;
         try (InputStream in = openEvents(spec, events);
              TagWriter out = new TagWriter(new FileOutputStream(FileDescriptor.out))) {
-            long bad = new EventLines(in).pump(new Tagging(engine, out, (line, message) -> {
+            long bad = new EventLines(in).pump(new Tagging(engine, stateful, out, (line, message) -> {
                 err.println(name + ":" + line + ": " + message);
                 err.flush();
             }));
@@ -104,20 +112,25 @@ final class TagCommand implements Callable<Integer> {
         void bad(long line, String message);
     }
 
-    /** Events to tags: reuses one list for every event's tags. Writes and flushes hold this object's lock. */
+    /**
+     * Events to tags, the stateless engine's then the stateful rules' (docs/stateful.md): reuses one list for every
+     * event's tags. Writes and flushes hold this object's lock.
+     */
     static final class Tagging implements EventLines.Handler {
         private final RuleEngine engine;
+        private final StatefulRules stateful;
         private final TagWriter out;
         private final BadLines badLines;
         private final List<Tag> tags = new ArrayList<>();
         private final TaggingStats stats; // null without --http
 
-        Tagging(RuleEngine engine, TagWriter out, BadLines badLines) {
-            this(engine, out, badLines, null);
+        Tagging(RuleEngine engine, StatefulRules stateful, TagWriter out, BadLines badLines) {
+            this(engine, stateful, out, badLines, null);
         }
 
-        Tagging(RuleEngine engine, TagWriter out, BadLines badLines, TaggingStats stats) {
+        Tagging(RuleEngine engine, StatefulRules stateful, TagWriter out, BadLines badLines, TaggingStats stats) {
             this.engine = engine;
+            this.stateful = stateful;
             this.out = out;
             this.badLines = badLines;
             this.stats = stats;
@@ -129,7 +142,7 @@ final class TagCommand implements Callable<Integer> {
                 counted(event);
                 return;
             }
-            if (engine.evaluateInto(event, tags) == 0) {
+            if (engine.evaluateInto(event, tags) + stateful.evaluateInto(event, tags) == 0) {
                 return;
             }
             write();
@@ -138,7 +151,7 @@ final class TagCommand implements Callable<Integer> {
         private void counted(Event event) throws IOException {
             boolean timed = stats.event();
             long start = timed ? System.nanoTime() : 0;
-            int n = engine.evaluateInto(event, tags);
+            int n = engine.evaluateInto(event, tags) + stateful.evaluateInto(event, tags);
             if (timed) {
                 stats.timed(System.nanoTime() - start);
             }

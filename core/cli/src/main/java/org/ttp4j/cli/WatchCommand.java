@@ -32,7 +32,7 @@ final class WatchCommand implements Callable<Integer> {
         LiveRules live;
         try {
             org.ttp4j.store.RuleStore store = storeOptions.open(serving == null ? lines : serving.reporting(lines), dir);
-            live = new LiveRules(store, null, lines, () -> {
+            live = new LiveRules(store, null, null, lines, () -> {
                 if (serving != null) {
                     serving.attach(store, null); // no engine: fires and bound hits stay zero
                 }

@@ -53,4 +53,9 @@ public record CompiledRule(
     public boolean engineOwned() {
         return match instanceof Match.Regex;
     }
+
+    /** True for a stateful rule (a {@link Match.Window}), evaluated by {@code org.ttp4j.engine.StatefulRules}. */
+    public boolean stateful() {
+        return match instanceof Match.Window;
+    }
 }

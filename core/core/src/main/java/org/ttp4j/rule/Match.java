@@ -1,6 +1,8 @@
 package org.ttp4j.rule;
 
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
@@ -26,4 +28,101 @@ public sealed interface Match {
 
     /** Neither engine- nor lifter-owned: valid, never fires. */
     record None(Map<String, Object> raw) implements Match {}
+
+    /**
+     * Stateful (docs/stateful.md): the events that {@code counts} selects, grouped by {@code groupBy}, fire the rule
+     * once per group when {@code holds} first holds over the last {@code windowMillis} of event time.
+     *
+     * @param windowMillis the window's length, at least one second
+     * @param groupBy      event ids ({@code attacker_uuid}, ...) or payload keys whose values make the group
+     * @param counts       which events the rule counts
+     * @param holds        what must hold in the window
+     */
+    record Window(long windowMillis, List<String> groupBy, Filter counts, Condition holds, Map<String, Object> raw)
+            implements Match {
+        public Window {
+            groupBy = List.copyOf(groupBy);
+            Objects.requireNonNull(counts, "counts");
+            Objects.requireNonNull(holds, "holds");
+        }
+
+        /**
+         * True when {@code other} keeps the same per-group state: same window, groups and kind of condition
+         * (thresholds and filters may differ). A hot swap keeps the counts then and resets them otherwise.
+         */
+        public boolean sameState(Window other) {
+            return windowMillis == other.windowMillis && groupBy.equals(other.groupBy)
+                    && holds.stateShape().equals(other.holds.stateShape());
+        }
+    }
+
+    /**
+     * Which events a stateful rule counts: every listed field equals one of its values, and, with a pattern, the
+     * pattern is found in {@code field} (a string). Field names are event ids or payload keys (docs/stateful.md §2).
+     *
+     * @param where   field to the values it may take (JSON scalars: String, Long, Double, Boolean, null)
+     * @param field   the field {@code regex} searches, or null for the source kind's default field
+     * @param pattern the pattern as written (Python syntax), or null for none
+     * @param regex   its Java translation, or null
+     */
+    record Filter(Map<String, List<Object>> where, String field, String pattern, Pattern regex) {
+        public static final Filter ALL = new Filter(Map.of(), null, null, null);
+
+        public Filter {
+            where = Map.copyOf(where);
+        }
+    }
+
+    /** What must hold over a group's window. */
+    sealed interface Condition {
+        /** What the per-group state looks like: equal shapes can share state across a hot swap. */
+        Object stateShape();
+    }
+
+    /** At least {@code minCount} counted events in the window. */
+    record Count(int minCount) implements Condition {
+        @Override
+        public Object stateShape() {
+            return "count";
+        }
+    }
+
+    /** At least {@code minDistinct} distinct values of {@code fields} (a tuple when several) in the window. */
+    record Distinct(List<String> fields, int minDistinct) implements Condition {
+        public Distinct {
+            fields = List.copyOf(fields);
+        }
+
+        @Override
+        public Object stateShape() {
+            return List.of("distinct", fields);
+        }
+    }
+
+    /**
+     * At least {@code minCount} counted events, then an event {@code then} selects, within the window; the
+     * completing event's group is read from {@code thenGroupBy} (same length as the rule's {@code group_by}).
+     */
+    record Sequence(int minCount, Filter then, List<String> thenGroupBy) implements Condition {
+        public Sequence {
+            Objects.requireNonNull(then, "then");
+            thenGroupBy = List.copyOf(thenGroupBy);
+        }
+
+        @Override
+        public Object stateShape() {
+            return List.of("sequence", thenGroupBy);
+        }
+    }
+
+    /**
+     * Regular timing: the last {@code minEvents} counted events lie in the window, their mean interval is at least
+     * {@code minIntervalSeconds}, and every interval is within {@code maxJitterPct} percent of that mean.
+     */
+    record Beacon(int minEvents, double maxJitterPct, double minIntervalSeconds) implements Condition {
+        @Override
+        public Object stateShape() {
+            return "beacon";
+        }
+    }
 }

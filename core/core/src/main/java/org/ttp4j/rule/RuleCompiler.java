@@ -186,7 +186,7 @@ public final class RuleCompiler {
     }
 
     /** One compile call: all its mutable state, so that the compiler itself stays shareable. */
-    private final class Compilation {
+    private final class Compilation implements WindowCompilation.Problems {
         private final String path;
         private final byte[] content;
         private final String sha256;
@@ -698,6 +698,9 @@ public final class RuleCompiler {
             if (kind instanceof String k && k.startsWith("lifter:")) {
                 return new Match.Lifter(k, match);
             }
+            if (match.containsKey("window")) {
+                return new WindowCompilation(this, match, appliesTo).compile();
+            }
             if (pattern == null) {
                 if (match.containsKey("pattern")) {
                     error(nodeFor("match.pattern"), "match.pattern", "must be a string, found null");
@@ -744,6 +747,33 @@ public final class RuleCompiler {
                 return null;
             }
             return new Match.Regex((String) field, p, regex, match);
+        }
+
+        @Override
+        public void error(String fieldPath, String message) {
+            error(nodeFor(fieldPath), fieldPath, message);
+        }
+
+        @Override
+        public void warning(String fieldPath, String message) {
+            warning(nodeFor(fieldPath), fieldPath, message);
+        }
+
+        @Override
+        public String show(Object value) {
+            return describeValue(value);
+        }
+
+        @Override
+        public Pattern pythonRegex(String p, String fieldPath) {
+            try {
+                return PythonRegex.compile(p);
+            } catch (PatternSyntaxException e) {
+                String where = e.getIndex() >= 0 ? " at offset " + e.getIndex() : "";
+                error(nodeFor(fieldPath), fieldPath, "invalid regular expression: "
+                        + e.getDescription() + where + " in /" + p + "/");
+                return null;
+            }
         }
 
         private void checkSubTechniques(List<EmitDocument> emits) {

@@ -39,6 +39,14 @@ final class ChangeLines implements StoreReporter {
         }));
     }
 
+    /** {@code {"kind":"http","url":"http://127.0.0.1:8750"}}: the HTTP service is serving (docs/http.md §1). */
+    void http(String url) {
+        emit(line(g -> {
+            g.writeStringField("kind", "http");
+            g.writeStringField("url", url);
+        }));
+    }
+
     void change(RuleChange change) {
         emit(switch (change) {
             case RuleChange.Definition d -> definition(d.rule());

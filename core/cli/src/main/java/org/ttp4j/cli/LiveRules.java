@@ -33,6 +33,14 @@ final class LiveRules implements AutoCloseable {
 
     /** As above, also keeping {@code stateful} current (null for none); a window reset is printed after its change. */
     LiveRules(RuleStore store, RuleIndex index, StatefulRules stateful, ChangeLines lines) {
+        this(store, index, stateful, lines, () -> { });
+    }
+
+    /**
+     * As above, running {@code beforeReady} once the index holds the loaded rules and before the ready line is
+     * printed (the HTTP service flips its probes there, so whoever reads the line finds them flipped).
+     */
+    LiveRules(RuleStore store, RuleIndex index, StatefulRules stateful, ChangeLines lines, Runnable beforeReady) {
         this.store = store;
         this.index = index;
         this.stateful = stateful;
@@ -47,6 +55,7 @@ final class LiveRules implements AutoCloseable {
                     if (stateful != null) {
                         stateful.replaceAll(all);
                     }
+                    beforeReady.run();
                     lines.ready(all.size());
                 }
 

@@ -11,6 +11,7 @@ import org.ttp4j.engine.RuleEngine;
 import org.ttp4j.engine.StatefulRules;
 import org.ttp4j.jsonl.TagWriter;
 import org.ttp4j.index.RuleIndex;
+import org.ttp4j.store.RuleStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -29,7 +30,8 @@ import picocli.CommandLine.Spec;
         description = {"The main job: tag events from stdin (or --events FILE) with hot-reloaded rules.",
             "Tags go to stdout as JSON Lines; rule changes go to stderr as JSON lines, starting with"
                 + " {\"kind\":\"ready\",\"rules\":N}.",
-            "The store is the one DECNET_TTP_RULE_STORE_TYPE selects (filesystem on rules/ttp by default)."})
+            "The store is the one DECNET_TTP_RULE_STORE_TYPE selects (filesystem on rules/ttp by default).",
+            "With --http HOST:PORT: the rule API, /metrics, /health/* and the console page (docs/http.md)."})
 final class RunCommand implements Callable<Integer> {
 
     @Spec
@@ -37,6 +39,9 @@ final class RunCommand implements Callable<Integer> {
 
     @Mixin
     private StoreOptions storeOptions;
+
+    @Mixin
+    private HttpOptions httpOptions;
 
     @Mixin
     private StatefulFlags statefulFlags;
@@ -54,26 +59,43 @@ final class RunCommand implements Callable<Integer> {
         ChangeLines lines = new ChangeLines(System.err);
         String input = "-".equals(events) ? "<stdin>" : events;
         InputStream in = TagCommand.openEvents(spec, events);
+        HttpOptions.Serving serving = httpOptions.start(lines, attackRelease); // probes answer while the rules load
         RuleIndex index = new RuleIndex(RuleIndex.engineOwned());
         StatefulRules stateful = new StatefulRules(statefulFlags.options(attackRelease));
-        LiveRules live = new LiveRules(storeOptions.open(lines), index, stateful, lines);
         RuleEngine engine = new RuleEngine(index, EngineOptions.DEFAULTS.withAttackRelease(attackRelease));
+        LiveRules live;
+        try {
+            RuleStore store = storeOptions.open(serving == null ? lines : serving.reporting(lines));
+            live = new LiveRules(store, index, stateful, lines, () -> {
+                if (serving != null) {
+                    serving.attach(store, engine);
+                }
+            });
+        } catch (RuntimeException e) {
+            if (serving != null) {
+                serving.close();
+            }
+            throw e;
+        }
         TagWriter out = new TagWriter(new FileOutputStream(FileDescriptor.out));
         TagCommand.Tagging tagging = new TagCommand.Tagging(engine, stateful, out,
-                (line, message) -> lines.badEvent(input, line, message));
-        Thread shutdown = new Thread(() -> stop(live, tagging), "ttp4j-shutdown");
+                (line, message) -> lines.badEvent(input, line, message), serving == null ? null : serving.stats());
+        Thread shutdown = new Thread(() -> stop(serving, live, tagging), "ttp4j-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdown);
         long bad;
         try (in) {
             bad = new EventLines(in).pump(tagging);
         } finally {
-            stop(live, tagging);
+            stop(serving, live, tagging);
         }
         return bad == 0 ? 0 : 1;
     }
 
-    /** Stops following the store, closes it and flushes the tags; safe to run twice and from the hook. */
-    private static void stop(LiveRules live, TagCommand.Tagging tagging) {
+    /** Stops serving and following the store, closes it and flushes the tags; safe to run twice and from the hook. */
+    private static void stop(HttpOptions.Serving serving, LiveRules live, TagCommand.Tagging tagging) {
+        if (serving != null) {
+            serving.close();
+        }
         live.close();
         try {
             tagging.flush();

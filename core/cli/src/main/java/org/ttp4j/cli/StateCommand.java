@@ -13,13 +13,15 @@ import java.util.Locale;
 import org.ttp4j.rule.RuleIds;
 import org.ttp4j.rule.RuleState;
 import org.ttp4j.store.internal.Durations;
+import org.ttp4j.store.RuleStore;
 import org.ttp4j.store.RuleStoreType;
 import org.ttp4j.store.RuleStores;
-import org.ttp4j.store.StoreException;
+import org.ttp4j.store.StateAuditEntry;
+import org.ttp4j.store.StateStore;
 import org.ttp4j.store.StoreReporter;
+import org.ttp4j.store.fs.StateFile;
 import org.ttp4j.store.jdbc.DatabaseConfig;
 import org.ttp4j.store.jdbc.DatabaseRuleStore;
-import org.ttp4j.store.jdbc.StateAuditEntry;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -31,12 +33,14 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code ttp4j state get|set|list|history}: a rule's operator state (docs/state.md) in the configured store. Each
- * state prints as one JSON object with the fields of the {@code state} change line (docs/cli.md §3, §5). The state
- * must outlive the command, so this needs the database store ({@code DECNET_TTP_RULE_STORE_TYPE=database});
- * the filesystem store keeps state in its own process's memory only.
+ * state prints as one JSON object with the fields of the {@code state} change line (docs/cli.md §3, §5). It works
+ * on both stores: the database store's tables, or the filesystem store's state file ({@code TTP4J_STATE_FILE},
+ * default beside {@code TTP4J_RULES_DIR}, i.e. {@code rules/ttp.state.json}), which a serving {@code ttp4j run}
+ * watches, so a write here is live there within milliseconds (docs/stores.md §6).
  */
 @Command(name = "state", mixinStandardHelpOptions = true,
-        description = {"Read and write rules' operator state (enabled, disabled, clipped) in the database store.",
+        description = {"Read and write rules' operator state (enabled, disabled, clipped) in the configured store.",
+            "Filesystem store: the state file TTP4J_STATE_FILE (default rules/ttp.state.json), live in a serving ttp4j run.",
             "Each state prints as one JSON object: kind, rule_id, state, confidence_max, expires_at, reason, set_by, set_at."},
         subcommands = StateCommand.Set.class)
 final class StateCommand implements Runnable {
@@ -49,22 +53,30 @@ final class StateCommand implements Runnable {
         throw new ParameterException(spec.commandLine(), "a subcommand is required: get, set, list or history");
     }
 
-    /** Opens the configured store, which must be the database store. */
-    static DatabaseRuleStore open(CommandSpec spec) {
+    /** The configured store's state: the database store, or the filesystem store's state file (no rule is read). */
+    record States(StateStore store, RuleStore owned) implements AutoCloseable {
+        @Override
+        public void close() {
+            if (owned != null) {
+                owned.close();
+            }
+        }
+    }
+
+    static States open(CommandSpec spec) {
         return open(spec, Clock.systemUTC());
     }
 
-    /** Opens the configured database store on {@code clock} (it stamps {@code set_at} and decides expiry). */
-    static DatabaseRuleStore open(CommandSpec spec, Clock clock) {
+    /** Opens the configured store's state on {@code clock} (it stamps {@code set_at} and decides expiry). */
+    static States open(CommandSpec spec, Clock clock) {
         RuleStores.Builder b = RuleStores.fromEnvironment(System.getenv());
-        if (b.type() != RuleStoreType.DATABASE) {
-            throw new StoreException("the filesystem rule store keeps state in the memory of the process that runs it,"
-                    + " so it cannot be read or set from here; set " + RuleStoreType.ENV + "=database (and"
-                    + " TTP4J_DB_URL) to manage state in the database store");
+        if (b.type() == RuleStoreType.FILESYSTEM) {
+            return new States(new StateFile(b.stateFile(), clock), null);
         }
         StoreReporter reporter = TagCommand.problemsTo(spec.commandLine().getErr());
-        return DatabaseRuleStore.builder(DatabaseConfig.fromEnvironment(b.environment()))
+        DatabaseRuleStore store = DatabaseRuleStore.builder(DatabaseConfig.fromEnvironment(b.environment()))
                 .problems(reporter::problem).clock(clock).open();
+        return new States(store, store);
     }
 
     /** A rule id argument ({@code [A-Za-z0-9_]+}); anything else is a usage error. */
@@ -80,17 +92,17 @@ final class StateCommand implements Runnable {
 
     @Command(name = "get", mixinStandardHelpOptions = true, description = "Print a rule's state in effect now.")
     void get(@Parameters(paramLabel = "RULE_ID", converter = RuleIdArgument.class) String ruleId) {
-        try (DatabaseRuleStore store = open(spec)) {
-            print(spec, ChangeLines.state(ruleId, store.getState(ruleId)));
+        try (States store = open(spec)) {
+            print(spec, ChangeLines.state(ruleId, store.store().getState(ruleId)));
         }
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true,
             description = "Print every state in effect now that is not the default (enabled, no ceiling, no expiry), by rule id.")
     void list() {
-        try (DatabaseRuleStore store = open(spec)) {
+        try (States store = open(spec)) {
             PrintWriter out = spec.commandLine().getOut();
-            store.states().forEach((ruleId, state) -> {
+            store.store().states().forEach((ruleId, state) -> {
                 if (!state.isDefault()) {
                     out.println(ChangeLines.state(ruleId, state));
                 }
@@ -102,9 +114,9 @@ final class StateCommand implements Runnable {
     @Command(name = "history", mixinStandardHelpOptions = true,
             description = "Print every state written for a rule, oldest first (the audit), one state per line.")
     void history(@Parameters(paramLabel = "RULE_ID", converter = RuleIdArgument.class) String ruleId) {
-        try (DatabaseRuleStore store = open(spec)) {
+        try (States store = open(spec)) {
             PrintWriter out = spec.commandLine().getOut();
-            for (StateAuditEntry entry : store.stateHistory(ruleId)) {
+            for (StateAuditEntry entry : store.store().stateHistory(ruleId)) {
                 out.println(ChangeLines.state(ruleId, entry.after()));
             }
             out.flush();
@@ -166,13 +178,13 @@ final class StateCommand implements Runnable {
             Duration ttl = expiry == null || expiry.ttl == null ? null : duration(spec, expiry.ttl);
             Instant until = expiry == null || expiry.until == null ? null : instant(spec, expiry.until);
             WriteClock clock = new WriteClock();
-            try (DatabaseRuleStore store = open(spec, clock)) {
+            try (States store = open(spec, clock)) {
                 // A TTL counts from the write, not from the start of this command (opening the store takes a while),
                 // and from the very instant the store stamps as set_at (docs/cli.md §5).
                 Instant now = clock.pin();
                 Instant expiresAt = ttl != null ? now.plus(ttl) : until;
                 RuleState wanted = new RuleState(mode, confidenceMax, expiresAt, reason, null, null);
-                print(spec, ChangeLines.state(ruleId, store.setState(ruleId, wanted, by)));
+                print(spec, ChangeLines.state(ruleId, store.store().setState(ruleId, wanted, by)));
             }
         }
     }

@@ -14,6 +14,7 @@ import java.util.concurrent.Callable;
 import org.ttp4j.engine.EngineOptions;
 import org.ttp4j.engine.Event;
 import org.ttp4j.engine.RuleEngine;
+import org.ttp4j.http.TaggingStats;
 import org.ttp4j.engine.StatefulRules;
 import org.ttp4j.engine.Tag;
 import org.ttp4j.jsonl.TagWriter;
@@ -121,19 +122,47 @@ final class TagCommand implements Callable<Integer> {
         private final TagWriter out;
         private final BadLines badLines;
         private final List<Tag> tags = new ArrayList<>();
+        private final TaggingStats stats; // null without --http
 
         Tagging(RuleEngine engine, StatefulRules stateful, TagWriter out, BadLines badLines) {
+            this(engine, stateful, out, badLines, null);
+        }
+
+        Tagging(RuleEngine engine, StatefulRules stateful, TagWriter out, BadLines badLines, TaggingStats stats) {
             this.engine = engine;
             this.stateful = stateful;
             this.out = out;
             this.badLines = badLines;
+            this.stats = stats;
         }
 
         @Override
         public void event(Event event) throws IOException {
+            if (stats != null) {
+                counted(event);
+                return;
+            }
             if (engine.evaluateInto(event, tags) + stateful.evaluateInto(event, tags) == 0) {
                 return;
             }
+            write();
+        }
+
+        private void counted(Event event) throws IOException {
+            boolean timed = stats.event();
+            long start = timed ? System.nanoTime() : 0;
+            int n = engine.evaluateInto(event, tags) + stateful.evaluateInto(event, tags);
+            if (timed) {
+                stats.timed(System.nanoTime() - start);
+            }
+            if (n == 0) {
+                return;
+            }
+            stats.tagged(tags);
+            write();
+        }
+
+        private void write() throws IOException {
             synchronized (this) {
                 for (int i = 0; i < tags.size(); i++) {
                     out.write(tags.get(i));
@@ -144,6 +173,9 @@ final class TagCommand implements Callable<Integer> {
 
         @Override
         public void bad(long line, String message) throws IOException {
+            if (stats != null) {
+                stats.bad();
+            }
             flush();
             badLines.bad(line, message);
         }

@@ -19,14 +19,34 @@ final class WatchCommand implements Callable<Integer> {
     @Mixin
     private StoreOptions storeOptions;
 
+    @Mixin
+    private HttpOptions httpOptions;
+
     @Parameters(arity = "0..1", paramLabel = "DIR", description = "A rules directory to watch.")
     private Path dir;
 
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() throws InterruptedException, java.io.IOException {
         ChangeLines lines = new ChangeLines(System.out);
-        LiveRules live = new LiveRules(storeOptions.open(lines, dir), null, lines);
+        HttpOptions.Serving serving = httpOptions.start(lines, "v15.1");
+        LiveRules live;
+        try {
+            org.ttp4j.store.RuleStore store = storeOptions.open(serving == null ? lines : serving.reporting(lines), dir);
+            live = new LiveRules(store, null, null, lines, () -> {
+                if (serving != null) {
+                    serving.attach(store, null); // no engine: fires and bound hits stay zero
+                }
+            });
+        } catch (RuntimeException e) {
+            if (serving != null) {
+                serving.close();
+            }
+            throw e;
+        }
         LiveRules.untilTerminated(() -> {
+            if (serving != null) {
+                serving.close();
+            }
             live.close();
             System.out.flush();
         });

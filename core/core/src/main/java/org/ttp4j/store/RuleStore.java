@@ -12,12 +12,13 @@ import org.ttp4j.rule.RuleState;
  * effect at the call, so nothing published after {@link #subscribe} returns is missed, and nothing published
  * before it is replayed.
  */
-public interface RuleStore extends AutoCloseable {
+public interface RuleStore extends StateStore, AutoCloseable {
 
     /** Every known rule, compiled, with its current state stamped. */
     List<CompiledRule> loadCompiled();
 
     /** The state of {@code ruleId}; {@link RuleState#DEFAULT} for an unknown or expired one, never null. */
+    @Override
     RuleState getState(String ruleId);
 
     /**
@@ -27,6 +28,7 @@ public interface RuleStore extends AutoCloseable {
      * @return the state as stored (stamped)
      * @throws StoreException when the write fails; nothing is published then
      */
+    @Override
     RuleState setState(String ruleId, RuleState state, String setBy);
 
     /**

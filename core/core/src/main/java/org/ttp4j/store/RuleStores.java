@@ -8,7 +8,8 @@ import java.util.ServiceLoader;
 /**
  * Opens the rule store the environment asks for (docs/stores.md §3): {@code DECNET_TTP_RULE_STORE_TYPE} selects
  * the backend ({@code filesystem} by default), {@code TTP4J_RULES_DIR} overrides the rules directory
- * ({@code ./rules/ttp/} by default); for {@code database}, {@code TTP4J_DB_URL} (default
+ * ({@code ./rules/ttp/} by default) and {@code TTP4J_STATE_FILE} the filesystem store's state file (default: the
+ * rules directory's sibling {@code ttp.state.json}); for {@code database}, {@code TTP4J_DB_URL} (default
  * {@code jdbc:sqlite:ttp4j.db}), {@code TTP4J_DB_USER} and {@code TTP4J_DB_PASSWORD} name the database and
  * {@code TTP4J_DB_CHANGE_RETENTION} (default {@code 7d}) says how long its change log is kept.
  * Environment variables are read here and nowhere else.
@@ -26,6 +27,9 @@ public final class RuleStores {
     /** The rules directory when {@link #RULES_DIR_ENV} is unset: {@code ./rules/ttp/}, as in DECNET. */
     public static final Path DEFAULT_RULES_DIR = Path.of("rules", "ttp");
 
+    /** The environment variable that overrides the filesystem store's state file. */
+    public static final String STATE_FILE_ENV = "TTP4J_STATE_FILE";
+
     /** Opens the store {@code env} selects, with the defaults (tolerant startup, reports logged). */
     public static RuleStore open(Map<String, String> env) {
         return fromEnvironment(env).open();
@@ -40,6 +44,10 @@ public final class RuleStores {
         if (dir != null && !dir.isBlank()) {
             b.rulesDirectory = Path.of(dir.strip());
         }
+        String stateFile = env.get(STATE_FILE_ENV);
+        if (stateFile != null && !stateFile.isBlank()) {
+            b.stateFile = Path.of(stateFile.strip());
+        }
         b.env = Map.copyOf(env);
         return b;
     }
@@ -48,6 +56,7 @@ public final class RuleStores {
     public static final class Builder {
         private RuleStoreType type = RuleStoreType.FILESYSTEM;
         private Path rulesDirectory = DEFAULT_RULES_DIR;
+        private Path stateFile;
         private StoreReporter reporter = StoreReporter.LOG;
         private boolean strict;
         private Map<String, String> env = Map.of();
@@ -80,6 +89,17 @@ public final class RuleStores {
         public Builder strict(boolean strict) {
             this.strict = strict;
             return this;
+        }
+
+        /** The filesystem store's state file; default: beside the rules directory. */
+        public Builder stateFile(Path stateFile) {
+            this.stateFile = Objects.requireNonNull(stateFile, "stateFile");
+            return this;
+        }
+
+        /** The filesystem store's state file as configured, or its default beside {@link #rulesDirectory()}. */
+        public Path stateFile() {
+            return stateFile != null ? stateFile : org.ttp4j.store.fs.StateFile.defaultFor(rulesDirectory);
         }
 
         public RuleStoreType type() {

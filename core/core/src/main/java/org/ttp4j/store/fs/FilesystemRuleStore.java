@@ -11,11 +11,14 @@ import static org.ttp4j.inotify.Inotify.IN_MOVED_TO;
 import static org.ttp4j.inotify.Inotify.IN_MOVE_SELF;
 import static org.ttp4j.inotify.Inotify.IN_ONLYDIR;
 
+import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -40,12 +43,14 @@ import org.ttp4j.store.internal.ChangePublisher;
 import org.ttp4j.store.internal.ExpiryScheduler;
 import org.ttp4j.store.RuleChange;
 import org.ttp4j.store.RuleStore;
+import org.ttp4j.store.StateAuditEntry;
 import org.ttp4j.store.StoreException;
 import org.ttp4j.store.StoreReporter;
 
 /**
  * The rules of one directory of YAML files, hot-reloaded through Linux inotify (docs/stores.md §4), with the
- * operator state held in memory (lost on restart, by design for this backend).
+ * operator state in a {@link StateFile} beside them (docs/stores.md §6), watched by the same inotify reader: a
+ * state written by another process ({@code ttp4j state set}) is live here as soon as its rename is read.
  *
  * <p><b>Threads.</b> Every file read and compile runs on one thread per store, the inotify reader thread,
  * batch by batch: the events of one {@code read()} are collected, then the files they name are re-read once
@@ -79,12 +84,20 @@ public final class FilesystemRuleStore implements RuleStore {
     /** While the directory is missing: its nearest existing ancestor, for a child appearing or itself going. */
     private static final int ANCESTOR_MASK = IN_CREATE | IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR;
 
+    /** The state file's directory: the file written in place, renamed over, or removed. */
+    private static final int STATE_MASK = IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_ONLYDIR;
+
     private final Path dir;
     private final StoreReporter reporter;
     private final Clock clock;
     private final ChangePublisher publisher = new ChangePublisher();
     private final ExpiryScheduler expiry;
+    /** What the state file held when last read or written (expired entries until their revert runs). */
     private final Map<String, RuleState> states = new ConcurrentHashMap<>();
+    private final StateFile stateFile;
+    private final Path stateDir;
+    private final byte[] stateName;
+    private volatile int stateWd = -1;
     /** Orders state writes, expiry reverts and definition publishing, so each change carries the state in force. */
     private final Object stateLock = new Object();
     /** Serializes the startup scan with the reader thread's batches (the reader starts with the watcher). */
@@ -113,9 +126,19 @@ public final class FilesystemRuleStore implements RuleStore {
         private boolean strict;
         private StoreReporter reporter = StoreReporter.LOG;
         private Clock clock = Clock.systemUTC();
+        private Path stateFile;
 
         private Builder(Path directory) {
             this.directory = Objects.requireNonNull(directory, "directory");
+        }
+
+        /**
+         * Where the operator state is kept (a JSON file outside the rules directory); default
+         * {@link StateFile#defaultFor}, the directory's sibling {@code NAME.state.json}.
+         */
+        public Builder stateFile(Path stateFile) {
+            this.stateFile = Objects.requireNonNull(stateFile, "stateFile");
+            return this;
         }
 
         /** Fail startup when any rule file is invalid (or the directory is missing); default: report and skip. */
@@ -165,6 +188,13 @@ public final class FilesystemRuleStore implements RuleStore {
         this.dir = b.directory.toAbsolutePath().normalize();
         this.reporter = b.reporter;
         this.clock = b.clock;
+        this.stateFile = new StateFile(b.stateFile != null ? b.stateFile : StateFile.defaultFor(dir), clock);
+        this.stateDir = stateFile.path().getParent();
+        this.stateName = stateFile.path().getFileName().toString().getBytes(StandardCharsets.UTF_8);
+        if (stateDir.equals(dir)) {
+            throw new StoreException("the state file " + stateFile.path() + " must not be inside the rules directory"
+                    + " (rules directories are often replaced whole); put it beside it, e.g. " + StateFile.defaultFor(dir));
+        }
         this.directory = new RuleDirectory(dir, new RuleCompiler(), reporter);
         this.rules = directory.snapshot();
         this.expiry = new ExpiryScheduler(clock, "ttp4j-expiry " + dir.getFileName());
@@ -179,6 +209,11 @@ public final class FilesystemRuleStore implements RuleStore {
                 requireDirectory(dir, b.strict);
                 List<Problem> errors = new ArrayList<>();
                 // Watch first, then read: an edit made while reading is then seen again, never lost.
+                watchState();
+                Problem stateProblem = reloadState();
+                if (b.strict && stateProblem != null) {
+                    throw new StoreException("the state file is invalid (strict mode): " + stateProblem);
+                }
                 if (attach(errors) < 0) {
                     reporter.directoryGone(dir);
                 }
@@ -233,6 +268,16 @@ public final class FilesystemRuleStore implements RuleStore {
         return dir;
     }
 
+    /** True while the rules directory and the state file's directory are watched (a readiness probe). */
+    public boolean isWatching() {
+        return !closed && watcher.isOpen() && dirWd >= 0 && stateWd >= 0;
+    }
+
+    /** Where this store keeps its operator state. */
+    public StateFile stateFile() {
+        return stateFile;
+    }
+
     /** Every rule, in rule id order, each with its current state. */
     @Override
     public List<CompiledRule> loadCompiled() {
@@ -258,7 +303,7 @@ public final class FilesystemRuleStore implements RuleStore {
             if (closed) {
                 throw new StoreException("cannot set the state of " + ruleId + ": the rule store on " + dir + " is closed");
             }
-            RuleState stamped = state.stamped(setBy, clock.instant());
+            RuleState stamped = stateFile.setState(ruleId, state, setBy); // persisted first; throws on failure
             states.put(ruleId, stamped);
             expiry.schedule(ruleId, stamped.expiresAt(), () -> revert(ruleId, stamped));
             publisher.publish(new RuleChange.State(ruleId, stamped));
@@ -266,13 +311,84 @@ public final class FilesystemRuleStore implements RuleStore {
         }
     }
 
+    /** Every stored state, as in effect now, by rule id (what this store last read from its state file). */
+    @Override
+    public Map<String, RuleState> states() {
+        Instant now = clock.instant();
+        Map<String, RuleState> out = new java.util.TreeMap<>();
+        states.forEach((id, s) -> out.put(id, s.effectiveAt(now)));
+        return out;
+    }
+
+    @Override
+    public List<StateAuditEntry> stateHistory(String ruleId) {
+        return stateFile.stateHistory(ruleId);
+    }
+
     private void revert(String ruleId, RuleState expired) {
         synchronized (stateLock) {
             if (closed || !states.remove(ruleId, expired)) {
                 return; // replaced since, or closed
             }
+            try {
+                stateFile.expire(ruleId, expired); // unless another process replaced or expired it first
+            } catch (StoreException e) {
+                LOG.log(Level.WARNING, "expiring the state of " + ruleId + ": " + e.getMessage());
+            }
             publisher.publish(new RuleChange.State(ruleId, RuleState.DEFAULT));
         }
+    }
+
+    private void watchState() {
+        try {
+            Files.createDirectories(stateDir);
+            stateWd = watcher.addWatch(stateDir, STATE_MASK);
+        } catch (IOException e) {
+            throw new StoreException("cannot watch the state file's directory " + stateDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Reads the state file and publishes exactly the entries that differ from what was live; a bad file is
+     * reported (path:line:column) and returned, and the live state stays.
+     */
+    private Problem reloadState() {
+        // Read under the lock that setState writes under: a read from before our own write never lands after it.
+        synchronized (stateLock) {
+            if (closed) {
+                return null;
+            }
+            Map<String, RuleState> read;
+            try {
+                read = stateFile.read();
+            } catch (StateJson.Malformed e) {
+                reporter.problem(e.problem());
+                return e.problem();
+            } catch (IOException e) {
+                Problem p = Problem.error(stateFile.path().toString(), 1, 1, "-", "cannot read the state file: " + e.getMessage());
+                reporter.problem(p);
+                return p;
+            }
+            Set<String> ids = new TreeSet<>(states.keySet());
+            ids.addAll(read.keySet());
+            Instant now = clock.instant();
+            for (String id : ids) {
+                RuleState was = states.get(id);
+                RuleState next = read.get(id);
+                if (Objects.equals(was, next)) {
+                    continue;
+                }
+                if (next == null) {
+                    states.remove(id);
+                    expiry.schedule(id, null, null);
+                } else {
+                    states.put(id, next);
+                    expiry.schedule(id, next.expiresAt(), () -> revert(id, next));
+                }
+                publisher.publish(new RuleChange.State(id, next == null ? RuleState.DEFAULT : next.effectiveAt(now)));
+            }
+        }
+        return null;
     }
 
     @Override
@@ -354,7 +470,8 @@ public final class FilesystemRuleStore implements RuleStore {
             if (!existing.equals(ancestor)) {
                 unwatchAncestor();
                 try {
-                    ancestorWd = watcher.addWatch(existing, ANCESTOR_MASK);
+                    // One inode, one watch: the state file's directory keeps its own events too.
+                    ancestorWd = watcher.addWatch(existing, existing.equals(stateDir) ? ANCESTOR_MASK | STATE_MASK : ANCESTOR_MASK);
                     ancestor = existing;
                 } catch (InotifyException e) {
                     if (Files.isDirectory(existing)) {
@@ -373,7 +490,13 @@ public final class FilesystemRuleStore implements RuleStore {
     }
 
     private void unwatchAncestor() {
-        if (ancestorWd >= 0) {
+        if (ancestorWd >= 0 && ancestorWd == stateWd) {
+            try {
+                watcher.addWatch(stateDir, STATE_MASK); // replaces the combined mask; the state watch stays
+            } catch (InotifyException e) {
+                LOG.log(Level.WARNING, "narrowing the watch on " + stateDir + ": " + e);
+            }
+        } else if (ancestorWd >= 0) {
             try {
                 watcher.removeWatch(ancestorWd);
             } catch (InotifyException | IllegalStateException e) {
@@ -403,11 +526,21 @@ public final class FilesystemRuleStore implements RuleStore {
         private boolean directoryGone;
         private boolean ancestorChanged;
         private boolean linkedDataSwapped;
+        private boolean stateChanged;
 
         @Override
         public void onEvent(InotifyEvent e) {
             int wd = e.wd();
             int mask = e.mask();
+            if (wd == stateWd) {
+                if ((mask & IN_IGNORED) != 0) {
+                    stateWd = -1;
+                    LOG.log(Level.WARNING, "the state file's directory " + stateDir + " is gone: state changes made"
+                            + " elsewhere are no longer seen; this process keeps its live state");
+                } else if ((mask & IN_ISDIR) == 0 && e.nameEquals(stateName)) {
+                    stateChanged = true;
+                }
+            }
             if (wd == dirWd) {
                 if ((mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED)) != 0) {
                     directoryGone = true;
@@ -428,6 +561,7 @@ public final class FilesystemRuleStore implements RuleStore {
         @Override
         public void onOverflow() {
             overflowed = true;
+            stateChanged = true;
         }
 
         @Override
@@ -438,10 +572,13 @@ public final class FilesystemRuleStore implements RuleStore {
                         process();
                     }
                 }
+                if (stateChanged && !closed) {
+                    reloadState();
+                }
             } finally {
                 dirty.clear();
                 written.clear();
-                overflowed = directoryGone = ancestorChanged = linkedDataSwapped = false;
+                overflowed = directoryGone = ancestorChanged = linkedDataSwapped = stateChanged = false;
             }
         }
 

@@ -27,6 +27,7 @@ import org.ttp4j.rule.RuleIds;
 import org.ttp4j.rule.RuleState;
 import org.ttp4j.store.RuleChange;
 import org.ttp4j.store.RuleStore;
+import org.ttp4j.store.StateAuditEntry;
 import org.ttp4j.store.StoreException;
 import org.ttp4j.store.internal.ChangePublisher;
 import org.ttp4j.store.internal.ExpiryScheduler;
@@ -283,6 +284,7 @@ public final class DatabaseRuleStore implements RuleStore {
     }
 
     /** Every stored state in effect now, by rule id (expired ones read as the default). */
+    @Override
     public Map<String, RuleState> states() {
         ensureOpen();
         Map<String, RuleState> out = new TreeMap<>();
@@ -296,6 +298,7 @@ public final class DatabaseRuleStore implements RuleStore {
     }
 
     /** Every state write of {@code ruleId}, oldest first (the append-only audit). */
+    @Override
     public List<StateAuditEntry> stateHistory(String ruleId) {
         ensureOpen();
         try (Connection c = pool.getConnection()) {

@@ -18,6 +18,7 @@ import org.ttp4j.rule.CompiledRule;
 import org.ttp4j.rule.Problem;
 import org.ttp4j.rule.RuleState;
 import org.ttp4j.rule.RuleState.Mode;
+import org.ttp4j.store.StateAuditEntry;
 
 /**
  * The SQL the database store runs and the mapping between rows and rules, states and change ids: every statement

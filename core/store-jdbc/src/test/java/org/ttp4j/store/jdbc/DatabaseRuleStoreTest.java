@@ -38,6 +38,7 @@ import org.ttp4j.rule.RuleState.Mode;
 import org.ttp4j.store.RuleChange;
 import org.ttp4j.store.RuleStore;
 import org.ttp4j.store.conformance.RuleStoreConformanceTest;
+import org.ttp4j.store.StateAuditEntry;
 import org.ttp4j.store.StoreException;
 import org.ttp4j.store.fs.FilesystemRuleStore;
 

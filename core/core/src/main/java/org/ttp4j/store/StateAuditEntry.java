@@ -1,9 +1,10 @@
-package org.ttp4j.store.jdbc;
+package org.ttp4j.store;
 
 import org.ttp4j.rule.RuleState;
 
 /**
- * One row of the append-only {@code ttp_rule_state_audit}: a state write, with what it replaced.
+ * One entry of a store's state audit (the database store's {@code ttp_rule_state_audit}, the filesystem store's
+ * history file): a state write, with what it replaced.
  *
  * @param id     increasing with time: the audit's order
  * @param ruleId the rule whose state was written

@@ -23,8 +23,9 @@ import org.ttp4j.rule.CompiledRule;
 
 /**
  * Events per second on one thread, ttp4j's engine against the naive loop DECNET runs, over four packs:
- * {@code decnet23} (23 DECNET-style command/http rules), {@code gen1k} and {@code gen10k} (generated rules
- * in the same style), {@code ours} (the rule files of {@code -Dttp4j.rules=DIR}, default {@code rules/ttp}).
+ * {@code real23} (23 command/http rules written like real packs: common words under {@code \b}, {@code .*} gaps),
+ * {@code gen1k} and {@code gen10k} (generated rules), {@code ours} (the rule files of {@code -Dttp4j.rules=DIR},
+ * default {@code rules/ttp}). {@code -p pack=decnet23} still gives the older, easier 23-rule pack.
  *
  * <ul>
  *   <li>{@code quietCommand}: one typical command no rule matches (run with {@code -prof gc}: 0 B/op).
@@ -39,7 +40,7 @@ public class EngineBenchmark {
 
     static final int MIXED = 1024;
 
-    @Param({"ours", "decnet23", "gen1k", "gen10k"})
+    @Param({"ours", "real23", "gen1k", "gen10k"})
     public String pack;
 
     @Param({"ttp4j", "naive"})
@@ -52,6 +53,7 @@ public class EngineBenchmark {
 
     static List<CompiledRule> pack(String name) throws Exception {
         return switch (name) {
+            case "real23" -> RulePacks.realStyle();
             case "decnet23" -> RulePacks.decnetStyle();
             case "gen1k" -> RulePacks.generated(1_000, 1);
             case "gen10k" -> RulePacks.generated(10_000, 1);

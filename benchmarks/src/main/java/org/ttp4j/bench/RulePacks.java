@@ -15,7 +15,8 @@ import org.ttp4j.rule.RuleFileNames;
 
 /**
  * Rule packs for the engine benchmarks, all compiled from YAML text by the real {@link RuleCompiler}:
- * 23 DECNET-style command/http rules, generated packs of any size, and our own pack from a directory.
+ * 23 rules written like real packs, 23 easier DECNET-style ones, generated packs of any size, and our own pack
+ * from a directory.
  */
 final class RulePacks {
     private RulePacks() {}
@@ -50,6 +51,39 @@ final class RulePacks {
         {"R0023", "http_request", "(?i)(cmd|exec|system)=.*(;|%3b|\\|)", "T1059", "", "TA0002"},
     };
 
+    /**
+     * 23 command/http rules written the way real packs are: short alternations of common words under {@code \\b},
+     * {@code .*} gaps between them, {@code (?i)}. Their literals ("ls", "id", "cat") occur in everyday commands,
+     * so the prefilter passes many events to the regex: this pack, not {@link #DECNET_STYLE}, is the fair one.
+     */
+    static final String[][] REAL_STYLE = {
+        {"R0101", "command", "(?i)\\b(cat|less|more|head|tail)\\b.*\\b(passwd|shadow|group)\\b", "T1003", "T1003.008",
+            "TA0006"},
+        {"R0102", "command", "(?i)\\b(wget|curl|fetch)\\b.*\\b(https?|ftp)://", "T1105", "", "TA0011"},
+        {"R0103", "command", "\\b(id|whoami|w|who|users)\\b\\s*($|;|&&|\\|)", "T1033", "", "TA0007"},
+        {"R0104", "command", "(?i)\\b(uname|hostname|lscpu|nproc)\\b.*-\\w*a", "T1082", "", "TA0007"},
+        {"R0105", "command", "\\b(nc|ncat|netcat)\\b.*\\s-(e|c)\\s", "T1059", "T1059.004", "TA0002"},
+        {"R0106", "command", "(?i)\\bchmod\\b.*(\\+x|\\b7[0-7]{2})\\b", "T1222", "T1222.002", "TA0005"},
+        {"R0107", "command", "\\b(ps|top|htop)\\b.*\\b(aux|-ef|-eo)\\b", "T1057", "", "TA0007"},
+        {"R0108", "command", "(?i)\\b(history|unset)\\b.*(-c\\b|HISTFILE)", "T1070", "T1070.003", "TA0005"},
+        {"R0109", "command", "\\b(crontab|cron)\\b.*(-e|-l|/etc/cron)", "T1053", "T1053.003", "TA0003"},
+        {"R0110", "command", "(?i)\\b(base64|xxd|openssl)\\b.*(-d|--decode|enc)\\b", "T1140", "", "TA0005"},
+        {"R0111", "command", "\\b(rm|shred)\\b.*\\s-(rf|fr|f)\\b.*(/tmp|/var/log)", "T1070", "T1070.004", "TA0005"},
+        {"R0112", "command", "(?i)\\b(sudo|su)\\b\\s+(-l|-s|-i|root)\\b", "T1548", "T1548.003", "TA0004"},
+        {"R0113", "command", "(?i)\\b(find|locate)\\b.*(-perm|-name|-user)\\b", "T1083", "", "TA0007"},
+        {"R0114", "command", "\\b(iptables|ufw|systemctl)\\b.*\\b(stop|disable|-F)\\b", "T1562", "T1562.004", "TA0005"},
+        {"R0115", "command", "(?i)\\b(python|perl|ruby)[0-9.]*\\b.*\\s-(c|e)\\b", "T1059", "T1059.006", "TA0002"},
+        {"R0116", "command", "(?i)\\b(ssh|scp|cat|echo)\\b.*(authorized_keys|id_rsa)", "T1098", "T1098.004", "TA0003"},
+        {"R0117", "command", "(?i)\\b(useradd|adduser|usermod|chpasswd)\\b", "T1136", "T1136.001", "TA0003"},
+        {"R0118", "http_request", "(?i)(\\.\\./|%2e%2e)", "T1190", "", "TA0001"},
+        {"R0119", "http_request", "(?i)\\b(union|select|insert|drop)\\b.*\\b(from|into|table|select)\\b", "T1190", "",
+            "TA0001"},
+        {"R0120", "http_request", "(?i)\\$\\{.*(jndi|lower|upper|env).*\\}", "T1190", "", "TA0001"},
+        {"R0121", "http_request", "(?i)/(wp-login|wp-admin|xmlrpc)\\b", "T1595", "T1595.003", "TA0043"},
+        {"R0122", "http_request", "(?i)\\b(cmd|exec|system|eval)=", "T1059", "", "TA0002"},
+        {"R0123", "http_request", "(?i)/\\.(env|git|svn|htaccess)\\b", "T1552", "T1552.001", "TA0006"},
+    };
+
     static String yaml(String id, int version, String kind, String pattern, String technique, String sub,
                        String tactic) {
         return "rule_id: " + id + "\n"
@@ -75,8 +109,16 @@ final class RulePacks {
     }
 
     static List<CompiledRule> decnetStyle() {
+        return of(DECNET_STYLE);
+    }
+
+    static List<CompiledRule> realStyle() {
+        return of(REAL_STYLE);
+    }
+
+    private static List<CompiledRule> of(String[][] table) {
         List<CompiledRule> rules = new ArrayList<>();
-        for (String[] r : DECNET_STYLE) {
+        for (String[] r : table) {
             rules.add(compile(r[0], yaml(r[0], 1, r[1], r[2], r[3], r[4], r[5])));
         }
         return rules;

@@ -25,8 +25,8 @@ import org.ttp4j.jsonl.TagWriter;
 import org.ttp4j.index.RuleIndex;
 
 /**
- * What {@code ttp4j tag} does, on one thread: JSON Lines events in (streaming parse), the engine with the
- * 23 DECNET-style rules, JSON Lines tags out (streaming write). Ops are events (CLI target: 500,000/s).
+ * What {@code ttp4j tag} does, on one thread: JSON Lines events in (streaming parse), the engine with our pack
+ * ({@code -Dttp4j.rules=DIR}, default {@code rules/ttp}), JSON Lines tags out (streaming write). Ops are events.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -42,7 +42,7 @@ public class TagPipelineBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         RuleIndex index = new RuleIndex(RuleIndex.engineOwned());
-        index.replaceAll(RulePacks.decnetStyle());
+        index.replaceAll(EngineBenchmark.pack("ours"));
         engine = new RuleEngine(index);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (EventWriter w = new EventWriter(out)) {

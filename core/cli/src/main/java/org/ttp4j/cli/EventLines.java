@@ -12,7 +12,8 @@ import org.ttp4j.jsonl.EventReader;
  * own number and skipped while every other line is read: a truncated line never takes the next one with it.
  *
  * <p>Lines are framed in one reusable buffer (a line longer than {@link #MAX_LINE} is reported and skipped
- * without being held), a trailing {@code \r} is dropped, blank lines are skipped, and each line is parsed by
+ * without being held), a trailing {@code \r} is dropped, blank lines are skipped, a line that is not well-formed
+ * UTF-8 is a bad line ({@link EventReader#utf8Problem}), and each line is parsed by
  * the engine's {@link EventReader}. Memory stays flat whatever the length of the input. Before a read that
  * would block, {@link Handler#idle()} runs, so a consumer downstream sees every answer to the input so far.
  */
@@ -38,7 +39,6 @@ final class EventLines {
     private int pos;   // next unread byte
     private int limit; // end of the bytes read
     private long lineNumber;
-    private final LineStream line = new LineStream();
 
     EventLines(InputStream in) {
         this(in, MAX_LINE);
@@ -87,9 +87,13 @@ final class EventLines {
         if (isBlank(from, to)) {
             return true;
         }
+        String encoding = EventReader.utf8Problem(buf, from, to);
+        if (encoding != null) {
+            handler.bad(number, encoding); // as Python's json.loads would, and before the parser decodes it silently
+            return false;
+        }
         Event event;
-        line.reset(buf, from, to);
-        try (EventReader reader = new EventReader(line)) {
+        try (EventReader reader = new EventReader(buf, from, to)) {
             event = reader.next();
             if (reader.next() != null) {
                 handler.bad(number, "more than one JSON value on the line");
@@ -172,47 +176,5 @@ final class EventLines {
             }
         }
         return true;
-    }
-
-    /** One line of the buffer as an input stream, reused for every line. */
-    private static final class LineStream extends InputStream {
-        private byte[] a;
-        private int p;
-        private int end;
-
-        void reset(byte[] array, int from, int to) {
-            a = array;
-            p = from;
-            end = to;
-        }
-
-        @Override
-        public int read() {
-            return p < end ? a[p++] & 0xff : -1;
-        }
-
-        @Override
-        public int read(byte[] dst, int off, int len) {
-            if (len == 0) {
-                return 0;
-            }
-            int n = Math.min(len, end - p);
-            if (n <= 0) {
-                return -1;
-            }
-            System.arraycopy(a, p, dst, off, n);
-            p += n;
-            return n;
-        }
-
-        @Override
-        public int available() {
-            return end - p;
-        }
-
-        @Override
-        public void close() {
-            // the buffer belongs to EventLines
-        }
     }
 }

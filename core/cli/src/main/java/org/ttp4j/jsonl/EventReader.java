@@ -41,6 +41,15 @@ public final class EventReader implements AutoCloseable {
         }
     }
 
+    /** Reads the events of {@code bytes[from, to)} in place (one line of a caller's buffer: no copy). */
+    public EventReader(byte[] bytes, int from, int to) {
+        try {
+            this.parser = JSON.createParser(bytes, from, to - from);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private EventReader(JsonParser parser) {
         this.parser = parser;
     }
@@ -56,6 +65,57 @@ public final class EventReader implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Why {@code bytes[from, to)} is not well-formed UTF-8, or null when it is (docs/cli.md §4): the first
+     * ill-formed sequence (an overlong form such as {@code C0 AF}, an encoded surrogate {@code ED A0 80}, a code
+     * point above U+10FFFF, a stray continuation byte or a truncated sequence), named as Python's strict UTF-8
+     * decoder names it. Nothing is allocated for well-formed input.
+     */
+    public static String utf8Problem(byte[] bytes, int from, int to) {
+        int i = from;
+        while (i < to) {
+            int c = bytes[i];
+            if (c >= 0) {
+                i++;
+                continue;
+            }
+            c &= 0xff;
+            int more;
+            int lo = 0x80;
+            int hi = 0xBF;
+            if (c < 0xC2) {
+                return utf8Problem(c, i - from, "invalid start byte");
+            } else if (c < 0xE0) {
+                more = 1;
+            } else if (c < 0xF0) {
+                more = 2;
+                lo = c == 0xE0 ? 0xA0 : 0x80; // E0 80..9F would be overlong
+                hi = c == 0xED ? 0x9F : 0xBF; // ED A0..BF would be a surrogate
+            } else if (c < 0xF5) {
+                more = 3;
+                lo = c == 0xF0 ? 0x90 : 0x80; // F0 80..8F would be overlong
+                hi = c == 0xF4 ? 0x8F : 0xBF; // F4 90.. would be above U+10FFFF
+            } else {
+                return utf8Problem(c, i - from, "invalid start byte");
+            }
+            for (int k = 1; k <= more; k++) {
+                if (i + k >= to) {
+                    return utf8Problem(c, i - from, "unexpected end of data");
+                }
+                int d = bytes[i + k] & 0xff;
+                if (d < (k == 1 ? lo : 0x80) || d > (k == 1 ? hi : 0xBF)) {
+                    return utf8Problem(c, i - from, "invalid continuation byte");
+                }
+            }
+            i += more + 1;
+        }
+        return null;
+    }
+
+    private static String utf8Problem(int lead, int offset, String why) {
+        return String.format("ill-formed UTF-8: byte 0x%02x at offset %d: %s", lead, offset, why);
     }
 
     /** The next event, or null at the end of the input. */

@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Matcher;
+import org.ttp4j.index.internal.CharPresence;
 import org.ttp4j.index.internal.FoldedFields;
 import org.ttp4j.index.internal.IndexedRule;
 import org.ttp4j.index.internal.KindBucket;
@@ -152,7 +153,10 @@ public final class RuleEngine {
                         }
                         expired = rule.expiredAt(now, options.clock());
                     }
-                    if ((rule.disabled() && !expired) || !found(sc, rule, values[seg.fieldOf(k)], limit, event)) {
+                    String value = values[seg.fieldOf(k)];
+                    if ((rule.disabled() && !expired)
+                            || (prefilter && !rule.confirmed(value, Math.min(limit, value.length()), sc.presence))
+                            || !found(sc, rule, value, limit, event)) {
                         continue;
                     }
                     if (createdAt == null) {
@@ -166,6 +170,7 @@ public final class RuleEngine {
                 values[f] = null;
             }
             sc.text.clear();
+            sc.presence.clear();
         }
         return count;
     }
@@ -255,6 +260,7 @@ public final class RuleEngine {
         private Matcher[] matchers = new Matcher[64];
         final BoundedText text = new BoundedText();
         final FoldedFields folded = new FoldedFields();
+        final CharPresence presence = new CharPresence();
         private long[] masks = new long[16];
         private long[] groups = new long[16];
 

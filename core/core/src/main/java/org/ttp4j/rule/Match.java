@@ -19,9 +19,21 @@ public sealed interface Match {
      *
      * @param field   the payload key, or null for the source kind's default field
      * @param pattern the pattern as written (Python syntax)
-     * @param regex   its Java translation, compiled once
+     * @param regex    its Java translation, compiled once
+     * @param literals what every match contains, learned by the translation (the index's prefilter)
      */
-    record Regex(String field, String pattern, Pattern regex, Map<String, Object> raw) implements Match {}
+    record Regex(String field, String pattern, Pattern regex, RequiredLiterals literals, Map<String, Object> raw)
+            implements Match {
+
+        public Regex {
+            java.util.Objects.requireNonNull(literals, "literals");
+        }
+
+        /** A match on a pattern compiled elsewhere, with nothing known of its literals (it always runs). */
+        public Regex(String field, String pattern, Pattern regex, Map<String, Object> raw) {
+            this(field, pattern, regex, RequiredLiterals.NONE, raw);
+        }
+    }
 
     /** Lifter-owned: {@code kind} starts with {@code lifter:}; never fired by the engine. */
     record Lifter(String kind, Map<String, Object> raw) implements Match {}

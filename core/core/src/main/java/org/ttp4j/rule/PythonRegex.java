@@ -3,8 +3,10 @@ package org.ttp4j.rule;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -42,12 +44,13 @@ public final class PythonRegex {
     private PythonRegex() {}
 
     /**
-     * A translated pattern: Java regex source and {@link Pattern} flags.
+     * A translated pattern: Java regex source and {@link Pattern} flags, and the literals every match contains.
      *
      * @param javaRegex the Java spelling of the pattern
      * @param flags     the flags to compile it with (always including {@link Pattern#UNIX_LINES})
+     * @param literals  what the prefilter may require of a text before running the pattern
      */
-    public record Translation(String javaRegex, int flags) {
+    public record Translation(String javaRegex, int flags, RequiredLiterals literals) {
         public Pattern compile() {
             return Pattern.compile(javaRegex, flags);
         }
@@ -60,7 +63,11 @@ public final class PythonRegex {
      *                                {@link PatternSyntaxException#getIndex()} is the offset in the Python pattern
      */
     public static Pattern compile(String pythonPattern) {
-        Translation t = translate(pythonPattern);
+        return compile(translate(pythonPattern), pythonPattern);
+    }
+
+    /** Compiles {@code t}, the translation of {@code pythonPattern}; errors as {@link #compile(String)}. */
+    public static Pattern compile(Translation t, String pythonPattern) {
         try {
             return t.compile();
         } catch (PatternSyntaxException e) {
@@ -115,6 +122,12 @@ public final class PythonRegex {
         // Global flags (set by (?...) at the very start).
         private int globalJavaFlags;
 
+        /** The literals of the item just parsed, of the last sequence and of the last alternation. */
+        private Facts itemFacts = Facts.UNKNOWN, sequenceFacts = Facts.EMPTY, alternationFacts = Facts.EMPTY;
+        /** Likewise the character sets every match holds a member of (a class repeated at least once). */
+        private List<RequiredLiterals.Chars> itemChars = List.of(), sequenceChars = List.of(),
+                alternationChars = List.of();
+
         /** What the last item of the current sequence was, for quantifier checks. */
         private enum Last { NONE, AT, REPEAT, ITEM }
 
@@ -129,7 +142,7 @@ public final class PythonRegex {
                 throw error("unbalanced parenthesis", i);
             }
             int flags = Pattern.UNIX_LINES | globalJavaFlags;
-            return new Translation(out.toString(), flags);
+            return new Translation(out.toString(), flags, alternationFacts.literals(alternationChars));
         }
 
         private PatternSyntaxException error(String message, int at) {
@@ -155,13 +168,19 @@ public final class PythonRegex {
         /** Alternatives; returns the {min, max} width in code points ({@link #INFINITE} for unbounded). */
         private long[] parseAlternation(int depth, boolean topLevel) {
             long[] width = parseSequence(depth, topLevel);
+            Facts facts = sequenceFacts;
+            List<RequiredLiterals.Chars> chars = sequenceChars;
             while (peekIs('|')) {
                 i++;
                 out.append('|');
                 long[] branch = parseSequence(depth, false);
+                facts = facts.or(sequenceFacts);
+                chars = eitherChars(chars, sequenceChars);
                 width[0] = Math.min(width[0], branch[0]);
                 width[1] = Math.max(width[1], branch[1]);
             }
+            alternationFacts = facts;
+            alternationChars = chars;
             return width;
         }
 
@@ -171,6 +190,10 @@ public final class PythonRegex {
             boolean first = atPatternStart;
             afterWordLiteral = false;
             long min = 0, max = 0, lastMin = 0, lastMax = 0;
+            Concatenation facts = new Concatenation();
+            Facts pending = null; // the last item's facts, merged once no quantifier can follow
+            List<RequiredLiterals.Chars> chars = new ArrayList<>();
+            List<RequiredLiterals.Chars> pendingChars = List.of();
             while (more()) {
                 int start = i;
                 char c = peek();
@@ -193,6 +216,8 @@ public final class PythonRegex {
                 i++;
                 itemMin = 1;
                 itemMax = 1;
+                itemFacts = Facts.UNKNOWN;
+                itemChars = List.of();
                 boolean wordLiteral = false;
                 switch (c) {
                     case '(' -> {
@@ -253,6 +278,18 @@ public final class PythonRegex {
                 if (last == Last.AT) {
                     itemMin = 0;
                     itemMax = 0;
+                    itemFacts = Facts.EMPTY; // zero width: the items around it stay adjacent
+                }
+                if (last == Last.REPEAT) {
+                    pending = pending == null ? Facts.UNKNOWN : pending.repeated(repeatMin, repeatMax);
+                    pendingChars = repeatMin >= 1 ? pendingChars : List.of();
+                } else {
+                    if (pending != null) {
+                        facts.add(pending);
+                    }
+                    chars.addAll(pendingChars);
+                    pending = itemFacts;
+                    pendingChars = last == Last.AT ? List.of() : itemChars;
                 }
                 if (last == Last.REPEAT) {
                     // the quantifier replaces the last item's width by its repetition
@@ -268,6 +305,12 @@ public final class PythonRegex {
                 }
                 first = false;
             }
+            if (pending != null) {
+                facts.add(pending);
+            }
+            chars.addAll(pendingChars);
+            sequenceFacts = facts.result();
+            sequenceChars = chars;
             return new long[] {min, max};
         }
 
@@ -460,6 +503,8 @@ public final class PythonRegex {
                     closeGroup(open, depth);
                     itemMin = 0;
                     itemMax = 0;
+                    itemFacts = Facts.EMPTY; // what it looks at need not lie in the text searched
+                    itemChars = List.of();
                 }
                 case '<' -> {
                     if (!more() || (peek() != '=' && peek() != '!')) {
@@ -472,6 +517,8 @@ public final class PythonRegex {
                     }
                     itemMin = 0;
                     itemMax = 0;
+                    itemFacts = Facts.EMPTY;
+                    itemChars = List.of();
                 }
                 case '>' -> {
                     out.append("(?>");
@@ -512,6 +559,8 @@ public final class PythonRegex {
             out.append(')');
             itemMin = width[0];
             itemMax = width[1];
+            itemFacts = alternationFacts;
+            itemChars = alternationChars;
             return width;
         }
 
@@ -686,6 +735,11 @@ public final class PythonRegex {
                 case 'd', 'D', 'w', 'W', 's', 'S' -> {
                     String members = categoryMembers(Character.toLowerCase(c));
                     out.append(Character.isUpperCase(c) ? "[^" : "[").append(members).append(']');
+                    if (Character.isLowerCase(c)) {
+                        CharsBuilder b = new CharsBuilder();
+                        b.category(c, ascii);
+                        itemChars = List.of(b.build());
+                    }
                     return Last.ITEM;
                 }
                 default -> {
@@ -729,6 +783,7 @@ public final class PythonRegex {
 
         /** Java compares a back-reference's text by its own Unicode case folding (close to Python's). */
         private void appendBackReference(int group) {
+            itemFacts = Facts.UNKNOWN;
             out.append(foldsUnicodeCase() ? "(?iu:\\" : "(?:\\").append(group).append(')');
         }
 
@@ -836,6 +891,9 @@ public final class PythonRegex {
                 cls.append('^');
             }
             List<String> items = new ArrayList<>();
+            Set<String> members = new LinkedHashSet<>(); // folded, while the class is a short list of characters
+            boolean listed = cls.length() == 1;
+            CharsBuilder mask = cls.length() == 1 ? new CharsBuilder() : null; // what a positive class may match
             while (true) {
                 if (!more()) {
                     throw error("unterminated character set", open);
@@ -856,6 +914,15 @@ public final class PythonRegex {
                         i++;
                         items.add(a.java);
                         items.add("\\-");
+                        listed &= a.codePoint >= 0;
+                        if (listed) {
+                            addMember(members, a.codePoint);
+                            addMember(members, '-');
+                        }
+                        mask = maskAtom(mask, a);
+                        if (mask != null) {
+                            mask.add('-');
+                        }
                         break;
                     }
                     int hiStart = i;
@@ -865,13 +932,39 @@ public final class PythonRegex {
                                 + p.substring(hiStart, i), itemStart);
                     }
                     items.add(a.java + "-" + b.java);
+                    if (mask != null) {
+                        mask.range(a.codePoint, b.codePoint, javaIgnoresCase());
+                    }
+                    listed &= b.codePoint - a.codePoint < MAX_CLASS;
+                    for (int cp = a.codePoint; listed && cp <= b.codePoint; cp++) {
+                        addMember(members, cp);
+                    }
                     if (foldsUnicodeCase()) {
-                        CaseGroups.partnersOutside(a.codePoint, b.codePoint, cp -> items.add(classLiteral(cp)));
+                        CharsBuilder m = mask;
+                        CaseGroups.partnersOutside(a.codePoint, b.codePoint, cp -> {
+                            items.add(classLiteral(cp));
+                            addMember(members, cp);
+                            if (m != null) {
+                                m.add(cp);
+                            }
+                        });
                     }
                 } else {
                     items.add(a.java);
+                    listed &= a.codePoint >= 0;
+                    if (listed) {
+                        addMember(members, a.codePoint);
+                    }
+                    mask = maskAtom(mask, a);
                     if (foldsUnicodeCase() && a.codePoint >= 0) {
-                        CaseGroups.partnersOutside(a.codePoint, a.codePoint, cp -> items.add(classLiteral(cp)));
+                        CharsBuilder m = mask;
+                        CaseGroups.partnersOutside(a.codePoint, a.codePoint, cp -> {
+                            items.add(classLiteral(cp));
+                            addMember(members, cp);
+                            if (m != null) {
+                                m.add(cp);
+                            }
+                        });
                     }
                 }
             }
@@ -879,10 +972,29 @@ public final class PythonRegex {
                 cls.append(item);
             }
             out.append(cls).append(']');
+            itemFacts = listed && members.size() <= MAX_CLASS ? Facts.exact(members) : Facts.UNKNOWN;
+            itemChars = mask == null ? List.of() : List.of(mask.build());
+        }
+
+        /** {@code mask} with one class atom added, or null once the atom is a negated category (no mask). */
+        private CharsBuilder maskAtom(CharsBuilder mask, ClassAtom a) {
+            if (mask == null || Character.isUpperCase(a.category)) {
+                return null;
+            }
+            if (a.category != 0) {
+                mask.category(a.category, ascii);
+            } else {
+                mask.range(a.codePoint, a.codePoint, javaIgnoresCase());
+            }
+            return mask;
         }
 
         /** One member of a class: a literal (codePoint >= 0) or a category (codePoint -1). */
-        private record ClassAtom(String java, int codePoint) {}
+        private record ClassAtom(String java, int codePoint, char category) {
+            ClassAtom(String java, int codePoint) {
+                this(java, codePoint, (char) 0);
+            }
+        }
 
         private ClassAtom classAtom() {
             int start = i;
@@ -898,11 +1010,11 @@ public final class PythonRegex {
             switch (c) {
                 case 'd', 'w', 's' -> {
                     i += 2;
-                    return new ClassAtom(categoryMembers(c), -1);
+                    return new ClassAtom(categoryMembers(c), -1, c);
                 }
                 case 'D', 'W', 'S' -> {
                     i += 2;
-                    return new ClassAtom("[^" + categoryMembers(Character.toLowerCase(c)) + "]", -1);
+                    return new ClassAtom("[^" + categoryMembers(Character.toLowerCase(c)) + "]", -1, c);
                 }
                 default -> {
                     if (c >= '8' && c <= '9') {
@@ -923,6 +1035,16 @@ public final class PythonRegex {
 
         private void appendLiteral(int cp) {
             int[] group = foldsUnicodeCase() ? CaseGroups.of(cp) : null;
+            Set<String> matched = new LinkedHashSet<>(2);
+            if (group != null) {
+                for (int member : group) {
+                    addMember(matched, member);
+                }
+            } else if (javaIgnoresCase() && cp < 128 && Character.isLetter(cp)) {
+                addMember(matched, Character.toUpperCase(cp)); // Java's ASCII case folding under (?ai)
+            }
+            addMember(matched, cp);
+            itemFacts = Facts.exact(matched);
             if (group != null) {
                 out.append('[');
                 for (int member : group) {
@@ -948,6 +1070,311 @@ public final class PythonRegex {
 
         private static String hex(int cp) {
             return "\\x{" + Integer.toHexString(cp) + "}";
+        }
+    }
+
+    // Bounds of the literal extraction: beyond them a part is "unknown", which only makes a rule run more often.
+    /** Strings tracked per set. */
+    private static final int MAX_SET = 32;
+    /** Characters a class may list and still count as a set of one-character strings ({@code [Cc]}, {@code [/\\]}). */
+    private static final int MAX_CLASS = 8;
+    /** Length of a string tracked exactly. */
+    private static final int MAX_TRACKED = 256;
+    /** Length of a literal handed out (any part of a required string is required too). */
+    private static final int MAX_LITERAL = 32;
+    /** Literals this long are selective enough: longer ones score the same (and smaller sets win ties). */
+    private static final int MAX_SCORE = 8;
+    /** Sets handed out per pattern. */
+    private static final int MAX_SETS = 4;
+    /** Char sets handed out per pattern. */
+    private static final int MAX_CHAR_SETS = 4;
+
+    /** The character sets a match of {@code a|b} holds a member of: the union of the best set of each side. */
+    private static List<RequiredLiterals.Chars> eitherChars(List<RequiredLiterals.Chars> a,
+                                                           List<RequiredLiterals.Chars> b) {
+        if (a.isEmpty() || b.isEmpty()) {
+            return List.of();
+        }
+        RequiredLiterals.Chars x = bestChars(a);
+        RequiredLiterals.Chars y = bestChars(b);
+        return List.of(new RequiredLiterals.Chars(x.low() | y.low(), x.high() | y.high(), x.nonAscii() || y.nonAscii()));
+    }
+
+    private static RequiredLiterals.Chars bestChars(List<RequiredLiterals.Chars> sets) {
+        RequiredLiterals.Chars best = sets.get(0);
+        for (RequiredLiterals.Chars c : sets) {
+            if (c.weight() < best.weight()) {
+                best = c;
+            }
+        }
+        return best;
+    }
+
+    /** The members of a positive class as {@link RequiredLiterals.Chars}: ASCII bits, and "anything above". */
+    private static final class CharsBuilder {
+        private long low;
+        private long high;
+        private boolean nonAscii;
+
+        void add(int cp) {
+            if (cp < 64) {
+                low |= 1L << cp;
+            } else if (cp < 128) {
+                high |= 1L << (cp - 64);
+            } else {
+                nonAscii = true;
+            }
+        }
+
+        /** [a, b], and under Java's ASCII case folding (?ai) the other case of each ASCII letter. */
+        void range(int a, int b, boolean asciiCase) {
+            for (int cp = a; cp <= Math.min(b, 127); cp++) {
+                add(cp);
+                if (asciiCase && Character.isLetter(cp)) {
+                    add(Character.isUpperCase(cp) ? Character.toLowerCase(cp) : Character.toUpperCase(cp));
+                }
+            }
+            if (b >= 128) {
+                nonAscii = true;
+            }
+        }
+
+        /** Python's {@code \d}, {@code \w} or {@code \s}, ASCII-only under (?a). */
+        void category(char c, boolean ascii) {
+            switch (c) {
+                case 'd' -> range('0', '9', false);
+                case 'w' -> {
+                    range('0', '9', false);
+                    range('a', 'z', false);
+                    range('A', 'Z', false);
+                    add('_');
+                }
+                default -> {
+                    range('\t', '\r', false);
+                    add(' ');
+                    if (!ascii) {
+                        range(0x1C, 0x1F, false);
+                    }
+                }
+            }
+            nonAscii |= !ascii;
+        }
+
+        RequiredLiterals.Chars build() {
+            return new RequiredLiterals.Chars(low, high, nonAscii);
+        }
+    }
+
+    /** Adds the folded spelling of {@code cp} to {@code set} (see {@link RequiredLiterals#fold(char)}). */
+    private static void addMember(Set<String> set, int cp) {
+        set.add(cp < Character.MIN_SUPPLEMENTARY_CODE_POINT
+                ? String.valueOf(RequiredLiterals.fold((char) cp)) : Character.toString(cp));
+    }
+
+    /**
+     * What every match of a sub-expression contains, folded: {@code exact} is every string it can match (when few,
+     * else null); every match starts with a member of {@code prefix} and ends with one of {@code suffix} (when
+     * known, else null), and holds a member of each set of {@code required}.
+     */
+    private record Facts(Set<String> exact, Set<String> prefix, Set<String> suffix, List<Set<String>> required) {
+        static final Facts UNKNOWN = new Facts(null, null, null, List.of());
+        static final Facts EMPTY = exact(Set.of(""));
+
+        static Facts exact(Set<String> strings) {
+            return new Facts(strings, strings, strings, List.of());
+        }
+
+        /** The facts of {@code this|other}: a match of either holds a member of the union of their best sets. */
+        Facts or(Facts other) {
+            Set<String> both = union(exact, other.exact);
+            if (both != null) {
+                return exact(both);
+            }
+            Set<String> a = best();
+            Set<String> b = other.best();
+            Set<String> either = a == null || b == null ? null : union(a, b);
+            return new Facts(null, union(prefix, other.prefix), union(suffix, other.suffix),
+                    either == null ? List.of() : List.of(either));
+        }
+
+        private static Set<String> union(Set<String> a, Set<String> b) {
+            if (a == null || b == null || a.size() + b.size() > MAX_SET) {
+                return null;
+            }
+            Set<String> u = new LinkedHashSet<>(a);
+            u.addAll(b);
+            return u;
+        }
+
+        /** The facts of this item repeated {@code min} to {@code max} times. */
+        Facts repeated(long min, long max) {
+            if (min == 0) {
+                if (exact != null && max == 1 && exact.size() < MAX_SET) {
+                    Set<String> optional = new LinkedHashSet<>(exact);
+                    optional.add("");
+                    return exact(optional);
+                }
+                return UNKNOWN;
+            }
+            if (exact != null) {
+                if (min == max && min <= MAX_SCORE) {
+                    Set<String> power = Set.of("");
+                    for (long k = 0; k < min && power != null; k++) {
+                        power = product(power, exact);
+                    }
+                    if (power != null) {
+                        return exact(power);
+                    }
+                }
+                return new Facts(null, exact, exact, List.of(exact));
+            }
+            return new Facts(null, prefix, suffix, required); // the first copy starts it, the last ends it
+        }
+
+        /** The most selective usable set known, or null. */
+        Set<String> best() {
+            Set<String> b = null;
+            List<Set<String>> all = new ArrayList<>(required);
+            java.util.Collections.addAll(all, exact, prefix, suffix);
+            for (Set<String> r : all) {
+                if (r != null && useful(r) && (b == null || better(r, b))) {
+                    b = r;
+                }
+            }
+            return b;
+        }
+
+        /** The literals handed to the prefilter: the best sets, each clipped and minimal, and the best char sets. */
+        RequiredLiterals literals(List<RequiredLiterals.Chars> chars) {
+            List<Set<String>> sets = new ArrayList<>();
+            if (exact != null) {
+                sets.add(exact);
+            } else {
+                java.util.Collections.addAll(sets, prefix, suffix);
+            }
+            sets.addAll(required);
+            List<List<String>> out = new ArrayList<>();
+            for (Set<String> set : sets) {
+                if (set == null || !useful(set)) {
+                    continue;
+                }
+                Set<String> clipped = new LinkedHashSet<>();
+                for (String s : set) {
+                    clipped.add(s.length() > MAX_LITERAL ? s.substring(0, MAX_LITERAL) : s);
+                }
+                // a member containing another adds nothing: any text holding it holds the shorter one
+                List<String> minimal = new ArrayList<>();
+                for (String s : clipped) {
+                    if (clipped.stream().noneMatch(o -> o.length() < s.length() && s.contains(o))) {
+                        minimal.add(s);
+                    }
+                }
+                // a set one of whose members is in every member of a set already kept adds nothing either
+                if (out.stream().noneMatch(kept -> implied(minimal, kept))
+                        && !out.contains(minimal)) {
+                    out.removeIf(kept -> implied(kept, minimal));
+                    out.add(minimal);
+                }
+            }
+            out.sort((x, y) -> Integer.compare(score(y), score(x)) != 0 ? Integer.compare(score(y), score(x))
+                    : Integer.compare(x.size(), y.size()));
+            // a char set that holds most of ASCII and anything beyond rules out almost nothing
+            List<RequiredLiterals.Chars> selective = chars.stream().distinct()
+                    .filter(c -> c.weight() < 100)
+                    .sorted(java.util.Comparator.comparingInt(RequiredLiterals.Chars::weight))
+                    .limit(MAX_CHAR_SETS).toList();
+            return new RequiredLiterals(out.subList(0, Math.min(MAX_SETS, out.size())), selective);
+        }
+
+        /** True when every member of {@code strong} contains a member of {@code weak}: weak then adds nothing. */
+        private static boolean implied(List<String> weak, List<String> strong) {
+            return strong.stream().allMatch(s -> weak.stream().anyMatch(s::contains));
+        }
+
+        private static boolean useful(Set<String> set) {
+            return !set.isEmpty() && !set.contains("");
+        }
+
+        /** A set is as selective as its shortest member (capped); ties go to the smaller set. */
+        private static boolean better(Set<String> a, Set<String> b) {
+            int sa = score(a);
+            int sb = score(b);
+            return sa != sb ? sa > sb : a.size() < b.size();
+        }
+
+        private static int score(java.util.Collection<String> set) {
+            int min = MAX_SCORE;
+            for (String s : set) {
+                min = Math.min(min, s.length());
+            }
+            return min;
+        }
+    }
+
+    /** Every concatenation of a member of {@code a} and one of {@code b}, or null when there would be too many. */
+    private static Set<String> product(Set<String> a, Set<String> b) {
+        if ((long) a.size() * b.size() > MAX_SET) {
+            return null;
+        }
+        Set<String> out = new LinkedHashSet<>();
+        for (String x : a) {
+            for (String y : b) {
+                if (x.length() + y.length() > MAX_TRACKED) {
+                    return null;
+                }
+                out.add(x + y);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The facts of a sequence, item by item: {@code run} is what the items since the last inexact one match
+     * (adjacent exact items multiply), started by that item's suffix; an inexact item ends a run, joined to its
+     * prefix, and the run becomes a required set.
+     */
+    private static final class Concatenation {
+        private Set<String> run = Set.of("");
+        private boolean exact = true;
+        private Set<String> prefix; // the sequence's, fixed at the first break
+        private final List<Set<String>> required = new ArrayList<>();
+
+        void add(Facts item) {
+            if (item.exact() != null) {
+                Set<String> joined = product(run, item.exact());
+                if (joined != null) {
+                    run = joined;
+                    return;
+                }
+                end(run);
+                run = item.exact();
+                return;
+            }
+            Set<String> head = item.prefix() == null ? null : product(run, item.prefix());
+            end(head != null ? head : run);
+            required.addAll(item.required());
+            run = item.suffix() != null ? item.suffix() : Set.of("");
+        }
+
+        private void end(Set<String> strings) {
+            if (exact) {
+                exact = false;
+                prefix = strings;
+            }
+            if (Facts.useful(strings)) {
+                required.add(strings);
+            }
+        }
+
+        Facts result() {
+            if (exact) {
+                return Facts.exact(run);
+            }
+            Set<String> suffix = run;
+            if (Facts.useful(run)) {
+                required.add(run);
+            }
+            return new Facts(null, prefix, suffix, List.copyOf(required));
         }
     }
 

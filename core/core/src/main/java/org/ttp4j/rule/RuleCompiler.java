@@ -738,15 +738,17 @@ public final class RuleCompiler {
                 }
             }
             Pattern regex;
+            PythonRegex.Translation translation;
             try {
-                regex = PythonRegex.compile(p);
+                translation = PythonRegex.translate(p);
+                regex = PythonRegex.compile(translation, p);
             } catch (PatternSyntaxException e) {
                 String where = e.getIndex() >= 0 ? " at offset " + e.getIndex() : "";
                 error(nodeFor("match.pattern"), "match.pattern", "invalid regular expression: "
                         + e.getDescription() + where + " in /" + p + "/");
                 return null;
             }
-            return new Match.Regex((String) field, p, regex, match);
+            return new Match.Regex((String) field, p, regex, translation.literals(), match);
         }
 
         @Override

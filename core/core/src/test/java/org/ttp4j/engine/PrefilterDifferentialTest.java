@@ -9,7 +9,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -18,7 +17,6 @@ import org.ttp4j.index.TestRules;
 import org.ttp4j.rule.CompiledRule;
 import org.ttp4j.rule.Emit;
 import org.ttp4j.rule.Match;
-import org.ttp4j.rule.PythonRegex;
 import org.ttp4j.rule.RuleState;
 
 /**
@@ -34,6 +32,10 @@ class PrefilterDifferentialTest {
     private static final String[] FIELDS = {null, null, null, "cwd", "user"};
     private static final String[] KINDS = {"command", "http_request", "email"};
 
+    private static String field(Random r) {
+        return FIELDS[r.nextInt(FIELDS.length)];
+    }
+
     private static String word(Random r) {
         String w = WORDS[r.nextInt(WORDS.length)];
         return switch (r.nextInt(6)) {
@@ -43,22 +45,31 @@ class PrefilterDifferentialTest {
         };
     }
 
+    /** Python's re.escape, more or less: every character but a word character escaped. */
+    private static String quote(String s) {
+        StringBuilder b = new StringBuilder();
+        for (char c : s.toCharArray()) {
+            b.append(Character.isLetterOrDigit(c) || c == '_' ? "" : "\\").append(c);
+        }
+        return b.toString();
+    }
+
     private static String pattern(Random r) {
         return switch (r.nextInt(14)) {
-            case 0 -> Pattern.quote(word(r));
-            case 1 -> "(?i)" + Pattern.quote(word(r)) + "\\s+" + Pattern.quote(word(r));
-            case 2 -> "(?:" + Pattern.quote(word(r)) + "|" + Pattern.quote(word(r)) + ")\\s*" + Pattern.quote(word(r));
-            case 3 -> "\\b" + Pattern.quote(word(r)) + "\\b";
-            case 4 -> "^" + Pattern.quote(word(r));
-            case 5 -> Pattern.quote(word(r)) + "$";
+            case 0 -> quote(word(r));
+            case 1 -> "(?i)" + quote(word(r)) + "\\s+" + quote(word(r));
+            case 2 -> "(?:" + quote(word(r)) + "|" + quote(word(r)) + ")\\s*" + quote(word(r));
+            case 3 -> "\\b" + quote(word(r)) + "\\b";
+            case 4 -> "^" + quote(word(r));
+            case 5 -> quote(word(r)) + "$";
             case 6 -> "[Ww]get|[Cc]url";
             case 7 -> "https?://[^\\s]+\\.sh";
             case 8 -> "\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}"; // no literal but "." : prefiltered on "."
-            case 9 -> "(?i)(" + Pattern.quote(word(r)) + ")?" + Pattern.quote(word(r));
+            case 9 -> "(?i)(" + quote(word(r)) + ")?" + quote(word(r));
             case 10 -> r.nextBoolean() ? "^\\s*$" : "(?:\\d{3}){2}"; // no literal: always run
-            case 11 -> "(?iu)k" + Pattern.quote(word(r).toLowerCase());
-            case 12 -> Pattern.quote(word(r)) + ".{0,20}" + Pattern.quote(word(r));
-            default -> "(?i)" + Pattern.quote(word(r)) + "+";
+            case 11 -> "(?iu)k" + quote(word(r).toLowerCase());
+            case 12 -> quote(word(r)) + ".{0,20}" + quote(word(r));
+            default -> "(?i)" + quote(word(r)) + "+";
         };
     }
 
@@ -66,13 +77,12 @@ class PrefilterDifferentialTest {
         List<CompiledRule> rules = new ArrayList<>();
         for (int k = 0; k < n; k++) {
             String p = pattern(r);
-            Pattern compiled;
+            Match.Regex match;
             try {
-                compiled = Pattern.compile(p);
+                match = TestRules.match(field(r), p, Map.of("pattern", p));
             } catch (PatternSyntaxException e) {
                 continue;
             }
-            String field = FIELDS[r.nextInt(FIELDS.length)];
             List<String> kinds = new ArrayList<>(List.of(KINDS[r.nextInt(KINDS.length)]));
             if (r.nextInt(4) == 0) {
                 kinds.add(KINDS[r.nextInt(KINDS.length)]);
@@ -85,7 +95,7 @@ class PrefilterDifferentialTest {
                 default -> RuleState.DEFAULT;
             };
             rules.add(TestRules.rule(String.format("R%05d", r.nextInt(100_000)), 1 + r.nextInt(3),
-                    new Match.Regex(field, p, compiled, Map.of("pattern", p)), kinds,
+                    match, kinds,
                     List.of(new Emit("T1059", r.nextBoolean() ? "T1059.004" : null, "TA0002", 0.5 + r.nextInt(5) / 10.0)),
                     List.of("cwd"), state));
         }
@@ -198,14 +208,13 @@ class PrefilterDifferentialTest {
         String[] flags = {"", "", "", "(?i)", "(?s)", "(?is)", "(?ia)", "(?m)"};
         while (rules.size() < n) {
             String p = flags[r.nextInt(flags.length)] + pySequence(r, 0) + (r.nextBoolean() ? "" : "|" + pySequence(r, 0));
-            Pattern compiled;
+            Match.Regex match;
             try {
-                compiled = PythonRegex.compile(p);
+                match = TestRules.match(null, p, Map.of("pattern", p));
             } catch (PatternSyntaxException e) {
                 continue;
             }
-            rules.add(TestRules.rule(String.format("P%05d", r.nextInt(100_000)), 1,
-                    new Match.Regex(null, p, compiled, Map.of("pattern", p)), List.of("command"),
+            rules.add(TestRules.rule(String.format("P%05d", r.nextInt(100_000)), 1, match, List.of("command"),
                     List.of(new Emit("T1059", null, "TA0002", 0.5)), List.of(), RuleState.DEFAULT));
         }
         return rules;

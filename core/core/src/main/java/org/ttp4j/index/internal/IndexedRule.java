@@ -2,10 +2,12 @@ package org.ttp4j.index.internal;
 
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.regex.Pattern;
 import org.ttp4j.rule.CompiledRule;
 import org.ttp4j.rule.Emit;
 import org.ttp4j.rule.Match;
+import org.ttp4j.rule.RequiredLiterals;
 import org.ttp4j.rule.RuleState;
 import org.ttp4j.rule.SourceKinds;
 
@@ -21,12 +23,18 @@ public final class IndexedRule {
     private final Pattern regex;
     private final String field;
     private final String[] literals;
+    private final LiteralAutomaton[] confirm;
+    private final RequiredLiterals.Chars[] chars;
     private final boolean disabled;
     private final Instant expiresAt;
     private final long expiresAtFloorMillis;
     private final String[] mitreUrls;
 
-    private IndexedRule(CompiledRule rule, int slot, String[] literals, String[] mitreUrls) {
+    private static final LiteralAutomaton[] NO_CONFIRM = {};
+    private static final RequiredLiterals.Chars[] NO_CHARS = {};
+
+    private IndexedRule(CompiledRule rule, int slot, String[] literals, LiteralAutomaton[] confirm,
+                        RequiredLiterals.Chars[] chars, String[] mitreUrls) {
         this.rule = rule;
         this.slot = slot;
         if (rule.match() instanceof Match.Regex r) {
@@ -37,6 +45,8 @@ public final class IndexedRule {
             this.field = null;
         }
         this.literals = literals;
+        this.confirm = confirm;
+        this.chars = chars;
         this.mitreUrls = mitreUrls;
         RuleState state = rule.state();
         this.disabled = state.mode() == RuleState.Mode.DISABLED;
@@ -46,21 +56,38 @@ public final class IndexedRule {
 
     public static IndexedRule of(CompiledRule rule, int slot, IndexedRule previous) {
         String[] literals = null;
+        LiteralAutomaton[] confirm = NO_CONFIRM;
+        RequiredLiterals.Chars[] chars = NO_CHARS;
         if (rule.match() instanceof Match.Regex r) {
-            boolean samePattern = previous != null && previous.regex != null
-                    && previous.regex.pattern().equals(r.regex().pattern()) && previous.regex.flags() == r.regex().flags();
-            literals = samePattern ? previous.literals : RequiredLiterals.of(r.regex());
+            boolean same = previous != null && previous.rule.match() instanceof Match.Regex was
+                    && was.literals().equals(r.literals());
+            if (same) {
+                literals = previous.literals;
+                confirm = previous.confirm;
+                chars = previous.chars;
+            } else if (!r.literals().none()) {
+                chars = r.literals().chars().toArray(RequiredLiterals.Chars[]::new);
+                // the most selective set feeds the segment's automaton; the others confirm its candidates
+                List<List<String>> sets = r.literals().allOf();
+                literals = sets.isEmpty() ? null : sets.get(0).toArray(String[]::new);
+                confirm = new LiteralAutomaton[Math.max(0, sets.size() - 1)];
+                for (int k = 1; k < sets.size(); k++) {
+                    long[] bits = new long[sets.get(k).size()];
+                    Arrays.fill(bits, 1L);
+                    confirm[k - 1] = new LiteralAutomaton(sets.get(k).toArray(String[]::new), bits);
+                }
+            }
         }
         String[] urls = new String[rule.emits().size()];
         for (int k = 0; k < urls.length; k++) {
             urls[k] = mitreUrl(rule.emits().get(k));
         }
-        return new IndexedRule(rule, slot, literals, urls);
+        return new IndexedRule(rule, slot, literals, confirm, chars, urls);
     }
 
     /** The same rule restamped with another state (prefilter data shared). */
     public IndexedRule withState(RuleState state) {
-        return new IndexedRule(rule.withState(state), slot, literals, mitreUrls);
+        return new IndexedRule(rule.withState(state), slot, literals, confirm, chars, mitreUrls);
     }
 
     /** {@code https://attack.mitre.org/techniques/T1059/004} for {@code T1059.004}, {@code .../T1110} for none. */
@@ -99,6 +126,25 @@ public final class IndexedRule {
     /** The prefilter literals (case-folded, one of which every match contains), or null: always run. */
     String[] literals() {
         return literals;
+    }
+
+    /**
+     * True unless the first {@code length} chars of {@code value} miss one of the rule's required char sets or
+     * one of its other required literal sets (the first one is the segment automaton's): then the rule cannot
+     * match (docs/engine.md §3). {@code presence} caches the value's characters across the event's rules.
+     */
+    public boolean confirmed(String value, int length, CharPresence presence) {
+        for (RequiredLiterals.Chars c : chars) {
+            if (!presence.meets(c, value, length)) {
+                return false;
+            }
+        }
+        for (LiteralAutomaton a : confirm) {
+            if (a.scan(value, length) == 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The literals for tests and diagnostics (a copy), or null when the rule always runs. */

@@ -355,12 +355,19 @@ public final class DatabaseRuleStore implements RuleStore {
     public void putRule(CompiledRule rule, String updatedBy) {
         Objects.requireNonNull(rule.yaml(), "the rule's YAML text");
         ensureOpen();
+        // compiled already: a catch-up that reads the row back reuses it, the poller's too, which may run before
+        // the write returns; a failed write puts the last good definition back
+        DefinitionCache.Known before = definitions.lastGood(rule.ruleId());
+        definitions.remember(rule);
         try (Connection c = pool.getConnection()) {
             rows.upsertRule(c, rule, updatedBy, clock.instant());
-        } catch (SQLException e) {
-            throw new StoreException("writing rule " + rule.ruleId() + " failed: " + rootMessage(e), e);
+        } catch (SQLException | RuntimeException e) {
+            definitions.restore(rule.ruleId(), before);
+            if (e instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new StoreException("writing rule " + rule.ruleId() + " failed: " + rootMessage((SQLException) e), e);
         }
-        definitions.remember(rule); // compiled already: the catch-up below reads the row back without compiling it
         ledger.catchUpQuietly();
     }
 

@@ -85,6 +85,15 @@ final class DefinitionCache {
         compiled.put(rule.ruleId(), new Known(rule, rule.sourcePath() == null ? "" : rule.sourcePath(), rule.contentHash()));
     }
 
+    /** Puts {@code before} (null: nothing) back as the last good definition of {@code ruleId}. */
+    void restore(String ruleId, Known before) {
+        if (before == null) {
+            compiled.remove(ruleId);
+        } else {
+            compiled.put(ruleId, before);
+        }
+    }
+
     CompileResult compileText(String path, String yaml) {
         synchronized (compiler) {
             return compiler.compile(path, yaml == null ? new byte[0] : yaml.getBytes(StandardCharsets.UTF_8));

@@ -1,0 +1,181 @@
+package org.ttp4j.rule;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.PatternSyntaxException;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The literals the translation hands the prefilter (docs/engine.md §3): what they are for typical patterns, and
+ * that they are sound: whenever the translated pattern finds a match, the folded text holds a member of every set.
+ */
+class TranslatedLiteralsTest {
+
+    private static List<List<String>> of(String python) {
+        return PythonRegex.translate(python).literals().allOf();
+    }
+
+    private static void assertSets(String python, List<?>... expected) {
+        assertEquals(List.of(expected), of(python), python);
+    }
+
+    @Test
+    void literalsRunsAndCaseFolding() {
+        assertSets("wget", List.of("wget"));
+        assertSets("(?i)WGET\\s+http", List.of("wget"), List.of("http"));
+        assertSets("cat\\s+/etc/passwd", List.of("/etc/passwd"), List.of("cat"));
+        assertSets("/etc/(passwd|shadow)", List.of("/etc/passwd", "/etc/shadow"));
+        assertSets("https?://", List.of("https://", "http://"));
+        assertSets("[Cc]url ", List.of("curl "));
+        assertSets("\\bchmod\\s+\\+x\\b", List.of("chmod"), List.of("+x"));
+        assertSets("(?:wget|curl)\\s", List.of("wget", "curl"));
+        assertSets("\\d+\\.\\d+", List.of("."));
+        assertSets("ab+c", List.of("ab"), List.of("bc"));
+        assertSets("(?i)\\b(whoami|id)\\s*$", List.of("whoami", "id"));
+        assertSets("bash\\s+-i\\s+>&\\s*/dev/tcp/", List.of("/dev/tcp/"), List.of("bash"), List.of("-i"), List.of(">&"));
+    }
+
+    @Test
+    void gapsGiveOneSetPerSide() {
+        // a text needs both sides: "cat README.md" holds neither passwd nor shadow
+        assertSets("\\b(?:cat|less)\\b.*\\b(?:passwd|shadow)\\b", List.of("passwd", "shadow"), List.of("cat", "less"));
+        assertSets("(?i)\\b(?:wget|curl)\\b[^|]{0,512}\\|\\s*sh\\b", List.of("wget", "curl"), List.of("sh"),
+                List.of("|"));
+    }
+
+    @Test
+    void patternsWithoutAUsableLiteralAlwaysRun() {
+        assertSets(".*");
+        assertSets("\\d+\\s\\d+");
+        assertSets("a|\\d");
+        assertSets("(a)\\1", List.of("a")); // the group is required; what the reference repeats is not known
+        assertSets("(\\w+)\\1");
+        assertSets("x*");
+    }
+
+    @Test
+    void optionalPartsAreNotRequiredAndVerboseSpacesAreNotText() {
+        assertSets("x(foo)*y", List.of("x"), List.of("y"));
+        assertSets("(foo)?bar", List.of("bar")); // foobar contains bar
+        assertSets("(?x) a b  c # comment", List.of("abc"));
+        assertSets("(?=abc)d", List.of("d")); // a look-ahead need not lie in the searched region
+    }
+
+    @Test
+    void caseInsensitiveLiteralsCoverPythonsCasePartners() {
+        String text = "\u212A\u017F"; // KELVIN SIGN, LONG S: Python's (?i) matches them to k and s
+        assertTrue(PythonRegex.compile("(?i)ks").matcher(text).find());
+        assertTrue(holdsEverySet(of("(?i)ks"), text));
+        assertTrue(!PythonRegex.compile("(?ai)ks").matcher(text).find());
+    }
+
+    private static boolean holdsEverySet(List<List<String>> sets, String text) {
+        StringBuilder folded = new StringBuilder();
+        for (char c : text.toCharArray()) {
+            folded.append(RequiredLiterals.fold(c));
+        }
+        return sets.stream().allMatch(set -> set.stream().anyMatch(folded.toString()::contains));
+    }
+
+    /** True when {@code text} holds every set of literals and a member of every char set of {@code literals}. */
+    private static boolean holdsAll(RequiredLiterals literals, String text) {
+        return holdsEverySet(literals.allOf(), text) && literals.chars().stream()
+                .allMatch(set -> text.chars().anyMatch(c -> set.contains((char) c)));
+    }
+
+    @Test
+    void classesRepeatedAtLeastOnceAreRequiredCharSets() {
+        RequiredLiterals digits = PythonRegex.translate("^\\s*[a-z]{3}\\s+\\d{6}$").literals();
+        assertEquals(List.of(), digits.allOf());
+        assertTrue(!holdsAll(digits, "cd /var/www/html && git status --short"), "no digit: cannot match");
+        assertTrue(holdsAll(digits, "abc 123456"));
+        assertTrue(holdsAll(PythonRegex.translate("\\d+").literals(), "\u0663"), "ARABIC-INDIC THREE is \\d");
+        assertEquals(List.of(), PythonRegex.translate("[a-f]?x*").literals().chars(), "optional classes");
+        assertEquals(List.of(), PythonRegex.translate("[^a]").literals().chars(), "a negated class: no set");
+        assertTrue(holdsAll(PythonRegex.translate("(?ai)[k]").literals(), "K"));
+        assertTrue(holdsAll(PythonRegex.translate("(?i)[k]").literals(), "\u212a"), "KELVIN SIGN");
+        assertTrue(holdsAll(PythonRegex.translate("(?i)[a-c]|\\d").literals(), "7"));
+    }
+
+    @Test
+    void everyTranslatedMatchOfTheRegexTableHoldsEverySet() {
+        List<String> failures = new ArrayList<>();
+        int matched = 0;
+        int prefiltered = 0;
+        for (RegexTable.Case c : RegexTable.cases()) {
+            PythonRegex.Translation t;
+            try {
+                t = PythonRegex.translate(c.pattern());
+            } catch (PatternSyntaxException e) {
+                continue;
+            }
+            Matcher m = PythonRegex.compile(t, c.pattern()).matcher(c.input());
+            if (!m.find()) {
+                continue;
+            }
+            matched++;
+            if (t.literals().none()) {
+                continue;
+            }
+            prefiltered++;
+            if (!holdsAll(t.literals(), c.input())) {
+                failures.add("/" + c.pattern() + "/ matched \"" + c.input() + "\" but not every one of "
+                        + t.literals() + " occurs");
+            }
+        }
+        assertTrue(matched > 500, "the table exercised the prefilter: " + matched + " matches");
+        assertTrue(prefiltered > 100, "many translated patterns have literals: " + prefiltered);
+        assertTrue(failures.isEmpty(), failures.size() + " unsound extractions:\n" + String.join("\n", failures));
+    }
+
+    @Property(tries = 3000)
+    void everyMatchHoldsEverySet(@ForAll("patterns") String python, @ForAll("texts") String text) {
+        PythonRegex.Translation t;
+        try {
+            t = PythonRegex.translate(python);
+        } catch (PatternSyntaxException e) {
+            return;
+        }
+        if (PythonRegex.compile(t, python).matcher(text).find()) {
+            assertTrue(holdsAll(t.literals(), text),
+                    () -> python + " matched '" + text + "' but not every one of " + t.literals() + " occurs");
+        }
+    }
+
+    @Provide
+    Arbitrary<String> texts() {
+        return Arbitraries.strings().withChars("abcABC/-. xyzK\u212A\u017Fs\u0130\u0131iI07\u0663_\t").ofMaxLength(24);
+    }
+
+    @Provide
+    Arbitrary<String> patterns() {
+        Arbitrary<String> atom = Arbitraries.oneOf(
+                Arbitraries.strings().withChars("abcxyzABCs/-iI").ofMinLength(1).ofMaxLength(4),
+                Arbitraries.of(".", "\\s", "\\d", "\\w", "[abc]", "[aA]", "[a-c]", "[^a]", "[i-k]", "\\b", "^", "$",
+                        "[\\d_]", "[\\s.]", "[0-9]", "[\\W]", "(?a:\\d)", "(?a:\\w)", "[\\u0663x]",
+                        "\\.", "\\x41", "\\u0062", "k", "(?=a)", "(?!b)", "(?<=a)", "\\B", "(?i:k)", "(?a:s)"));
+        Arbitrary<String> quantified = Combinators.combine(atom,
+                Arbitraries.of("", "", "", "?", "*", "+", "{2}", "{1,3}", "{0,2}", "+?", "{,2}")).as((a, q) -> {
+            if (a.startsWith("(?") || a.equals("^") || a.equals("$") || a.startsWith("\\b") || a.equals("\\B")) {
+                return a;
+            }
+            return a.length() > 1 && !a.startsWith("\\") && !a.startsWith("[") ? "(?:" + a + ")" + q : a + q;
+        });
+        Arbitrary<String> seq = quantified.list().ofMinSize(1).ofMaxSize(4).map(l -> String.join("", l));
+        Arbitrary<String> group = Combinators.combine(seq, seq, Arbitraries.of("(", "(?:", "(?i:", "(?P<g>", "(?="))
+                .as((a, b, open) -> open + a + "|" + b + ")");
+        return Arbitraries.oneOf(seq, group, Combinators.combine(seq, group, seq).as((a, b, c) -> a + b + c),
+                Combinators.combine(seq, seq).as((a, b) -> "(?i)" + a + "|" + b),
+                Combinators.combine(seq, seq).as((a, b) -> "(?ai)" + a + b));
+    }
+}

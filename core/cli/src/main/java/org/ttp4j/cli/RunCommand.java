@@ -21,8 +21,9 @@ import picocli.CommandLine.Spec;
  * (filesystem on {@code rules/ttp} by default), hot reload on; events from stdin or {@code --events FILE}
  * (a FIFO works), tags to stdout, flushed whenever the input pauses; on stderr one JSON line per rule change
  * (CONTRACT §8) after {@code {"kind":"ready","rules":N}}, and a {@code bad_event} line for an input line that
- * is not an event. Ends at the end of the input (exit 1 if any line was bad), or on SIGTERM/ctrl-C, which
- * flush the tags written so far and close the store.
+ * is not an event, and a rate-limited {@code bound_hit} line for a rule a bound stopped (docs/cli.md §Limits).
+ * Ends at the end of the input (exit 1 if any line was bad), or on SIGTERM/ctrl-C, which stop the reading, finish
+ * the event in hand, flush whole lines and close the store (exit 143/130, docs/cli.md §Shutdown).
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"The main job: tag events from stdin (or --events FILE) with hot-reloaded rules.",
@@ -52,28 +53,31 @@ final class RunCommand implements Callable<Integer> {
         InputStream in = TagCommand.openEvents(spec, events);
         RuleIndex index = new RuleIndex(RuleIndex.engineOwned());
         LiveRules live = new LiveRules(storeOptions.open(lines), index, lines);
-        RuleEngine engine = new RuleEngine(index, EngineOptions.DEFAULTS.withAttackRelease(attackRelease));
+        RuleEngine engine = new RuleEngine(index, EngineOptions.DEFAULTS.withAttackRelease(attackRelease), lines::boundHit);
         TagWriter out = new TagWriter(new FileOutputStream(FileDescriptor.out));
         TagCommand.Tagging tagging = new TagCommand.Tagging(engine, out,
                 (line, message) -> lines.badEvent(input, line, message));
-        Thread shutdown = new Thread(() -> stop(live, tagging), "ttp4j-shutdown");
-        Runtime.getRuntime().addShutdownHook(shutdown);
+        // SIGTERM/ctrl-C: the event in hand is finished, whole lines flushed, then the store closed (exit 143/130)
+        StopSignal signal = StopSignal.install(() -> stop(live, tagging));
         long bad;
         try (in) {
-            bad = new EventLines(in).pump(tagging);
+            bad = new EventLines(in, signal).pump(tagging);
         } finally {
-            stop(live, tagging);
+            if (!signal.requested()) {
+                stop(live, tagging);
+            }
         }
         return bad == 0 ? 0 : 1;
     }
 
     /** Stops following the store, closes it and flushes the tags; safe to run twice and from the hook. */
     private static void stop(LiveRules live, TagCommand.Tagging tagging) {
-        live.close();
         try {
-            tagging.flush();
+            tagging.flush(); // first: the tags must not wait for the store to close
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            live.close();
         }
     }
 }

@@ -140,6 +140,10 @@ final class StateCommand implements Runnable {
                 defaultValue = "${sys:user.name}")
         private String by;
 
+        @Option(names = "--force", description = "Set the state even of a rule id the store has no rule for"
+                + " (a rule synced later); without it that is refused, as a typo would be.")
+        private boolean force;
+
         @Override
         public void run() {
             RuleState.Mode mode;
@@ -156,7 +160,15 @@ final class StateCommand implements Runnable {
             }
             Duration ttl = expiry == null || expiry.ttl == null ? null : duration(spec, expiry.ttl);
             Instant until = expiry == null || expiry.until == null ? null : instant(spec, expiry.until);
+            if (until != null && !until.isAfter(Instant.now())) {
+                throw new ParameterException(spec.commandLine(), "--until " + expiry.until
+                        + " is not in the future: the state would revert at once");
+            }
             try (DatabaseRuleStore store = open(spec)) {
+                if (!force && store.loadCompiled().stream().noneMatch(r -> r.ruleId().equals(ruleId))) {
+                    throw new StoreException("no rule " + ruleId + " in the store, so this state would change nothing"
+                            + " now (a typo?); --force sets it anyway, for a rule that arrives later");
+                }
                 // A TTL counts from the write, not from the start of this command (opening the store takes a while).
                 Instant expiresAt = ttl != null ? Instant.now().plus(ttl) : until;
                 RuleState wanted = new RuleState(mode, confidenceMax, expiresAt, reason, null, null);

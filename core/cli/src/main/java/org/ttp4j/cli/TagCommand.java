@@ -29,8 +29,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code ttp4j tag --rules DIR [--events FILE]}: events in as JSON Lines, tags out as JSON Lines, one line per
- * tag in evaluation order (CONTRACT §6-§8). The rules are read once at startup (invalid ones are reported on
- * stderr and skipped, or stop the command with {@code --strict}). A line that is not an event is reported on
+ * tag in evaluation order. The rules are read once at startup (invalid ones are reported on stderr and skipped;
+ * with {@code --strict} any problem, warnings included, stops the command, as {@code validate --strict} would
+ * reject it). A line that is not an event is reported on
  * stderr as {@code FILE:LINE: message} and skipped; the exit status is then 1. Streams: memory stays flat
  * whatever the input's length, and tags are flushed whenever the input has nothing more to read right now.
  */
@@ -49,7 +50,8 @@ final class TagCommand implements Callable<Integer> {
             description = "The events file or FIFO; - (the default) reads stdin.")
     private String events;
 
-    @Option(names = "--strict", description = "Stop when a rule file is invalid instead of skipping it.")
+    @Option(names = "--strict", description = "Stop when a rule file has a problem (an error or a warning, as"
+            + " validate --strict) instead of skipping it.")
     private boolean strict;
 
     @Option(names = "--attack-release", paramLabel = "VERSION",
@@ -61,17 +63,33 @@ final class TagCommand implements Callable<Integer> {
         StoreOptions.requireDirectory(spec, rules);
         PrintWriter err = spec.commandLine().getErr();
         RuleIndex index = new RuleIndex(RuleIndex.engineOwned());
-        try (RuleStore store = FilesystemRuleStore.builder(rules).reporter(problemsTo(err)).strict(strict).open()) {
+        StrictStart start = new StrictStart(strict, problemsTo(err));
+        try (RuleStore store = FilesystemRuleStore.builder(rules).reporter(start).strict(strict).open()) {
+            start.check(rules.toString());
             index.replaceAll(store.loadCompiled());
         }
-        RuleEngine engine = new RuleEngine(index, EngineOptions.DEFAULTS.withAttackRelease(attackRelease));
+        RuleEngine engine = new RuleEngine(index, EngineOptions.DEFAULTS.withAttackRelease(attackRelease), hit -> {
+            synchronized (err) {
+                err.println("warning: " + hit);
+                err.flush();
+            }
+        });
         String name = "-".equals(events) ? "<stdin>" : events;
         try (InputStream in = openEvents(spec, events);
              TagWriter out = new TagWriter(new FileOutputStream(FileDescriptor.out))) {
-            long bad = new EventLines(in).pump(new Tagging(engine, out, (line, message) -> {
+            Tagging tagging = new Tagging(engine, out, (line, message) -> {
                 err.println(name + ":" + line + ": " + message);
                 err.flush();
-            }));
+            });
+            // SIGTERM/ctrl-C: the event in hand is finished and whole lines flushed (exit 143/130)
+            StopSignal signal = StopSignal.install(() -> {
+                try {
+                    tagging.flush();
+                } catch (IOException e) {
+                    // stdout is gone: nothing left to save
+                }
+            });
+            long bad = new EventLines(in, signal).pump(tagging);
             return bad == 0 ? 0 : 1;
         }
     }

@@ -134,7 +134,7 @@ final class RuleDirectory {
             FileEntry entry = files.get(owner);
             Live after = new Live(entry.rule(), entry.hash(), owner);
             if (by.size() > 1) {
-                reportDuplicates(id, by, before == null ? null : before.file(), names);
+                reportDuplicates(id, by, before == null ? null : before.file(), names, problems);
             }
             if (before != null && before.rule() == after.rule()) {
                 continue;
@@ -157,6 +157,15 @@ final class RuleDirectory {
     private void readOne(String name, boolean quiet, Set<String> touched, List<Problem> problems) {
         Path path = dir.resolve(name);
         FileEntry old = files.get(name);
+        String refusal = RuleLinks.refusal(dir, path);
+        if (refusal != null) { // a link whose target the store cannot watch would go stale: not loaded
+            report(Problem.error(path.toString(), 1, 1, "-", refusal), problems); // a new link is never half-written
+            if (old != null) {
+                files.remove(name);
+                undefine(old.rule(), name, touched);
+            }
+            return;
+        }
         byte[] content;
         try {
             content = Files.isRegularFile(path) ? read(path) : null;
@@ -182,9 +191,9 @@ final class RuleDirectory {
             }
             return; // keep the last good version
         }
-        if (content.length == 0) {
+        if (content.length == 0 && problems == null) {
             return; // touched, not written yet: nothing to say until it has content
-        }
+        } // at startup an empty file is what validate says it is: invalid (and fails a strict start)
         byte[] hash = sha256.digest(content);
         if (old != null && Arrays.equals(old.hash(), hash)) {
             return; // identical bytes
@@ -224,14 +233,16 @@ final class RuleDirectory {
         touched.add(rule.ruleId());
     }
 
-    private void reportDuplicates(String id, TreeSet<String> by, String previousOwner, Collection<String> refreshed) {
+    private void reportDuplicates(String id, TreeSet<String> by, String previousOwner, Collection<String> refreshed,
+                                  List<Problem> problems) {
         String owner = by.first();
         boolean ownerChanged = !owner.equals(previousOwner);
         for (String other : by.tailSet(owner, false)) {
             if (ownerChanged || refreshed.contains(other)) {
-                reporter.problem(Problem.error(dir.resolve(other).toString(), 1, 1, "rule_id",
+                report(Problem.error(dir.resolve(other).toString(), 1, 1, "rule_id",
                         "rule id " + id + " is also defined by " + dir.resolve(owner)
-                                + ", which wins (the first file by name); this file is ignored while that one defines it"));
+                                + ", which wins (the first file by name); this file is ignored while that one defines it"),
+                        problems); // a strict start fails on it, as validate does
             }
         }
     }

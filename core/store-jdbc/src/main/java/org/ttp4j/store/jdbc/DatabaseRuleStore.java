@@ -167,13 +167,13 @@ public final class DatabaseRuleStore implements RuleStore {
             seed();
         } catch (RuntimeException | SQLException e) {
             pool.close();
-            throw new StoreException("opening the rule database " + config.url() + " failed: " + rootMessage(e), e);
+            throw new StoreException("opening the rule database " + config.redactedUrl() + " failed: " + rootMessage(e), e);
         }
         List<Problem> errors = problemsAtOpen.stream().filter(Problem::isError).toList();
         problemsAtOpen = null;
         if (b.strict && !errors.isEmpty()) {
             pool.close();
-            throw new StoreException("strict startup: " + errors.size() + " invalid rule row(s) in " + config.url()
+            throw new StoreException("strict startup: " + errors.size() + " invalid rule row(s) in " + config.redactedUrl()
                     + "; the first: " + errors.getFirst());
         }
         this.expiry = new ExpiryScheduler(clock, "ttp4j-db-expiry");
@@ -264,7 +264,7 @@ public final class DatabaseRuleStore implements RuleStore {
         try {
             return new HikariDataSource(hc);
         } catch (RuntimeException e) {
-            throw new StoreException("cannot connect to the rule database " + config.url() + ": " + rootMessage(e), e);
+            throw new StoreException("cannot connect to the rule database " + config.redactedUrl() + ": " + rootMessage(e, config), e);
         }
     }
 
@@ -294,7 +294,7 @@ public final class DatabaseRuleStore implements RuleStore {
                 c.rollback();
             }
         } catch (SQLException e) {
-            throw new StoreException("loading rules from " + config.url() + " failed: " + rootMessage(e), e);
+            throw new StoreException("loading rules from " + config.redactedUrl() + " failed: " + rootMessage(e), e);
         }
         return out;
     }
@@ -559,7 +559,7 @@ public final class DatabaseRuleStore implements RuleStore {
                 if (closed) {
                     return;
                 }
-                LOG.log(Level.WARNING, "following changes in " + config.url() + " failed (retrying in " + backoff
+                LOG.log(Level.WARNING, "following changes in " + config.redactedUrl() + " failed (retrying in " + backoff
                         + " ms): " + rootMessage(e));
                 try {
                     Thread.sleep(backoff);
@@ -611,7 +611,7 @@ public final class DatabaseRuleStore implements RuleStore {
             pruneChanges();
         } catch (SQLException | RuntimeException e) {
             if (!closed) { // the log only grows until the next attempt
-                LOG.log(Level.WARNING, "pruning the change log of " + config.url() + " failed: " + rootMessage(e));
+                LOG.log(Level.WARNING, "pruning the change log of " + config.redactedUrl() + " failed: " + rootMessage(e));
             }
         }
     }
@@ -740,7 +740,7 @@ public final class DatabaseRuleStore implements RuleStore {
             catchUp();
         } catch (SQLException | RuntimeException e) {
             // The write is persisted; the feed thread will publish it once the database answers again.
-            LOG.log(Level.WARNING, "publishing changes from " + config.url() + " is delayed: " + rootMessage(e));
+            LOG.log(Level.WARNING, "publishing changes from " + config.redactedUrl() + " is delayed: " + rootMessage(e));
         }
     }
 
@@ -766,7 +766,7 @@ public final class DatabaseRuleStore implements RuleStore {
                     high = watermark;
                     long prunedThrough = prunedThrough(c);
                     if (watermark < prunedThrough) {
-                        LOG.log(Level.INFO, "the change log of " + config.url() + " was pruned through " + prunedThrough
+                        LOG.log(Level.INFO, "the change log of " + config.redactedUrl() + " was pruned through " + prunedThrough
                                 + ", past this store's watermark " + watermark + ": reading the rule tables in full");
                         tables = readTables(c);
                         high = Math.max(tables.high(), prunedThrough);
@@ -1039,7 +1039,7 @@ public final class DatabaseRuleStore implements RuleStore {
 
     private void ensureOpen() {
         if (closed) {
-            throw new StoreException("the rule store on " + config.url() + " is closed");
+            throw new StoreException("the rule store on " + config.redactedUrl() + " is closed");
         }
     }
 
@@ -1052,7 +1052,16 @@ public final class DatabaseRuleStore implements RuleStore {
         }
     }
 
-    private static String rootMessage(Throwable e) {
+    /** The innermost message of {@code e}, with any credential a driver quoted masked. */
+    private String rootMessage(Throwable e) {
+        return rootMessage(e, config);
+    }
+
+    private static String rootMessage(Throwable e, DatabaseConfig config) {
+        return Credentials.redact(rootMessageAsIs(e), config);
+    }
+
+    private static String rootMessageAsIs(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();

@@ -97,7 +97,7 @@ enum Dialect {
                 return d;
             }
         }
-        throw new IllegalArgumentException("unsupported database URL '" + jdbcUrl
+        throw new IllegalArgumentException("unsupported database URL '" + Credentials.redact(jdbcUrl)
                 + "' (expected jdbc:sqlite:FILE or jdbc:postgresql://HOST/DB)");
     }
 

@@ -1,7 +1,6 @@
 package org.ttp4j.bench;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
@@ -12,9 +11,6 @@ import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +30,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.ttp4j.rule.CompileResult;
 import org.ttp4j.rule.RuleCompiler;
 import org.ttp4j.rule.RuleFileNames;
+import org.ttp4j.rule.RuleSource;
 import org.ttp4j.store.internal.ChangePublisher;
 import org.ttp4j.store.RuleChange;
 import org.ttp4j.store.fs.FilesystemRuleStore;
@@ -155,14 +152,12 @@ public class FsStoreLatencyBench {
         private final WatchService service;
         private final ChangePublisher publisher = new ChangePublisher();
         private final RuleCompiler compiler = new RuleCompiler();
-        private final MessageDigest sha256;
-        private final Map<String, byte[]> hashes = new HashMap<>();
+        private final Map<String, String> hashes = new HashMap<>();
         private final Thread thread;
 
         /** With {@code watch} false, nothing watches: the caller runs {@link #refresh} itself (the floor). */
-        WatchServicePipeline(Path dir, Consumer<RuleChange> subscriber, boolean watch) throws IOException, NoSuchAlgorithmException {
+        WatchServicePipeline(Path dir, Consumer<RuleChange> subscriber, boolean watch) throws IOException {
             this.dir = dir;
-            this.sha256 = MessageDigest.getInstance("SHA-256");
             publisher.subscribe(subscriber);
             service = watch ? FileSystems.getDefault().newWatchService() : null;
             if (watch) {
@@ -201,22 +196,16 @@ public class FsStoreLatencyBench {
             if (!RuleFileNames.matches(name)) {
                 return;
             }
-            Path path = dir.resolve(name);
-            byte[] content;
-            try (InputStream in = Files.newInputStream(path)) {
-                content = in.readNBytes((1 << 20) + 1);
+            RuleSource source;
+            try {
+                source = RuleSource.read(dir.resolve(name), compiler.options().maxFileBytes());
             } catch (IOException e) {
                 return; // deleted (not measured here)
             }
-            if (content.length == 0) {
+            if (source.content().length == 0 || source.sha256().equals(hashes.put(name, source.sha256()))) {
                 return;
             }
-            byte[] hash = sha256.digest(content);
-            if (Arrays.equals(hash, hashes.get(name))) {
-                return;
-            }
-            hashes.put(name, hash);
-            if (compiler.compile(path.toString(), content) instanceof CompileResult.Compiled c) {
+            if (compiler.compile(source) instanceof CompileResult.Compiled c) {
                 publisher.publish(new RuleChange.Definition(c.rule().ruleId(), c.rule()));
             }
         }

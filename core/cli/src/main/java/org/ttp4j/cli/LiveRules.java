@@ -1,6 +1,5 @@
 package org.ttp4j.cli;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.ttp4j.index.RuleIndex;
@@ -21,7 +20,6 @@ final class LiveRules implements AutoCloseable {
     private final RuleIndex index;
     private final ChangeLines lines;
     private final RuleStore.Subscription subscription;
-    private List<RuleChange> pending = new ArrayList<>();
 
     /**
      * @param store the store to follow, closed with this (or at once when the initial load fails)
@@ -31,40 +29,28 @@ final class LiveRules implements AutoCloseable {
         this.store = store;
         this.index = index;
         this.lines = lines;
-        this.subscription = store.subscribe(this::accept);
         try {
-            List<CompiledRule> all = store.loadCompiled();
-            start(all);
+            this.subscription = store.follow(new RuleStore.Follower() {
+                @Override
+                public void loaded(List<CompiledRule> all) {
+                    if (index != null) {
+                        index.replaceAll(all);
+                    }
+                    lines.ready(all.size());
+                }
+
+                @Override
+                public void change(RuleChange change) {
+                    if (index != null) {
+                        index.apply(change);
+                    }
+                    lines.change(change);
+                }
+            });
         } catch (RuntimeException e) {
-            close();
+            store.close();
             throw e;
         }
-    }
-
-    private synchronized void accept(RuleChange change) {
-        if (pending != null) {
-            pending.add(change);
-        } else {
-            applyAndPrint(change);
-        }
-    }
-
-    private synchronized void start(List<CompiledRule> all) {
-        if (index != null) {
-            index.replaceAll(all);
-        }
-        lines.ready(all.size());
-        for (RuleChange change : pending) {
-            applyAndPrint(change);
-        }
-        pending = null;
-    }
-
-    private void applyAndPrint(RuleChange change) {
-        if (index != null) {
-            index.apply(change);
-        }
-        lines.change(change);
     }
 
     /** Stops following and closes the store; safe to call twice. */

@@ -18,7 +18,6 @@ import org.ttp4j.engine.Tag;
 import org.ttp4j.jsonl.TagWriter;
 import org.ttp4j.index.RuleIndex;
 import org.ttp4j.rule.Problem;
-import org.ttp4j.store.RuleStore;
 import org.ttp4j.store.StoreReporter;
 import org.ttp4j.store.fs.FilesystemRuleStore;
 import picocli.CommandLine.Command;
@@ -64,10 +63,8 @@ final class TagCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         RuleIndex index = new RuleIndex(RuleIndex.engineOwned());
         StrictStart start = new StrictStart(strict, problemsTo(err));
-        try (RuleStore store = FilesystemRuleStore.builder(rules).reporter(start).strict(strict).open()) {
-            start.check(rules.toString());
-            index.replaceAll(store.loadCompiled());
-        }
+        index.replaceAll(FilesystemRuleStore.readOnce(rules, start, strict)); // one read, no watcher
+        start.check(rules.toString());
         RuleEngine engine = new RuleEngine(index, EngineOptions.DEFAULTS.withAttackRelease(attackRelease), hit -> {
             synchronized (err) {
                 err.println("warning: " + hit);

@@ -124,37 +124,17 @@ public final class RuleIndex {
      * arrives. Closing the returned handle stops following the store.
      */
     public RuleStore.Subscription watch(RuleStore store) {
-        Follower follower = new Follower();
-        RuleStore.Subscription subscription = store.subscribe(follower::accept);
-        try {
-            List<CompiledRule> all = store.loadCompiled();
-            follower.start(all);
-        } catch (RuntimeException e) {
-            subscription.close();
-            throw e;
-        }
-        return subscription;
-    }
+        return store.follow(new RuleStore.Follower() {
+            @Override
+            public void loaded(List<CompiledRule> rules) {
+                replaceAll(rules);
+            }
 
-    /** Buffers the changes that arrive while the initial load runs, then applies them in order. */
-    private final class Follower {
-        private List<RuleChange> pending = new ArrayList<>();
-
-        synchronized void accept(RuleChange change) {
-            if (pending != null) {
-                pending.add(change);
-            } else {
+            @Override
+            public void change(RuleChange change) {
                 apply(change);
             }
-        }
-
-        synchronized void start(List<CompiledRule> loaded) {
-            replaceAll(loaded);
-            for (RuleChange change : pending) {
-                apply(change);
-            }
-            pending = null;
-        }
+        });
     }
 
     private int allocateSlot() {

@@ -10,10 +10,7 @@ import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -134,40 +131,27 @@ public final class RuleCompiler {
      * {@code file.toString()}. A missing, unreadable, non-regular or too large file is a {@link CompileResult.Failed}.
      */
     public CompileResult compile(java.nio.file.Path file) {
-        String path = file.toString();
-        if (Files.exists(file) && !Files.isRegularFile(file)) {
-            // a directory, FIFO or device: opening a FIFO would block until a writer appears
-            return failed(path, "cannot read the file: it is not a regular file");
-        }
-        byte[] bytes;
-        try (var in = Files.newInputStream(file)) {
-            // read at most one byte past the limit: a file that is (or grows) too large is never read whole
-            bytes = in.readNBytes((int) options.maxFileBytes() + 1);
-            if (bytes.length > options.maxFileBytes()) {
-                long size = Math.max(bytes.length, Files.size(file));
-                return failed(path, tooLarge(size));
-            }
+        try {
+            return compile(RuleSource.read(file, options.maxFileBytes()));
         } catch (NoSuchFileException e) {
-            return failed(path, "cannot read the file: it does not exist");
+            return failed(file.toString(), "cannot read the file: it does not exist");
         } catch (IOException e) {
-            return failed(path, "cannot read the file: " + e);
+            return failed(file.toString(), e.getMessage());
         }
-        return compile(path, bytes);
     }
 
     /** Compiles a rule from its bytes (UTF-8); {@code sourcePath} names it in problems and in the result. */
     public CompileResult compile(String sourcePath, byte[] content) {
-        java.util.Objects.requireNonNull(sourcePath, "sourcePath");
-        java.util.Objects.requireNonNull(content, "content");
-        if (content.length > options.maxFileBytes()) {
-            return failed(sourcePath, tooLarge(content.length));
-        }
-        return new Compilation(sourcePath, content).run();
+        return compile(RuleSource.of(sourcePath, content));
     }
 
-    private String tooLarge(long size) {
-        return "the file is " + size + " bytes, more than the limit of " + options.maxFileBytes()
-                + " bytes for a rule file";
+    /** Compiles a rule file already read; the compiled rule's content hash is the source's. */
+    public CompileResult compile(RuleSource source) {
+        java.util.Objects.requireNonNull(source, "source");
+        if (source.content().length > options.maxFileBytes()) {
+            return failed(source.path(), RuleSource.tooLarge(source.content().length, options.maxFileBytes()));
+        }
+        return new Compilation(source).run();
     }
 
     private static CompileResult failed(String path, String message) {
@@ -203,6 +187,7 @@ public final class RuleCompiler {
     private final class Compilation {
         private final String path;
         private final byte[] content;
+        private final String sha256;
         private final List<Problem> problems = new ArrayList<>();
         /** Where each bound field came from, by field path ({@code emits[0].tactic}); "" is the root. */
         private final Map<String, Node> nodes = new HashMap<>();
@@ -210,9 +195,10 @@ public final class RuleCompiler {
         private final Set<String> reported = new HashSet<>();
         private int nodeCount;
 
-        Compilation(String path, byte[] content) {
-            this.path = path;
-            this.content = content;
+        Compilation(RuleSource source) {
+            this.path = source.path();
+            this.content = source.content();
+            this.sha256 = source.sha256();
         }
 
         CompileResult run() {
@@ -343,7 +329,7 @@ public final class RuleCompiler {
             }
             return new CompiledRule(ruleId, (int) (long) version, name, description == null ? "" : description,
                     new LinkedHashSet<>(appliesTo), compiledMatch, compiledEmits,
-                    evidence == null ? List.of() : evidence, RuleState.DEFAULT, path, text, sha256());
+                    evidence == null ? List.of() : evidence, RuleState.DEFAULT, path, text, sha256);
         }
 
         /** The top-level keys by name; duplicates are errors, unknown keys warnings. */
@@ -894,14 +880,6 @@ public final class RuleCompiler {
         private void warning(Node node, String field, String message) {
             Mark at = node.getStartMark();
             problems.add(Problem.warning(path, at.getLine() + 1, at.getColumn() + 1, oneLine(field), oneLine(message)));
-        }
-
-        private String sha256() {
-            try {
-                return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException("every JDK has SHA-256", e);
-            }
         }
     }
 

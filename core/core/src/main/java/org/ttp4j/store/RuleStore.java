@@ -37,9 +37,29 @@ public interface RuleStore extends AutoCloseable {
      */
     Subscription subscribe(Consumer<? super RuleChange> listener);
 
+    /**
+     * Follows this store: subscribes, then loads, then hands {@code follower} the loaded rules and, in order, every
+     * change published since the subscription, and from then on each change as it arrives. Nothing is missed and
+     * nothing comes twice. {@link Follower#change} runs on the store's publishing thread (or, for changes that
+     * arrived during the load, on the caller's, right after {@link Follower#loaded}).
+     *
+     * @return a handle whose {@code close()} stops following
+     */
+    default Subscription follow(Follower follower) {
+        return Following.start(this, java.util.Objects.requireNonNull(follower, "follower"));
+    }
+
     /** Stops watching, publishing and expiring; idempotent and prompt. */
     @Override
     void close();
+
+    /** What {@link #follow} drives: the rules once loaded, then each change. */
+    interface Follower {
+        /** Every rule, as {@link #loadCompiled()} returned them; called once, before any {@link #change}. */
+        void loaded(List<CompiledRule> rules);
+
+        void change(RuleChange change);
+    }
 
     /** A registration made by {@link #subscribe}; closing it stops delivery. */
     interface Subscription extends AutoCloseable {

@@ -165,7 +165,7 @@ public final class FilesystemRuleStore implements RuleStore {
         this.dir = b.directory.toAbsolutePath().normalize();
         this.reporter = b.reporter;
         this.clock = b.clock;
-        this.directory = new RuleDirectory(dir, new RuleCompiler()::compile, reporter);
+        this.directory = new RuleDirectory(dir, new RuleCompiler(), reporter);
         this.rules = directory.snapshot();
         this.expiry = new ExpiryScheduler(clock, "ttp4j-expiry " + dir.getFileName());
         try {
@@ -176,22 +176,47 @@ public final class FilesystemRuleStore implements RuleStore {
         }
         try {
             synchronized (compileLock) {
-                if (b.strict && !Files.isDirectory(dir)) {
-                    throw new StoreException("rules directory " + dir + " does not exist (strict mode)");
-                }
+                requireDirectory(dir, b.strict);
                 List<Problem> errors = new ArrayList<>();
                 // Watch first, then read: an edit made while reading is then seen again, never lost.
                 if (attach(errors) < 0) {
                     reporter.directoryGone(dir);
                 }
-                if (b.strict && !errors.isEmpty()) {
-                    throw new StoreException(errors.size() + " invalid rule file(s) in " + dir
-                            + " (strict mode); first: " + errors.get(0));
-                }
+                requireValid(dir, b.strict, errors);
             }
         } catch (RuntimeException e) {
             close();
             throw e;
+        }
+    }
+
+    /**
+     * The rules of {@code directory} read once, as a store loads them at startup (the same file names, size limit,
+     * duplicate-id rule, reports and strictness), with nothing watched and no thread started: for one-shot work
+     * such as {@code ttp4j tag}. The rules carry the default state.
+     *
+     * @throws StoreException in strict mode, when a rule file is invalid or the directory is missing
+     */
+    public static List<CompiledRule> readOnce(Path directory, StoreReporter reporter, boolean strict) {
+        Path dir = directory.toAbsolutePath().normalize();
+        requireDirectory(dir, strict);
+        RuleDirectory files = new RuleDirectory(dir, new RuleCompiler(), reporter);
+        List<Problem> errors = new ArrayList<>();
+        files.rescan(errors);
+        requireValid(dir, strict, errors);
+        return List.copyOf(files.snapshot().values());
+    }
+
+    private static void requireDirectory(Path dir, boolean strict) {
+        if (strict && !Files.isDirectory(dir)) {
+            throw new StoreException("rules directory " + dir + " does not exist (strict mode)");
+        }
+    }
+
+    private static void requireValid(Path dir, boolean strict, List<Problem> errors) {
+        if (strict && !errors.isEmpty()) {
+            long files = errors.stream().map(Problem::path).distinct().count();
+            throw new StoreException(files + " invalid rule file(s) in " + dir + " (strict mode); first: " + errors.get(0));
         }
     }
 

@@ -1,16 +1,12 @@
 package org.ttp4j.store.fs;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
@@ -23,7 +19,9 @@ import java.util.TreeSet;
 import org.ttp4j.rule.CompileResult;
 import org.ttp4j.rule.CompiledRule;
 import org.ttp4j.rule.Problem;
+import org.ttp4j.rule.RuleCompiler;
 import org.ttp4j.rule.RuleFileNames;
+import org.ttp4j.rule.RuleSource;
 import org.ttp4j.store.StoreReporter;
 
 /**
@@ -36,40 +34,26 @@ import org.ttp4j.store.StoreReporter;
  */
 final class RuleDirectory {
 
-    /** Compiles one rule file's bytes (the store passes the real compiler). */
-    @FunctionalInterface
-    interface Compiler {
-        CompileResult compile(String sourcePath, byte[] content);
-    }
-
     /** One rule's new definition, or {@code rule == null} for its removal. */
     record Update(String ruleId, CompiledRule rule) {}
 
-    /** The largest rule file read (the compiler's default limit); a larger one is reported, not read. */
-    static final int MAX_FILE_BYTES = 1 << 20;
+    /** A rule file's last read: the SHA-256 of its bytes and its last good rule (null if it never compiled). */
+    private record FileEntry(String sha256, CompiledRule rule) {}
 
-    private record FileEntry(byte[] hash, CompiledRule rule) {}
-
-    private record Live(CompiledRule rule, byte[] hash, String file) {}
+    private record Live(CompiledRule rule, String sha256, String file) {}
 
     private final Path dir;
-    private final Compiler compiler;
+    private final RuleCompiler compiler;
     private final StoreReporter reporter;
-    private final MessageDigest sha256;
     private final Map<String, FileEntry> files = new HashMap<>();
     private final Map<String, TreeSet<String>> definers = new HashMap<>();
     private final Map<String, Live> live = new TreeMap<>(); // rule id order, which the snapshot keeps
     private Map<String, CompiledRule> snapshot = Map.of();
 
-    RuleDirectory(Path dir, Compiler compiler, StoreReporter reporter) {
+    RuleDirectory(Path dir, RuleCompiler compiler, StoreReporter reporter) {
         this.dir = dir;
         this.compiler = compiler;
         this.reporter = reporter;
-        try {
-            this.sha256 = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
     }
 
     Path directory() {
@@ -132,7 +116,7 @@ final class RuleDirectory {
             }
             String owner = by.first();
             FileEntry entry = files.get(owner);
-            Live after = new Live(entry.rule(), entry.hash(), owner);
+            Live after = new Live(entry.rule(), entry.sha256(), owner);
             if (by.size() > 1) {
                 reportDuplicates(id, by, before == null ? null : before.file(), names, problems);
             }
@@ -142,7 +126,7 @@ final class RuleDirectory {
             live.put(id, after);
             snapshotChanged = true;
             // Same bytes under another name (a rename, a copy taking over): the rule is unchanged, only its path.
-            if (before == null || !Arrays.equals(before.hash(), after.hash())) {
+            if (before == null || !before.sha256().equals(after.sha256())) {
                 updates.add(new Update(id, after.rule()));
             }
         }
@@ -166,46 +150,49 @@ final class RuleDirectory {
             }
             return;
         }
-        byte[] content;
+        RuleSource source;
         try {
-            content = Files.isRegularFile(path) ? read(path) : null;
+            // a dangling link or a link loop is no file: skipped quietly, like a missing one
+            boolean nowhere = Files.isSymbolicLink(path) && !Files.exists(path);
+            source = nowhere ? null : RuleSource.read(path, compiler.options().maxFileBytes());
         } catch (NoSuchFileException e) {
-            content = null;
+            source = null;
+        } catch (RuleSource.Unreadable e) {
+            if (Files.exists(path) && !Files.isRegularFile(path)) {
+                source = null; // a directory or FIFO under a rule file's name: not a rule file
+            } else {
+                if (!quiet) {
+                    report(Problem.error(path.toString(), 1, 1, "-", e.getMessage()), problems);
+                }
+                return; // keep the last good version
+            }
         } catch (IOException e) {
             if (!quiet) {
                 report(Problem.error(path.toString(), 1, 1, "-", "cannot read the rule file: " + e), problems);
             }
             return; // keep the last good version
         }
-        if (content == null) { // deleted, moved out, renamed to a scratch name, or not a file
+        if (source == null) { // deleted, moved out, renamed to a scratch name, or not a file
             if (old != null) {
                 files.remove(name);
                 undefine(old.rule(), name, touched);
             }
             return;
         }
-        if (content.length > MAX_FILE_BYTES) {
-            if (!quiet) {
-                report(Problem.error(path.toString(), 1, 1, "-", "the file is larger than the limit of "
-                        + MAX_FILE_BYTES + " bytes for a rule file"), problems);
-            }
-            return; // keep the last good version
-        }
-        if (content.length == 0 && problems == null) {
+        if (source.content().length == 0 && problems == null) {
             return; // touched, not written yet: nothing to say until it has content
         } // at startup an empty file is what validate says it is: invalid (and fails a strict start)
-        byte[] hash = sha256.digest(content);
-        if (old != null && Arrays.equals(old.hash(), hash)) {
+        if (old != null && old.sha256().equals(source.sha256())) {
             return; // identical bytes
         }
         CompiledRule previous = old == null ? null : old.rule();
-        switch (compiler.compile(path.toString(), content)) {
+        switch (compiler.compile(source)) {
             case CompileResult.Compiled c -> {
                 if (!quiet) {
                     c.problems().forEach(reporter::problem);
                 }
                 CompiledRule rule = c.rule();
-                files.put(name, new FileEntry(hash, rule));
+                files.put(name, new FileEntry(source.sha256(), rule));
                 if (previous != null && !previous.ruleId().equals(rule.ruleId())) {
                     undefine(previous, name, touched);
                 }
@@ -217,7 +204,7 @@ final class RuleDirectory {
                     return; // probably half-written: its IN_CLOSE_WRITE will tell
                 }
                 f.problems().forEach(p -> report(p, problems));
-                files.put(name, new FileEntry(hash, previous)); // the last good version stays live
+                files.put(name, new FileEntry(source.sha256(), previous)); // the last good version stays live
             }
         }
     }
@@ -251,12 +238,6 @@ final class RuleDirectory {
         reporter.problem(p);
         if (problems != null && p.isError()) {
             problems.add(p);
-        }
-    }
-
-    private static byte[] read(Path path) throws IOException {
-        try (InputStream in = Files.newInputStream(path)) {
-            return in.readNBytes(MAX_FILE_BYTES + 1);
         }
     }
 }

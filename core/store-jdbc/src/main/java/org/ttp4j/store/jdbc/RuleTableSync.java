@@ -33,11 +33,11 @@ public final class RuleTableSync implements AutoCloseable {
     private static final Duration RETRY = Duration.ofMillis(500);
     private static final Duration MAX_RETRY = Duration.ofSeconds(30);
 
-    private final RuleStore source;
     private final DatabaseRuleStore target;
     private final String updatedBy;
     private final LinkedBlockingDeque<RuleChange> pending = new LinkedBlockingDeque<>();
     private final RuleStore.Subscription subscription;
+    private volatile List<CompiledRule> initial; // the source's rules when the sync started, projected first
     private final Thread writer;
     private final Object progress = new Object();
     private boolean idle;            // guarded by progress: the initial projection is done and nothing is pending
@@ -47,10 +47,19 @@ public final class RuleTableSync implements AutoCloseable {
     private Duration backoff = RETRY; // writer thread only: doubles per failure up to MAX_RETRY, reset by a success
 
     private RuleTableSync(RuleStore source, DatabaseRuleStore target, String updatedBy) {
-        this.source = source;
         this.target = target;
         this.updatedBy = updatedBy;
-        this.subscription = source.subscribe(pending::addLast); // first subscribe, then load: no gap
+        this.subscription = source.follow(new RuleStore.Follower() {
+            @Override
+            public void loaded(List<CompiledRule> rules) {
+                initial = rules;
+            }
+
+            @Override
+            public void change(RuleChange change) {
+                pending.addLast(change);
+            }
+        });
         this.writer = Thread.ofPlatform().daemon().name("ttp4j-rule-sync").unstarted(this::run);
     }
 
@@ -134,7 +143,7 @@ public final class RuleTableSync implements AutoCloseable {
     private void run() {
         while (!closed) { // the initial projection, retried until the database answers
             try {
-                project(source.loadCompiled());
+                project(initial);
                 break;
             } catch (StoreException e) {
                 if (!pause("projecting the rules failed", e)) {

@@ -99,11 +99,12 @@ class ValidateEndToEndTest {
     }
 
     @Test
-    void anEmptyDirectoryIsClean() throws Exception {
+    void anEmptyDirectoryIsCleanOnlyWithAllowEmpty() throws Exception {
         Files.createDirectories(work.resolve("empty"));
-        Ttp4jProcess.Result r = Ttp4jProcess.run(work, "validate", "empty");
+        Ttp4jProcess.Result r = Ttp4jProcess.run(work, "validate", "--allow-empty", "empty");
         assertEquals("checked 0 files: 0 valid, 0 invalid, 0 warnings\n", r.out());
         assertEquals(0, r.exit());
+        assertEquals(1, Ttp4jProcess.run(work, "validate", "empty").exit());
     }
 
     @Test

@@ -4,7 +4,7 @@
 Each case is (pattern, input); the expected column is what Python's own `re.search` answers:
 the match span "start:end", "-" for no match, or "error" when Python rejects the pattern.
 Cases are grouped by the documented differences between Python `re` and java.util.regex
-(CONTRACT section 2). Run from the repository root:
+(docs/rules.md section 6). Run from the repository root:
 
     python3 core/core/src/test/python/regex_table.py > core/core/src/test/resources/org/ttp4j/rule/regex-table.tsv
 

@@ -43,13 +43,22 @@ class InotifyWatcherTest {
     Path dir;
     RecordingHandler handler;
     InotifyWatcher watcher;
+    String readerName;
     int wd;
+
+    /** Gives every reader thread its own name (at most 15 chars, the kernel's comm), to find it in /proc. */
+    private static final AtomicInteger READERS = new AtomicInteger();
+
+    static String readerName() {
+        return "inotify-t" + READERS.incrementAndGet();
+    }
 
     @BeforeEach
     void watch() throws IOException {
         dir = Files.createDirectory(tmp.resolve("ttp"));
         handler = new RecordingHandler();
-        watcher = new InotifyWatcher(handler);
+        readerName = readerName();
+        watcher = new InotifyWatcher(handler, readerName, InotifyWatcher.MIN_BUFFER_SIZE);
         wd = watcher.addWatch(dir, RULE_MASK);
     }
 
@@ -202,8 +211,8 @@ class InotifyWatcherTest {
     @Test
     void closeWhileTheReaderIsBlockedReturns() throws Exception {
         Files.createFile(dir.resolve("a.yaml"));
-        handler.awaitEvent(e -> e.has(IN_CREATE)); // the reader is now back in poll
-        Thread.sleep(50);
+        handler.awaitEvent(e -> e.has(IN_CREATE));
+        awaitBlockedInRead(readerName);
         assertTimeoutPreemptively(Duration.ofSeconds(5), watcher::close);
         assertFalse(watcher.isOpen());
         watcher.close(); // idempotent
@@ -213,16 +222,20 @@ class InotifyWatcherTest {
 
     @Test
     void closeReturnsWithNoWatchLeft() throws Exception {
-        try (var bare = new InotifyWatcher(new RecordingHandler())) {
-            Thread.sleep(20); // the reader is blocked in read with nothing watched
+        String bareName = readerName();
+        try (var bare = new InotifyWatcher(new RecordingHandler(), bareName, InotifyWatcher.MIN_BUFFER_SIZE)) {
+            awaitBlockedInRead(bareName); // with nothing watched
             assertTimeoutPreemptively(Duration.ofSeconds(5), bare::close);
             assertFalse(bare.isOpen());
         }
-        var dropped = new InotifyWatcher(new RecordingHandler());
+        String droppedName = readerName();
+        var droppedHandler = new RecordingHandler();
+        var dropped = new InotifyWatcher(droppedHandler, droppedName, InotifyWatcher.MIN_BUFFER_SIZE);
         Path gone = Files.createDirectory(tmp.resolve("gone"));
         dropped.addWatch(gone, IN_CREATE);
         Files.delete(gone); // the kernel drops the watch: close cannot use it
-        Thread.sleep(20);
+        droppedHandler.awaitEvent(e -> e.has(IN_IGNORED));
+        awaitBlockedInRead(droppedName);
         assertTimeoutPreemptively(Duration.ofSeconds(5), dropped::close);
     }
 
@@ -334,6 +347,37 @@ class InotifyWatcherTest {
     @Test
     void bufferBelow64KiBIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> new InotifyWatcher(new RecordingHandler(), "t", 4096));
+    }
+
+    /**
+     * Waits until the thread named {@code name} is blocked in read(2), as /proc/self/task/TID/syscall shows it: the
+     * barrier for "the reader is parked in the kernel", where a Java thread state says only RUNNABLE.
+     */
+    static void awaitBlockedInRead(String name) throws Exception {
+        String read = switch (System.getProperty("os.arch")) {
+            case "amd64", "x86_64" -> "0 ";
+            case "aarch64", "riscv64" -> "63 ";
+            default -> throw new AssertionError("read(2)'s syscall number on " + System.getProperty("os.arch") + "?");
+        };
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (true) {
+            try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+                for (Path task : tasks.toList()) {
+                    try {
+                        if (Files.readString(task.resolve("comm")).strip().equals(name)
+                                && Files.readString(task.resolve("syscall")).startsWith(read)) {
+                            return;
+                        }
+                    } catch (IOException ended) {
+                        // the task ended while being read
+                    }
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("thread " + name + " not blocked in read(2) within 10 s");
+            }
+            Thread.onSpinWait();
+        }
     }
 
     static int maxQueuedEvents() throws IOException {

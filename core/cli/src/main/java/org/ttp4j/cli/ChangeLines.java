@@ -16,9 +16,9 @@ import org.ttp4j.store.RuleChange;
 import org.ttp4j.store.StoreReporter;
 
 /**
- * The JSON lines {@code watch} prints on stdout and {@code run} on stderr (CONTRACT §8): {@code ready},
+ * The JSON lines {@code watch} prints on stdout and {@code run} on stderr (docs/cli.md §3): {@code ready},
  * {@code definition}, {@code removed}, {@code state}, {@code problem}, {@code overflow}, {@code rescan},
- * and {@code run}'s {@code bad_event} and {@code bound_hit},
+ * and {@code run}'s {@code bad_event} and {@code bound_hit} (docs/cli.md §8),
  * one object per line, written and flushed whole so that lines from the store's thread never interleave.
  * Paths under the working directory are shown relative to it, as the operator typed them.
  */
@@ -64,7 +64,7 @@ final class ChangeLines implements StoreReporter {
 
     /**
      * {@code {"kind":"bound_hit","rule_id":"R1","source_kind":"command","source_id":"cmd_42","bound":"1000000 char
-     * reads","suppressed":0}}: a bound stopped a rule's search, so it did not fire for that event (docs/cli.md §Limits).
+     * reads","suppressed":0}}: a bound stopped a rule's search, so it did not fire for that event (docs/cli.md §8).
      */
     void boundHit(BoundHit hit) {
         emit(line(g -> {

@@ -8,7 +8,7 @@ import org.ttp4j.jsonl.EventFormatException;
 import org.ttp4j.jsonl.EventReader;
 
 /**
- * Events from JSON Lines (CONTRACT §7/§8), one line at a time, so that a malformed line is reported with its
+ * Events from JSON Lines (docs/events.md §1, docs/cli.md §4), one line at a time, so that a malformed line is reported with its
  * own number and skipped while every other line is read: a truncated line never takes the next one with it.
  *
  * <p>Lines are framed in one reusable buffer (a line longer than {@link #MAX_LINE} is reported and skipped

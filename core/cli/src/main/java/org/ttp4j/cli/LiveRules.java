@@ -10,7 +10,7 @@ import org.ttp4j.store.RuleStore;
 /**
  * Follows a store for {@code run} and {@code watch}: subscribes, loads, prints
  * {@code {"kind":"ready","rules":N}}, then applies each change to the index (when there is one) and prints its
- * line (CONTRACT §5, §8). A change is applied before its line is printed, so whoever reads the line may rely on
+ * line (docs/stores.md §2, docs/cli.md §3). A change is applied before its line is printed, so whoever reads the line may rely on
  * the change being in force; changes that arrive during the initial load are held and follow the ready line.
  * Owns the store: closing this closes it.
  */

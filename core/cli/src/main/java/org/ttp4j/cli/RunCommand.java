@@ -20,10 +20,10 @@ import picocli.CommandLine.Spec;
  * {@code ttp4j run}: the long-running main job. The store {@code DECNET_TTP_RULE_STORE_TYPE} selects
  * (filesystem on {@code rules/ttp} by default), hot reload on; events from stdin or {@code --events FILE}
  * (a FIFO works), tags to stdout, flushed whenever the input pauses; on stderr one JSON line per rule change
- * (CONTRACT §8) after {@code {"kind":"ready","rules":N}}, and a {@code bad_event} line for an input line that
- * is not an event, and a rate-limited {@code bound_hit} line for a rule a bound stopped (docs/cli.md §Limits).
+ * (docs/cli.md §3) after {@code {"kind":"ready","rules":N}}, a {@code bad_event} line for an input line that
+ * is not an event, and a rate-limited {@code bound_hit} line for a rule a bound stopped (docs/cli.md §8).
  * Ends at the end of the input (exit 1 if any line was bad), or on SIGTERM/ctrl-C, which stop the reading, finish
- * the event in hand, flush whole lines and close the store (exit 143/130, docs/cli.md §Shutdown).
+ * the event in hand, flush whole lines and close the store (exit 143/130, docs/cli.md §9).
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"The main job: tag events from stdin (or --events FILE) with hot-reloaded rules.",

@@ -1,20 +1,23 @@
 package org.ttp4j.cli;
 
 import java.io.PrintWriter;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import org.ttp4j.rule.RuleIds;
 import org.ttp4j.rule.RuleState;
-import org.ttp4j.store.RuleStore;
 import org.ttp4j.store.internal.Durations;
 import org.ttp4j.store.RuleStoreType;
 import org.ttp4j.store.RuleStores;
 import org.ttp4j.store.StoreException;
+import org.ttp4j.store.StoreReporter;
+import org.ttp4j.store.jdbc.DatabaseConfig;
 import org.ttp4j.store.jdbc.DatabaseRuleStore;
 import org.ttp4j.store.jdbc.StateAuditEntry;
 import picocli.CommandLine;
@@ -27,8 +30,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code ttp4j state get|set|list|history}: a rule's operator state (CONTRACT §4) in the configured store. Each
- * state prints as one JSON object with the fields of the {@code state} change line (CONTRACT §8). The state
+ * {@code ttp4j state get|set|list|history}: a rule's operator state (docs/state.md) in the configured store. Each
+ * state prints as one JSON object with the fields of the {@code state} change line (docs/cli.md §3, §5). The state
  * must outlive the command, so this needs the database store ({@code DECNET_TTP_RULE_STORE_TYPE=database});
  * the filesystem store keeps state in its own process's memory only.
  */
@@ -48,14 +51,20 @@ final class StateCommand implements Runnable {
 
     /** Opens the configured store, which must be the database store. */
     static DatabaseRuleStore open(CommandSpec spec) {
+        return open(spec, Clock.systemUTC());
+    }
+
+    /** Opens the configured database store on {@code clock} (it stamps {@code set_at} and decides expiry). */
+    static DatabaseRuleStore open(CommandSpec spec, Clock clock) {
         RuleStores.Builder b = RuleStores.fromEnvironment(System.getenv());
         if (b.type() != RuleStoreType.DATABASE) {
             throw new StoreException("the filesystem rule store keeps state in the memory of the process that runs it,"
                     + " so it cannot be read or set from here; set " + RuleStoreType.ENV + "=database (and"
                     + " TTP4J_DB_URL) to manage state in the database store");
         }
-        RuleStore store = b.reporter(TagCommand.problemsTo(spec.commandLine().getErr())).open();
-        return (DatabaseRuleStore) store;
+        StoreReporter reporter = TagCommand.problemsTo(spec.commandLine().getErr());
+        return DatabaseRuleStore.builder(DatabaseConfig.fromEnvironment(b.environment()))
+                .problems(reporter::problem).clock(clock).open();
     }
 
     /** A rule id argument ({@code [A-Za-z0-9_]+}); anything else is a usage error. */
@@ -164,16 +173,46 @@ final class StateCommand implements Runnable {
                 throw new ParameterException(spec.commandLine(), "--until " + expiry.until
                         + " is not in the future: the state would revert at once");
             }
-            try (DatabaseRuleStore store = open(spec)) {
+            WriteClock clock = new WriteClock();
+            try (DatabaseRuleStore store = open(spec, clock)) {
                 if (!force && store.loadCompiled().stream().noneMatch(r -> r.ruleId().equals(ruleId))) {
                     throw new StoreException("no rule " + ruleId + " in the store, so this state would change nothing"
                             + " now (a typo?); --force sets it anyway, for a rule that arrives later");
                 }
-                // A TTL counts from the write, not from the start of this command (opening the store takes a while).
-                Instant expiresAt = ttl != null ? Instant.now().plus(ttl) : until;
+                // A TTL counts from the write, not from the start of this command (opening the store takes a while),
+                // and from the very instant the store stamps as set_at (docs/cli.md §5).
+                Instant now = clock.pin();
+                Instant expiresAt = ttl != null ? now.plus(ttl) : until;
                 RuleState wanted = new RuleState(mode, confidenceMax, expiresAt, reason, null, null);
                 print(spec, ChangeLines.state(ruleId, store.setState(ruleId, wanted, by)));
             }
+        }
+    }
+
+    /** The UTC system clock until {@link #pin()}, then the instant pinned: one reading for a whole write. */
+    static final class WriteClock extends Clock {
+        private volatile Instant pinned;
+
+        Instant pin() {
+            Instant now = Instant.now();
+            pinned = now;
+            return now;
+        }
+
+        @Override
+        public Instant instant() {
+            Instant p = pinned;
+            return p != null ? p : Instant.now();
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException("a write clock is UTC only");
         }
     }
 

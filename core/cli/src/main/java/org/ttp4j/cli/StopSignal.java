@@ -4,7 +4,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * SIGTERM or ctrl-C for a command that streams events ({@code run}, {@code tag}; docs/cli.md §Shutdown): reading
+ * SIGTERM or ctrl-C for a command that streams events ({@code run}, {@code tag}; docs/cli.md §9): reading
  * stops, the event in hand is finished and its tags written, the output is flushed on a line boundary, and the JVM
  * exits with 143 (130 for ctrl-C). The event loop holds the lock while it handles input and lets go of it only
  * around a read that may block; the shutdown hook takes it, so it always finds the output between two events.

@@ -12,7 +12,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * The store a command works on: the one {@code DECNET_TTP_RULE_STORE_TYPE} selects (CONTRACT §5), with the
+ * The store a command works on: the one {@code DECNET_TTP_RULE_STORE_TYPE} selects (docs/stores.md §3), with the
  * filesystem store's directory from {@code --rules}, else {@code TTP4J_RULES_DIR}, else {@code rules/ttp}.
  */
 final class StoreOptions {

@@ -10,7 +10,7 @@ import org.ttp4j.store.StoreReporter;
 /**
  * {@code --strict} as {@code validate --strict} means it, for the commands that open a store ({@code run},
  * {@code tag}): any problem reported while the store opens, an error or a warning (a duplicate rule id, an empty
- * file, an unknown key), stops the command (docs/cli.md §Strict). Passes every report on to {@code next}.
+ * file, an unknown key), stops the command (docs/cli.md §10). Passes every report on to {@code next}.
  */
 final class StrictStart implements StoreReporter {
 

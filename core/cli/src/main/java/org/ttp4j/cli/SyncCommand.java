@@ -15,10 +15,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code ttp4j sync}: master mode (CONTRACT §5.2). The filesystem store on the rules directory is projected
+ * {@code ttp4j sync}: master mode (docs/stores.md §11, docs/cli.md §6). The filesystem store on the rules directory is projected
  * into the database store's tables (upserts and deletes), then followed: every later edit is written as it
  * happens, for every worker on the database to see. Prints {@code {"kind":"ready","rules":N}} on stdout once the
- * tables match the directory, then the change lines of the directory (CONTRACT §8). {@code --once} stops there.
+ * tables match the directory, then the change lines of the directory (docs/cli.md §3). {@code --once} stops there.
  */
 @Command(name = "sync", mixinStandardHelpOptions = true,
         description = {"Master mode: project the rules directory into the database store's tables, then keep them in sync.",

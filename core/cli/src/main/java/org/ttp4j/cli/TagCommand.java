@@ -28,9 +28,10 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code ttp4j tag --rules DIR [--events FILE]}: events in as JSON Lines, tags out as JSON Lines, one line per
- * tag in evaluation order. The rules are read once at startup (invalid ones are reported on stderr and skipped;
- * with {@code --strict} any problem, warnings included, stops the command, as {@code validate --strict} would
- * reject it). A line that is not an event is reported on
+ * tag in evaluation order (docs/engine.md §2, docs/events.md §3, docs/cli.md §4). The rules are read once at
+ * startup (invalid ones are reported on stderr and skipped; with {@code --strict} any problem, warnings included,
+ * stops the command, as {@code validate --strict} would reject it: docs/cli.md §10). A line that is not an event is
+ * reported on
  * stderr as {@code FILE:LINE: message} and skipped; the exit status is then 1. Streams: memory stays flat
  * whatever the input's length, and tags are flushed whenever the input has nothing more to read right now.
  */

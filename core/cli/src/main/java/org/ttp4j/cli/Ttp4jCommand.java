@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code ttp4j} command: validate rule files, tag events, run the hot-reloading main job, watch rule
- * changes, manage rule state and sync a rules directory into the database store (CONTRACT §8).
+ * changes, manage rule state and sync a rules directory into the database store (docs/cli.md).
  *
  * <p>Exit status: 0 on success, 1 when the work found a problem (an invalid rule, a bad event line, a failure),
  * 2 on a usage error. Every error is one line on stderr; {@code --verbose} adds the stack trace.
@@ -102,7 +102,7 @@ public final class Ttp4jCommand implements Runnable {
         }
     }
 
-    /** A log formatter that masks any password a JDBC URL in the line carries (docs/stores.md §Credentials). */
+    /** A log formatter that masks any password a JDBC URL in the line carries (docs/stores.md §15). */
     private static final class Redacting extends java.util.logging.Formatter {
         private final java.util.logging.Formatter inner;
 

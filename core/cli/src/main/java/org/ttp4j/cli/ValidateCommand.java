@@ -28,9 +28,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code ttp4j validate [--strict] PATH...}: compiles rule files and prints every problem, then a summary
- * (CONTRACT §8). Fit for a CI job guarding a rule repository.
+ * (docs/cli.md §2). Fit for a CI job guarding a rule repository.
  *
- * <p>A directory contributes the rule files directly in it whose names pass the allowlist (CONTRACT §3), in
+ * <p>A directory contributes the rule files directly in it whose names pass the allowlist (docs/rules.md §8), in
  * name order; other entries are not mentioned. A file named on the command line is always checked, and a name
  * the stores would ignore is a warning. Files are checked in argument order, each once. A rule id defined by
  * an earlier checked file makes a later file invalid (a store would ignore it). Output: every error, then
@@ -38,7 +38,7 @@ import picocli.CommandLine.Spec;
  * {@code checked N files: V valid, I invalid, W warnings}. With {@code --strict} a file with a warning counts
  * as invalid. No rule file at all is said on stderr and exits 1 unless {@code --allow-empty}. In a directory, a
  * symbolic link the filesystem store would refuse is an error; a link loop is skipped there, and named on the
- * command line it is a usage error saying so (docs/cli.md §Symbolic links).
+ * command line it is a usage error saying so (docs/cli.md §11).
  */
 @Command(name = "validate", mixinStandardHelpOptions = true,
         description = {"Check rule files: print every problem as path:line:column: field.path: message,"

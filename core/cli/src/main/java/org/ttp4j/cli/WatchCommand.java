@@ -7,7 +7,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code ttp4j watch [DIR]}: prints each rule change as one JSON line on stdout as it happens (CONTRACT §8),
+ * {@code ttp4j watch [DIR]}: prints each rule change as one JSON line on stdout as it happens (docs/cli.md §3),
  * after {@code {"kind":"ready","rules":N}}; with DIR a filesystem store on it, else the configured store.
  * Runs until SIGTERM or ctrl-C, which close the store cleanly.
  */

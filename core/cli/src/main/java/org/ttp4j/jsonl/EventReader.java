@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads events from JSON Lines (one object per line, CONTRACT §7/§8) with one streaming parser over the
+ * Reads events from JSON Lines (one object per line, docs/events.md §1, docs/cli.md §4) with one streaming parser over the
  * whole input: no tree per event, field names interned by the parser. Unknown top-level keys are skipped.
  *
  * <p>{@link #next()} returns null at the end. An object that is well-formed JSON but not a valid event (no

@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 
 /**
- * Writes tags as JSON Lines (one object per line, CONTRACT §7 field order) with one streaming generator over
+ * Writes tags as JSON Lines (one object per line, docs/events.md §3 field order) with one streaming generator over
  * the whole output. Buffered: call {@link #flush()} when a reader downstream must see the tags.
  */
 public final class TagWriter extends JsonLinesWriter<Tag> {

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code ttp4j run} and {@code ttp4j watch} as real long-running commands on a real rules directory: the
- * ready line, one change line per edit as it happens (CONTRACT §8), hot reload that later events see, and a
+ * ready line, one change line per edit as it happens (docs/cli.md §3), hot reload that later events see, and a
  * clean stop on SIGTERM.
  */
 @Timeout(120)

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * SIGTERM to {@code run} and {@code tag} while events flood in (docs/cli.md §Shutdown): the process exits 143, and
+ * SIGTERM to {@code run} and {@code tag} while events flood in (docs/cli.md §9): the process exits 143, and
  * every line of its stdout is a whole tag, in input order with none skipped, the last one ending in a newline.
  */
 @Timeout(180)

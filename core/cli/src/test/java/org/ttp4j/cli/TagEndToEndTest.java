@@ -10,7 +10,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code ttp4j tag} run as a real command: exact tags out, bad lines reported and skipped (CONTRACT §6-§8). */
+/** {@code ttp4j tag} run as a real command: exact tags out, bad lines reported and skipped (docs/engine.md §2, docs/cli.md §4). */
 class TagEndToEndTest {
 
     @TempDir

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code ttp4j validate} run as a real command on a directory of good, flawed and bad rules (CONTRACT §8). */
+/** {@code ttp4j validate} run as a real command on a directory of good, flawed and bad rules (docs/cli.md §2). */
 class ValidateEndToEndTest {
 
     @TempDir

@@ -85,7 +85,7 @@ class JsonLinesTest {
     }
 
     @Test
-    void writesTagsInContractOrder() throws Exception {
+    void writesTagsInSpecifiedOrder() throws Exception { // docs/events.md §3
         Map<String, Object> evidence = new LinkedHashMap<>();
         evidence.put("command_text", "sudo -l");
         evidence.put("cwd", null);

@@ -1,7 +1,7 @@
 package org.ttp4j.engine;
 
 /**
- * A rule that did not fire for an event because a bound of the engine stopped its search (docs/cli.md §Limits):
+ * A rule that did not fire for an event because a bound of the engine stopped its search (docs/cli.md §8):
  * its budget of character reads ran out, the regex recursed too deep, or the value was longer than
  * {@link EngineOptions#maxSearchLength()} and no match lay before the cut. Reported at most once a second; the
  * reports skipped in between are counted in {@code suppressed} of the next one.

@@ -4,7 +4,7 @@ import java.util.Collections;
 import java.util.Map;
 
 /**
- * One observation to tag (CONTRACT §7). On the wire: {@code source_kind}, {@code source_id},
+ * One observation to tag (docs/events.md §1). On the wire: {@code source_kind}, {@code source_id},
  * {@code attacker_uuid}, {@code identity_uuid}, {@code session_id}, {@code decky_id}, {@code payload}.
  *
  * <p>{@code source_kind} and {@code source_id} are required (they name the tag), and so is at least one of

@@ -24,7 +24,7 @@ import org.ttp4j.rule.CompiledRule;
 import org.ttp4j.rule.Emit;
 
 /**
- * Events in, tags out (CONTRACT §6-§7), over the current snapshot of a {@link RuleIndex}.
+ * Events in, tags out (docs/engine.md §2, docs/events.md §3), over the current snapshot of a {@link RuleIndex}.
  *
  * <p>For an event of kind K, every engine-owned rule applying to K whose state lets it fire and whose pattern
  * is found in the event's field value (a string; anything else does not match) gives one tag per emit, rules
@@ -33,7 +33,7 @@ import org.ttp4j.rule.Emit;
  * {@link EngineOptions#maxSearchLength()} chars, by default more than the command line's longest event line) and
  * may read at most {@link EngineOptions#maxRegexSteps()} chars per event: a rule that hits a bound does not fire
  * for the event, is counted per rule ({@link #boundHits(String)}) and is reported as a {@link BoundHit} (at most
- * once a second; docs/cli.md §Limits).
+ * once a second; docs/cli.md §8).
  *
  * <p>Thread-safe; evaluation takes no lock. An event that matches nothing allocates nothing.
  */

@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * One (event, technique, rule) result (CONTRACT §7). On the wire, in this order: {@code uuid},
+ * One (event, technique, rule) result (docs/events.md §3). On the wire, in this order: {@code uuid},
  * {@code source_kind}, {@code source_id}, {@code attacker_uuid}, {@code identity_uuid}, {@code session_id},
  * {@code decky_id}, {@code tactic}, {@code technique_id}, {@code sub_technique_id}, {@code confidence},
  * {@code rule_id}, {@code rule_version}, {@code evidence}, {@code attack_release}, {@code mitre_url},

@@ -18,7 +18,7 @@ import org.ttp4j.store.RuleChange;
 import org.ttp4j.store.RuleStore;
 
 /**
- * Compiled rules by id and by source kind, kept current from a {@link RuleStore} (CONTRACT §6).
+ * Compiled rules by id and by source kind, kept current from a {@link RuleStore} (docs/engine.md §1).
  *
  * <p>Readers call {@link #snapshot()} and never lock: each change builds a new immutable {@link Snapshot}
  * that shares everything the change did not touch, and publishes it with one volatile write. A change to one
@@ -120,7 +120,7 @@ public final class RuleIndex {
 
     /**
      * Keeps this index current from {@code store}: subscribes first, then loads every rule, then applies every
-     * change published since the subscription, in order (CONTRACT §5), and from then on each change as it
+     * change published since the subscription, in order (docs/stores.md §2), and from then on each change as it
      * arrives. Closing the returned handle stops following the store.
      */
     public RuleStore.Subscription watch(RuleStore store) {

@@ -4,7 +4,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * What a rule's {@code match} mapping means, decided at compile time (CONTRACT §2).
+ * What a rule's {@code match} mapping means, decided at compile time (docs/rules.md §4).
  * Every variant keeps the mapping verbatim and deep-immutable in {@link #raw()}.
  */
 public sealed interface Match {

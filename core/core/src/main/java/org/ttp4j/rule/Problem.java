@@ -4,7 +4,7 @@ import java.util.Comparator;
 import java.util.Objects;
 
 /**
- * One thing wrong with a rule file, positioned in it (CONTRACT §2, §8).
+ * One thing wrong with a rule file, positioned in it (docs/rules.md §5, docs/cli.md §2).
  * {@link #toString()} is the one-line form {@code path:line:column: field.path: message}, with warnings
  * prefixed {@code warning: }.
  *

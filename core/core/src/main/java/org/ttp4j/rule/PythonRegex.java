@@ -10,7 +10,7 @@ import java.util.regex.PatternSyntaxException;
 
 /**
  * Python {@code re} patterns (str patterns, Python 3.11 syntax) translated to {@link Pattern}s that
- * find the same matches (CONTRACT §2, "Regex dialect").
+ * find the same matches (docs/rules.md §6).
  *
  * <p>What the translation takes care of:
  * <ul>

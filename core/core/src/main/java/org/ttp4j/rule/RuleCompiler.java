@@ -46,7 +46,7 @@ import org.yaml.snakeyaml.reader.StreamReader;
 import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
- * Compiles one rule file (CONTRACT §2) into a {@link CompiledRule}, or reports every problem in it,
+ * Compiles one rule file (docs/rules.md) into a {@link CompiledRule}, or reports every problem in it,
  * each positioned at its YAML node ({@code path:line:column: field.path: message}).
  *
  * <p>Stages: size limit and UTF-8 decoding; safe YAML composition to a node tree under alias, depth

@@ -5,7 +5,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
 /**
- * The rule-file allowlist (CONTRACT §3): a file is a rule file iff its basename fully matches
+ * The rule-file allowlist (docs/rules.md §8): a file is a rule file iff its basename fully matches
  * {@code [A-Za-z0-9_]+\.ya?ml}, ASCII, case-sensitive. Runs on raw name bytes, e.g. straight on the
  * inotify buffer, with no String and no regex: a suffix test of one or two int compares, then a
  * table lookup per stem byte.

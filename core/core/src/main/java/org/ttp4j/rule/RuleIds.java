@@ -1,6 +1,6 @@
 package org.ttp4j.rule;
 
-/** Rule ids are {@code [A-Za-z0-9_]+} (CONTRACT §2): they become bus and topic segments. */
+/** Rule ids are {@code [A-Za-z0-9_]+} (docs/rules.md §9): they become bus and topic segments. */
 public final class RuleIds {
     private RuleIds() {}
 

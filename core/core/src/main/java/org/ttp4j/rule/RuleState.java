@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * The operator's knobs on one rule, keyed by rule id (CONTRACT §4).
+ * The operator's knobs on one rule, keyed by rule id (docs/state.md).
  *
  * @param mode          enabled, disabled (never fires) or clipped (fires, confidence capped)
  * @param confidenceMax with {@link Mode#CLIPPED}: the ceiling on emitted confidence; otherwise ignored; may be null

@@ -6,7 +6,7 @@ public final class SourceKinds {
 
     /**
      * The payload key an engine-owned rule searches when its {@code match} names no {@code field}
-     * (CONTRACT §7), or null when the kind has none (the rule must then name {@code field}).
+     * (docs/events.md §2), or null when the kind has none (the rule must then name {@code field}).
      */
     public static String defaultField(String sourceKind) {
         return switch (sourceKind) {

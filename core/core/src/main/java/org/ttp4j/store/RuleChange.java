@@ -3,7 +3,7 @@ package org.ttp4j.store;
 import org.ttp4j.rule.CompiledRule;
 import org.ttp4j.rule.RuleState;
 
-/** One per-rule event a store publishes (CONTRACT §5). Never batched: a 5-rule edit is 5 changes. */
+/** One per-rule event a store publishes (docs/stores.md §2). Never batched: a 5-rule edit is 5 changes. */
 public sealed interface RuleChange {
 
     String ruleId();

@@ -6,7 +6,7 @@ import org.ttp4j.rule.CompiledRule;
 import org.ttp4j.rule.RuleState;
 
 /**
- * Where rules and their operator state live (CONTRACT §5). One interface, several backends.
+ * Where rules and their operator state live (docs/stores.md §1). One interface, several backends.
  *
  * <p>A consumer subscribes first, then loads, then applies the changes it receives: registration takes
  * effect at the call, so nothing published after {@link #subscribe} returns is missed, and nothing published

@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
-/** The store backends, selected by {@code DECNET_TTP_RULE_STORE_TYPE} (CONTRACT §5). */
+/** The store backends, selected by {@code DECNET_TTP_RULE_STORE_TYPE} (docs/stores.md §3). */
 public enum RuleStoreType {
     FILESYSTEM, DATABASE;
 

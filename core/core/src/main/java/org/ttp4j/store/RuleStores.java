@@ -6,7 +6,7 @@ import java.util.Objects;
 import java.util.ServiceLoader;
 
 /**
- * Opens the rule store the environment asks for (CONTRACT §5): {@code DECNET_TTP_RULE_STORE_TYPE} selects
+ * Opens the rule store the environment asks for (docs/stores.md §3): {@code DECNET_TTP_RULE_STORE_TYPE} selects
  * the backend ({@code filesystem} by default), {@code TTP4J_RULES_DIR} overrides the rules directory
  * ({@code ./rules/ttp/} by default); for {@code database}, {@code TTP4J_DB_URL} (default
  * {@code jdbc:sqlite:ttp4j.db}), {@code TTP4J_DB_USER} and {@code TTP4J_DB_PASSWORD} name the database and

@@ -7,7 +7,7 @@ import org.ttp4j.rule.Problem;
 /**
  * What a store tells its operator besides rule changes: rejected rule files and edits, and how it recovered
  * from lost notifications. The command line prints these as {@code problem}, {@code overflow} and
- * {@code rescan} lines (CONTRACT §8); an embedding engine may log them. Called on the store's publishing
+ * {@code rescan} lines (docs/cli.md §3); an embedding engine may log them. Called on the store's publishing
  * thread; implementations must not block for long. The defaults log through {@link System.Logger}.
  */
 public interface StoreReporter {

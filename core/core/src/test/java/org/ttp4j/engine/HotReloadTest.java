@@ -8,10 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ttp4j.index.RuleIndex;
+import org.ttp4j.rule.Problem;
 import org.ttp4j.rule.RuleState;
 import org.ttp4j.store.RuleStore;
 import org.ttp4j.store.fs.FilesystemRuleStore;
@@ -53,7 +55,8 @@ class HotReloadTest {
     @Test
     void aSavedRuleIsLiveAndAnEditReplacesIt(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("R0001.yaml"), rule("R0001", 1, "wget\\s+http"));
-        try (FilesystemRuleStore store = FilesystemRuleStore.open(dir)) {
+        List<Problem> problems = new CopyOnWriteArrayList<>();
+        try (FilesystemRuleStore store = FilesystemRuleStore.builder(dir).problems(problems::add).open()) {
             RuleIndex index = new RuleIndex(RuleIndex.engineOwned());
             RuleEngine engine = new RuleEngine(index);
             try (RuleStore.Subscription sub = index.watch(store)) {
@@ -68,8 +71,14 @@ class HotReloadTest {
                 assertEquals(2, index.snapshot().rule("R0001").ruleVersion());
 
                 Files.writeString(dir.resolve("R0001.yaml"), "rule_id: R0001\nrule_version: [\n");
-                Thread.sleep(50); // an invalid edit: nothing to wait for, the last good version stays
-                assertEquals(2, index.snapshot().rule("R0001").ruleVersion());
+                // Barrier: the store reads its directory's events in order, so once a later file is live the
+                // invalid edit has been read and rejected (docs/stores.md §4).
+                save(dir, "R0003.yaml", rule("R0003", 1, "nc\\s+-e"));
+                eventually(() -> index.snapshot().rule("R0003") != null, "a file saved after the invalid edit is live");
+                assertEquals(2, index.snapshot().rule("R0001").ruleVersion(), "the last good version stays live");
+                assertEquals(List.of(), rulesFor(engine, WGET));
+                assertEquals(1, problems.size(), problems.toString());
+                assertTrue(problems.get(0).isError() && problems.get(0).toString().contains("R0001.yaml"), problems.toString());
 
                 store.setState("R0002", RuleState.of(RuleState.Mode.DISABLED), "test");
                 assertEquals(List.of(), rulesFor(engine, CURL), "a state change is applied before setState returns");

@@ -20,7 +20,7 @@ class TagUuidTest {
     }
 
     @Test
-    void goldenValuesFromTheContract() {
+    void goldenValuesOfTheSpecification() { // docs/events.md §4
         assertEquals("9aa491e5-f03b-5d8f-9eb5-161becedcdd6",
                 TagUuid.of("command", "cmd_42", "R0014", 2, "T1083", null).toString());
         assertEquals("4fd57b14-c135-544c-97d9-4fabc1051584",

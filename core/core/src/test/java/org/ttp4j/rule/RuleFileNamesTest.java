@@ -18,7 +18,7 @@ class RuleFileNamesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"T1110_brute_force.yaml", "T1078.yaml", "T1059_command_and_scripting.yml", "R0001.yaml", "a.yml", "_.yaml"})
-    void acceptsTheContractExamples(String name) {
+    void acceptsTheSpecifiedExamples(String name) { // docs/rules.md §8
         assertAllAgree(name.getBytes(StandardCharsets.ISO_8859_1), true);
     }
 
@@ -26,7 +26,7 @@ class RuleFileNamesTest {
     @ValueSource(strings = {".T1110_brute_force.yaml.swp", ".swo", "T1110_brute_force.yaml~", ".T1110_brute_force.yaml.bak",
             "4913", ".4913", ".foo", "T1110_brute_force.yaml.tmp", "T1110_brute_force.txt", "R1.YAML", "R-1.yaml", "a.b.yaml",
             ".yaml", ".yml", "yaml", "a.yamll", "a.yam", "a.ymll", "a .yaml", "a\u00e9.yaml", ""})
-    void rejectsTheContractExamples(String name) {
+    void rejectsTheSpecifiedExamples(String name) { // docs/rules.md §8
         assertAllAgree(name.getBytes(StandardCharsets.ISO_8859_1), false);
     }
 

@@ -44,7 +44,7 @@ import org.ttp4j.store.StoreException;
 import org.ttp4j.store.StoreReporter;
 
 /**
- * The rules of one directory of YAML files, hot-reloaded through Linux inotify (CONTRACT §5.1), with the
+ * The rules of one directory of YAML files, hot-reloaded through Linux inotify (docs/stores.md §4), with the
  * operator state held in memory (lost on restart, by design for this backend).
  *
  * <p><b>Threads.</b> Every file read and compile runs on one thread per store, the inotify reader thread,

@@ -27,7 +27,7 @@ import org.ttp4j.store.StoreReporter;
 /**
  * The rules directory as the store last saw it, and the per-rule differences when it changes.
  *
- * <p>Per rule file: the hash of its bytes (so identical bytes are no change, CONTRACT §5.1) and its last good
+ * <p>Per rule file: the hash of its bytes (so identical bytes are no change, docs/stores.md §5) and its last good
  * compiled rule (an invalid edit keeps it). Per rule id: the files defining it; the first by file name owns
  * it, the others are reported. {@link #refresh} re-reads some files, {@link #rescan} all of them; both return
  * exactly the rules whose definition changed. Not thread-safe: only the store's compile thread calls it.

@@ -10,7 +10,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Makes expiry active (CONTRACT §4): runs a store's revert for a rule at the instant its state expires,
+ * Makes expiry active (docs/state.md §4): runs a store's revert for a rule at the instant its state expires,
  * whether or not anyone reads the state. One schedule per rule id: scheduling again replaces it.
  * One daemon thread per scheduler; {@link #close()} cancels everything.
  */
@@ -56,6 +56,11 @@ public final class ExpiryScheduler implements AutoCloseable {
         if (old != null && old.future != null) {
             old.future.cancel(false);
         }
+    }
+
+    /** Schedules waiting in the executor (cancelled ones are removed at once): what may still run. */
+    int pending() {
+        return executor.getQueue().size();
     }
 
     private final class Job implements Runnable {

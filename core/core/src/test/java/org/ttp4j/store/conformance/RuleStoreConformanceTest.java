@@ -29,7 +29,7 @@ import org.ttp4j.rule.RuleState;
 import org.ttp4j.rule.RuleState.Mode;
 
 /**
- * The behaviour every {@link RuleStore} backend shares (CONTRACT §4-§5). A backend's test extends this
+ * The behaviour every {@link RuleStore} backend shares (docs/state.md, docs/stores.md §1, §2, §12). A backend's test extends this
  * class and says how to open a store on a fresh, empty backing and how to put rule definitions into it.
  */
 public abstract class RuleStoreConformanceTest {

@@ -32,7 +32,7 @@ import org.ttp4j.store.RuleChange;
 import org.ttp4j.store.StoreException;
 
 /**
- * Every row of the CONTRACT §5.1 action table, on a real directory through real inotify. "No change" is
+ * Every row of the action table of docs/stores.md §5, on a real directory through real inotify. "No change" is
  * proven without timing: after the action a sentinel rule is written, and its Definition must be the very
  * next change (the store processes the directory's events in order).
  */

@@ -5,13 +5,23 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
+/**
+ * The scheduler reads "now" from the clock it is given. A fixed clock makes every delay exact, so what may still
+ * run is asserted from the executor's queue ({@link ExpiryScheduler#pending()}) instead of by waiting past an
+ * instant on the wall clock.
+ */
 class ExpirySchedulerTest {
+
+    private static final Instant NOW = Instant.parse("2026-06-01T12:00:00Z");
+    private static final Clock FIXED = Clock.fixed(NOW, ZoneOffset.UTC);
 
     @Test
     void runsTheRevertOnceTheInstantHasPassed() throws Exception {
@@ -31,46 +41,60 @@ class ExpirySchedulerTest {
 
     @Test
     void anInstantCenturiesAwayIsScheduledAndNeverRunsNow() throws Exception {
-        Clock clock = Clock.systemUTC();
-        try (ExpiryScheduler s = new ExpiryScheduler(clock, "expiry-test")) {
+        try (ExpiryScheduler s = new ExpiryScheduler(FIXED, "expiry-test")) {
             AtomicInteger ran = new AtomicInteger();
             s.schedule("R1", Instant.parse("2999-01-01T00:00:00Z"), ran::incrementAndGet);
             s.schedule("R2", Instant.MAX, ran::incrementAndGet);
+            assertEquals(2, s.pending(), "both wait in the executor");
             CountDownLatch soon = new CountDownLatch(1);
-            s.schedule("R3", clock.instant(), soon::countDown);
+            s.schedule("R3", NOW, soon::countDown);
             assertTrue(soon.await(10, TimeUnit.SECONDS), "the scheduler stopped working");
             assertEquals(0, ran.get());
+            assertEquals(2, s.pending(), "the far schedules still wait");
         }
     }
 
     @Test
     void reschedulingReplacesAndNullCancels() throws Exception {
-        Clock clock = Clock.systemUTC();
-        try (ExpiryScheduler s = new ExpiryScheduler(clock, "expiry-test")) {
+        try (ExpiryScheduler s = new ExpiryScheduler(FIXED, "expiry-test")) {
             AtomicInteger first = new AtomicInteger();
-            CountDownLatch second = new CountDownLatch(1);
             AtomicInteger cancelled = new AtomicInteger();
-            // The replaced and cancelled schedules lie far enough ahead that even a loaded machine replaces
-            // them before they are due; the test then waits past that instant.
-            Instant farAhead = clock.instant().plusMillis(1_500);
-            s.schedule("R1", farAhead, first::incrementAndGet);
-            s.schedule("R1", clock.instant().plusMillis(20), second::countDown);
-            s.schedule("R2", farAhead, cancelled::incrementAndGet);
+            s.schedule("R1", NOW.plus(Duration.ofHours(1)), first::incrementAndGet);
+            s.schedule("R2", NOW.plus(Duration.ofHours(1)), cancelled::incrementAndGet);
+            assertEquals(2, s.pending());
+
             s.schedule("R2", null, cancelled::incrementAndGet);
-            assertTrue(second.await(10, TimeUnit.SECONDS));
-            Thread.sleep(Math.max(0, java.time.Duration.between(clock.instant(), farAhead).toMillis()) + 300);
-            assertEquals(0, first.get(), "replaced schedule still ran");
-            assertEquals(0, cancelled.get(), "cancelled schedule still ran");
+            assertEquals(1, s.pending(), "a null instant cancels the rule's schedule");
+            s.schedule("R2", null, cancelled::incrementAndGet);
+            assertEquals(1, s.pending(), "cancelling nothing is harmless");
+
+            CountDownLatch second = new CountDownLatch(1);
+            s.schedule("R1", NOW, second::countDown);
+            assertTrue(second.await(10, TimeUnit.SECONDS), "the replacing schedule never ran");
+            assertEquals(0, s.pending(), "the replaced schedule left the executor, so it can never run");
+            assertEquals(0, first.get(), "replaced schedule ran");
+            assertEquals(0, cancelled.get(), "cancelled schedule ran");
         }
     }
 
     @Test
     void aPastInstantRunsAtOnce() throws Exception {
-        Clock clock = Clock.systemUTC();
-        try (ExpiryScheduler s = new ExpiryScheduler(clock, "expiry-test")) {
+        try (ExpiryScheduler s = new ExpiryScheduler(FIXED, "expiry-test")) {
             CountDownLatch ran = new CountDownLatch(1);
             s.schedule("R1", Instant.EPOCH, ran::countDown);
             assertTrue(ran.await(10, TimeUnit.SECONDS));
+            assertEquals(0, s.pending());
         }
+    }
+
+    @Test
+    void closeDropsEverySchedule() {
+        ExpiryScheduler s = new ExpiryScheduler(FIXED, "expiry-test");
+        s.schedule("R1", NOW.plus(Duration.ofMinutes(5)), () -> {});
+        s.schedule("R2", NOW.plus(Duration.ofMinutes(6)), () -> {});
+        assertEquals(2, s.pending());
+        s.close();
+        assertEquals(0, s.pending());
+        s.close();
     }
 }

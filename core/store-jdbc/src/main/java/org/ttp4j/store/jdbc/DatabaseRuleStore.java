@@ -45,7 +45,7 @@ import org.ttp4j.store.RuleStore;
 import org.ttp4j.store.StoreException;
 
 /**
- * Rules and their state in a database shared by every worker (CONTRACT §5.2): a SQLite file (embedded, the
+ * Rules and their state in a database shared by every worker (docs/stores.md §7-§10): a SQLite file (embedded, the
  * default) or PostgreSQL (a swarm), through one JDBC code path.
  *
  * <p><b>Propagation.</b> Triggers append every write of the rule tables, by any writer, to {@code ttp_rule_change}

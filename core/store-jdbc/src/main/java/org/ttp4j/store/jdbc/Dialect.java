@@ -112,7 +112,7 @@ enum Dialect {
 
     abstract void configure(Properties dataSourceProperties);
 
-    /** Parses a stored timestamp written by us or by another writer; a zone-less value is UTC (CONTRACT §4). */
+    /** Parses a stored timestamp written by us or by another writer; a zone-less value is UTC (docs/state.md §1). */
     static Instant parseText(String s) {
         var parsed = LENIENT.parseBest(s.trim(), OffsetDateTime::from, LocalDateTime::from);
         return parsed instanceof OffsetDateTime o ? o.toInstant() : ((LocalDateTime) parsed).toInstant(ZoneOffset.UTC);

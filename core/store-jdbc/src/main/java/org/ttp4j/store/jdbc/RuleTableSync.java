@@ -18,7 +18,7 @@ import org.ttp4j.store.RuleStore;
 import org.ttp4j.store.StoreException;
 
 /**
- * The master sync (CONTRACT §5.2): projects a source store, typically the filesystem store of the host where
+ * The master sync (docs/stores.md §11): projects a source store, typically the filesystem store of the host where
  * operators edit YAML, onto a database's {@code ttp_rule} table, so every worker on that database follows.
  *
  * <p>Works with any {@link RuleStore}: it subscribes, then loads, then applies changes, like any consumer. The load
@@ -119,7 +119,7 @@ public final class RuleTableSync implements AutoCloseable {
     /**
      * Waits until the initial projection is done and every change received so far is written; true if so. For a
      * sync started with {@link #startOnce}, a write failure no retry can cure (a read-only database, a full disk, a
-     * constraint: docs/stores.md §Errors that end) ends the wait by throwing it.
+     * constraint: docs/stores.md §14) ends the wait by throwing it.
      *
      * @throws StoreException the permanent failure of a one-shot sync
      */

@@ -28,7 +28,7 @@ import org.ttp4j.store.jdbc.DatabaseRuleStore;
 
 /**
  * State propagation between two workers on one database: {@code setState} on worker A until worker B's subscriber
- * has the {@code State} change (the operation is both: the write and the delivery). Two backends in the same run:
+ * has the {@code State} change (the operation is both: the write and the delivery). Three backends in the same run:
  * <ul>
  *   <li>{@code postgresql}: pushed by {@code LISTEN/NOTIFY} (safety-net poll at its 2 s default, which never fires
  *       while notifications flow). Needs {@code TTP4J_PG_URL}, {@code TTP4J_PG_USER}, {@code TTP4J_PG_PASSWORD}
@@ -43,9 +43,10 @@ import org.ttp4j.store.jdbc.DatabaseRuleStore;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
 public class StatePropagationBenchmark {
-    @Param({"postgresql", "sqlite"})
+    @Param({"postgresql", "mariadb", "sqlite"})
     public String backend;
 
+    /** The poll period of the polled backends (SQLite, MariaDB); 100 ms is the store's default. */
     @Param({"100"})
     public int sqlitePollMillis;
 
@@ -54,6 +55,7 @@ public class StatePropagationBenchmark {
     private final LinkedBlockingQueue<RuleChange> onB = new LinkedBlockingQueue<>();
     private Path sqliteFile;
     private String schema;
+    private String mariadbDatabase;
     private boolean disabled;
 
     @Setup(Level.Trial)
@@ -70,6 +72,16 @@ public class StatePropagationBenchmark {
             config = new DatabaseConfig(url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema,
                     System.getenv("TTP4J_PG_USER"), System.getenv("TTP4J_PG_PASSWORD"));
             poll = Duration.ofSeconds(2);
+        } else if (backend.equals("mariadb")) {
+            String url = System.getenv("TTP4J_MARIADB_URL");
+            if (url == null) {
+                throw new IllegalStateException("TTP4J_MARIADB_URL is not set: run eval \"$(scripts/mariadb start)\" first");
+            }
+            mariadbDatabase = "ttp4j_test_bench_" + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36);
+            mariadb("CREATE DATABASE " + mariadbDatabase);
+            config = new DatabaseConfig(url.substring(0, url.lastIndexOf('/') + 1) + mariadbDatabase,
+                    System.getenv("TTP4J_MARIADB_USER"), System.getenv("TTP4J_MARIADB_PASSWORD"));
+            poll = Duration.ofMillis(sqlitePollMillis);
         } else {
             sqliteFile = Files.createTempFile(Tmpfs.root(), "ttp4j-bench-", ".db");
             config = DatabaseConfig.of("jdbc:sqlite:" + sqliteFile);
@@ -106,6 +118,17 @@ public class StatePropagationBenchmark {
         }
         if (schema != null) {
             admin(System.getenv("TTP4J_PG_URL"), "DROP SCHEMA " + schema + " CASCADE");
+        }
+        if (mariadbDatabase != null) {
+            mariadb("DROP DATABASE " + mariadbDatabase);
+        }
+    }
+
+    private static void mariadb(String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection(System.getenv("TTP4J_MARIADB_URL"), System.getenv("TTP4J_MARIADB_USER"),
+                System.getenv("TTP4J_MARIADB_PASSWORD"));
+             Statement s = c.createStatement()) {
+            s.execute(sql);
         }
     }
 

@@ -102,7 +102,7 @@ public final class Ttp4jCommand implements Runnable {
         }
     }
 
-    /** A log formatter that masks any password a JDBC URL in the line carries (docs/stores.md §15). */
+    /** A log formatter that masks any password a JDBC URL in the line carries (docs/stores.md §17). */
     private static final class Redacting extends java.util.logging.Formatter {
         private final java.util.logging.Formatter inner;
 

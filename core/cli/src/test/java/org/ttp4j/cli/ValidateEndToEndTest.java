@@ -21,7 +21,7 @@ class ValidateEndToEndTest {
         rules = Files.createDirectories(work.resolve("rules"));
         Files.writeString(rules.resolve("R0001.yaml"), RuleTexts.commandRule("R0001", 1, "whoami", "T1033", "TA0007", 0.5));
         Files.writeString(rules.resolve("R0002.yml"), RuleTexts.commandRule("R0002", 2, "uname -a", "T1082", "TA0007", 0.4)
-                + "last_reviewed: 2025-01-01\n");
+                + "last_reviewed: 2025-01-01\nreviewer: soc\n"); // DECNET's review date is no warning; an unknown key is
         Files.writeString(rules.resolve("R0003.yaml"), """
                 rule_id: R0003
                 rule_version: 1
@@ -51,7 +51,7 @@ class ValidateEndToEndTest {
                 rules/R0003.yaml:9:13: emits[0].tactic: must be a tactic id such as TA0002 (TA and four digits), found 'XX0011'
                 rules/R0003.yaml:10:17: emits[0].confidence: must be between 0 and 1, found 1.5
                 rules/R0004.yaml:1:1: rule_id: rule id R0001 is already defined by rules/R0001.yaml; a store keeps one file per rule id (the first by name) and ignores this one: give it another rule_id or remove one of the files
-                warning: rules/R0002.yml:11:1: last_reviewed: unknown key, ignored
+                warning: rules/R0002.yml:12:1: reviewer: unknown key, ignored
                 checked 4 files: 2 valid, 2 invalid, 1 warnings
                 """, r.out());
         assertEquals("", r.err());
@@ -61,12 +61,12 @@ class ValidateEndToEndTest {
     @Test
     void cleanFilesPassAndStrictTurnsAWarningIntoAFailure() throws Exception {
         Ttp4jProcess.Result clean = Ttp4jProcess.run(work, "validate", "rules/R0001.yaml", "rules/R0002.yml");
-        assertEquals("warning: rules/R0002.yml:11:1: last_reviewed: unknown key, ignored\n"
+        assertEquals("warning: rules/R0002.yml:12:1: reviewer: unknown key, ignored\n"
                 + "checked 2 files: 2 valid, 0 invalid, 1 warnings\n", clean.out());
         assertEquals(0, clean.exit());
 
         Ttp4jProcess.Result strict = Ttp4jProcess.run(work, "validate", "--strict", "rules/R0001.yaml", "rules/R0002.yml");
-        assertEquals("warning: rules/R0002.yml:11:1: last_reviewed: unknown key, ignored\n"
+        assertEquals("warning: rules/R0002.yml:12:1: reviewer: unknown key, ignored\n"
                 + "checked 2 files: 1 valid, 1 invalid, 1 warnings\n", strict.out());
         assertEquals(1, strict.exit());
     }

@@ -175,6 +175,8 @@ public final class RuleCompiler {
 
     private static final String[] TOP_LEVEL_KEYS = {"rule_id", "rule_version", "name", "description",
             "applies_to", "match", "emits", "evidence_fields", "examples"};
+    /** DECNET's review dates: keys of its rule format that ttp4j does not use, accepted without a warning. */
+    private static final Set<String> DECNET_REVIEW_KEYS = Set.of("last_reviewed", "next_review");
 
     /** Thrown out of the tree walk when a file expands past the node or depth limit. */
     private static final class LimitExceeded extends RuntimeException {
@@ -356,7 +358,7 @@ public final class RuleCompiler {
                 if (known) {
                     fields.put(key, t.getValueNode());
                     nodes.put(key, t.getValueNode());
-                } else {
+                } else if (!DECNET_REVIEW_KEYS.contains(key)) {
                     warning(keyNode, key, "unknown key, ignored");
                 }
             }

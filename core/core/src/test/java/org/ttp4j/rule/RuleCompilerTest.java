@@ -394,10 +394,17 @@ class RuleCompilerTest {
 
     @Test
     void unknownTopLevelKeysAreWarnings() {
-        CompileResult r = compile(VALID + "last_reviewed: 2024-05-01\nowner: soc\n");
+        CompileResult r = compile(VALID + "reviewed: 2024-05-01\nowner: soc\n");
         assertInstanceOf(CompileResult.Compiled.class, r);
-        assertEquals(List.of("warning: r.yaml:11:1: last_reviewed: unknown key, ignored",
+        assertEquals(List.of("warning: r.yaml:11:1: reviewed: unknown key, ignored",
                 "warning: r.yaml:12:1: owner: unknown key, ignored"), lines(r));
+    }
+
+    @Test
+    void decnetsReviewDatesAreKnownKeysAndNoWarning() {
+        CompileResult r = compile(VALID + "last_reviewed: 2024-05-01\nnext_review: '2025-05-01'\nowner: soc\n");
+        assertInstanceOf(CompileResult.Compiled.class, r);
+        assertEquals(List.of("warning: r.yaml:13:1: owner: unknown key, ignored"), lines(r));
     }
 
     // ---- YAML-level errors ----------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * The filesystem store's policy for rule files that are symbolic links (docs/stores.md §13). The store
+ * The filesystem store's policy for rule files that are symbolic links (docs/stores.md §15). The store
  * watches its directory only, so a link is followed only where every change of its target reaches the store: a
  * target inside the directory under a name starting with {@code ..} (a Kubernetes ConfigMap's {@code ..data}
  * layout, whose swap the store follows). Any other link is refused at load with one problem line, and its rule is

@@ -8,7 +8,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Keeps database credentials out of what ttp4j prints (docs/stores.md §15): a JDBC URL may carry a password
+ * Keeps database credentials out of what ttp4j prints (docs/stores.md §17): a JDBC URL may carry a password
  * ({@code ?password=}, {@code &sslpassword=}, {@code ;password=}, {@code //user:pass@host}), and every message or log
  * line that may show a URL, or a driver's text quoting part of one, goes through {@link #redact}. Patterns catch a
  * URL's password wherever it appears; the passwords of the configuration in use are also masked verbatim, for the

@@ -15,7 +15,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Properties;
 
 /**
- * The few places where SQLite and PostgreSQL differ for this store: how a JDBC URL is recognised, how an instant
+ * The few places where SQLite, PostgreSQL and MariaDB differ for this store: how a JDBC URL is recognised, how an instant
  * is stored, which migration scripts apply and which connection settings a pool needs. Every SQL statement the
  * store runs is shared.
  */
@@ -71,6 +71,36 @@ enum Dialect {
         void configure(Properties dataSourceProperties) {
             dataSourceProperties.setProperty("ApplicationName", "ttp4j");
         }
+    },
+    /**
+     * A MariaDB server (DECNET's server database): {@code DATETIME(6)} holding UTC, utf8mb4 with a binary NO PAD
+     * collation. No push: workers poll the change log.
+     */
+    MARIADB("mariadb") {
+        @Override
+        void setInstant(PreparedStatement ps, int index, Instant at) throws SQLException {
+            if (at == null) {
+                ps.setNull(index, Types.TIMESTAMP);
+            } else {
+                ps.setObject(index, LocalDateTime.ofInstant(at.truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC));
+            }
+        }
+
+        @Override
+        Instant getInstant(ResultSet rs, String column) throws SQLException {
+            Object o = rs.getObject(column);
+            return switch (o) {
+                case null -> null;
+                case LocalDateTime t -> t.toInstant(ZoneOffset.UTC);
+                case java.sql.Timestamp t -> t.toLocalDateTime().toInstant(ZoneOffset.UTC); // the column is UTC
+                default -> parseText(o.toString());
+            };
+        }
+
+        @Override
+        void configure(Properties dataSourceProperties) {
+            // nothing: the server's defaults (REPEATABLE READ, InnoDB) are what the store relies on
+        }
     };
 
     private static final DateTimeFormatter TEXT = new DateTimeFormatterBuilder()
@@ -97,8 +127,17 @@ enum Dialect {
                 return d;
             }
         }
+        if (jdbcUrl != null && jdbcUrl.startsWith("jdbc:mysql:")) {
+            throw new IllegalArgumentException("unsupported database URL '" + Credentials.redact(jdbcUrl) + "': for a MariaDB server write"
+                    + " jdbc:mariadb://HOST/DB; a MySQL server is not supported yet (docs/stores.md §13)");
+        }
         throw new IllegalArgumentException("unsupported database URL '" + Credentials.redact(jdbcUrl)
-                + "' (expected jdbc:sqlite:FILE or jdbc:postgresql://HOST/DB)");
+                + "' (expected jdbc:sqlite:FILE, jdbc:postgresql://HOST/DB or jdbc:mariadb://HOST/DB)");
+    }
+
+    /** Whether several processes write at once here (a server), rather than one at a time (a SQLite file). */
+    boolean isServer() {
+        return this != SQLITE;
     }
 
     /** Where this dialect's Flyway migrations live, as a resource folder of this module. */

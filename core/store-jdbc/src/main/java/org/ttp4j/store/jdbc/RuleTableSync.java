@@ -119,7 +119,7 @@ public final class RuleTableSync implements AutoCloseable {
     /**
      * Waits until the initial projection is done and every change received so far is written; true if so. For a
      * sync started with {@link #startOnce}, a write failure no retry can cure (a read-only database, a full disk, a
-     * constraint: docs/stores.md §14) ends the wait by throwing it.
+     * constraint: docs/stores.md §16) ends the wait by throwing it.
      *
      * @throws StoreException the permanent failure of a one-shot sync
      */

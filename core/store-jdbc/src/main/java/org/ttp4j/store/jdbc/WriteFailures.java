@@ -5,7 +5,7 @@ import java.sql.SQLTransientException;
 import java.sql.SQLRecoverableException;
 
 /**
- * Which database write failures no retry can cure (docs/stores.md §14): a read-only database, a full
+ * Which database write failures no retry can cure (docs/stores.md §16): a read-only database, a full
  * disk, a constraint or a permission refused. Anything else (a lost connection, a busy or locked database, a
  * timeout) is transient. Decided from the {@link SQLException} in the cause chain: its SQLState where the driver
  * sets one (PostgreSQL, MySQL/MariaDB), else SQLite's result code.

@@ -49,6 +49,18 @@ class DatabaseConfigTest {
                 () -> DatabaseConfig.of("jdbc:sqlite:x.db").withChangeRetention(Duration.ofSeconds(-1)));
     }
 
+    @Test
+    void aDatabaseIsMarkedAsDecnetsOnlyByTrueAndAnythingElseButFalseIsRefused() {
+        assertFalse(DatabaseConfig.fromEnvironment(Map.of()).decnetOwned());
+        assertFalse(DatabaseConfig.fromEnvironment(Map.of("TTP4J_DB_DECNET", "false")).decnetOwned());
+        assertTrue(DatabaseConfig.fromEnvironment(Map.of("TTP4J_DB_DECNET", " TRUE ")).decnetOwned());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> DatabaseConfig.fromEnvironment(Map.of("TTP4J_DB_DECNET", "yes")));
+        assertEquals("TTP4J_DB_DECNET must be true or false, got 'yes'", e.getMessage());
+        assertTrue(DatabaseConfig.of("jdbc:sqlite:x.db").withDecnetOwned(true).withChangeRetention(Duration.ZERO).decnetOwned(),
+                "the mark survives another setting");
+    }
+
     private static Duration retention(String text) {
         return DatabaseConfig.fromEnvironment(Map.of("TTP4J_DB_CHANGE_RETENTION", text)).changeRetention();
     }

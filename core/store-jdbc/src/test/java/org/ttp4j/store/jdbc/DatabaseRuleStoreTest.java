@@ -3,6 +3,7 @@ package org.ttp4j.store.jdbc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -61,6 +62,15 @@ abstract class DatabaseRuleStoreTest extends RuleStoreConformanceTest {
 
     /** SQL that makes the database refuse inserts and updates of {@code ttp_rule_state}. */
     protected abstract List<String> refuseStateWrites();
+
+    /**
+     * SQL that recreates {@code ttp_rule} with its rows as a migration tool does (a new table, the rows copied, the old
+     * one dropped, the new one renamed), which drops the triggers on it.
+     */
+    protected abstract List<String> recreateRuleTable();
+
+    /** SQL that creates DECNET's two tables as DECNET's own migrations do (no CHECK constraints). */
+    protected abstract List<String> decnetTables();
 
     @Override
     protected RuleStore openStore() throws Exception {
@@ -201,11 +211,19 @@ abstract class DatabaseRuleStoreTest extends RuleStoreConformanceTest {
     }
 
     @Test
-    void stateValuesOutsideTheThreeAreRejectedByTheDatabase() {
-        assertThrows(SQLException.class, () -> sql("INSERT INTO ttp_rule_state (rule_id, state) VALUES ('R0001', 'paused')"));
-        assertThrows(SQLException.class,
-                () -> sql("INSERT INTO ttp_rule_state (rule_id, state, confidence_max) VALUES ('R0001', 'clipped', 1.5)"));
+    void whatDecnetWritesIsStoredAndAStateTtp4jCannotHonourReadsAsTheDefault() throws Exception {
+        problems.clear();
+        sql("INSERT INTO ttp_rule_state (rule_id, state, set_by, set_at) VALUES ('R0001', 'paused', 'decnet', CURRENT_TIMESTAMP)",
+                "INSERT INTO ttp_rule_state (rule_id, state, confidence_max, set_by, set_at)"
+                        + " VALUES ('R0002', 'clipped', 1.5, 'decnet', CURRENT_TIMESTAMP)");
+        assertEquals(List.of(1L, 1L), longs("SELECT count(*) FROM ttp_rule_state WHERE rule_id IN ('R0001', 'R0002')"
+                + " GROUP BY rule_id ORDER BY rule_id"), "both rows are stored, as DECNET's own tables would");
         assertEquals(RuleState.DEFAULT, store.getState("R0001"));
+        assertEquals(RuleState.DEFAULT, store.getState("R0002"));
+        assertTrue(errors(problems).stream().anyMatch(p -> p.path().equals("ttp_rule_state/R0001")), problems.toString());
+        assertTrue(errors(problems).stream().anyMatch(p -> p.path().equals("ttp_rule_state/R0002")), problems.toString());
+        // ttp4j's own writes are validated before they reach the database
+        assertThrows(IllegalArgumentException.class, () -> new RuleState(Mode.CLIPPED, 1.5, null, null, null, null));
     }
 
     @Test
@@ -237,6 +255,15 @@ abstract class DatabaseRuleStoreTest extends RuleStoreConformanceTest {
         CompiledRule live = b.loadCompiled().getFirst();
         assertEquals("R0001", live.ruleId());
         assertTrue(live.yaml().contains("good"), "the last good version stays live");
+    }
+
+    @Test
+    void aRuleThisStoreWritesIsPublishedAsCompiledNotCompiledAgain() throws Exception {
+        Recorder onA = record();
+        CompiledRule written = dbStore().putRule("rules/ttp/R0001.yaml", ruleYaml("R0001", 1, "curl"), "test");
+        RuleChange.Definition d = assertInstanceOf(RuleChange.Definition.class, onA.next());
+        assertSame(written.match(), d.rule().match(), "the catch-up that read the row back reused the written rule");
+        assertEquals(written.contentHash(), d.rule().contentHash());
     }
 
     // ------------------------------------------------------------------------------------------------ workers
@@ -339,13 +366,18 @@ abstract class DatabaseRuleStoreTest extends RuleStoreConformanceTest {
                 new RuleState(Mode.DISABLED, null, Instant.now().plusMillis(700), "a moment", null, null), "alice");
         for (Recorder r : List.of(onA, onB)) {
             assertEquals(new RuleChange.State("R0001", set), r.next());
-            RuleChange.State revert = assertInstanceOf(RuleChange.State.class, r.next());
-            assertTrue(revert.state().isDefault());
-            assertEquals(DatabaseRuleStore.EXPIRY_SETTER, revert.state().setBy());
+            // as DECNET does: the row is deleted, so the state reads back as the default with every field null
+            assertEquals(new RuleChange.State("R0001", RuleState.DEFAULT), r.next());
         }
         onA.assertQuiet();
         onB.assertQuiet();
-        assertEquals(2, dbStore().stateHistory("R0001").size(), "one set, one revert: " + dbStore().stateHistory("R0001"));
+        assertEquals(List.of(0L), longs("SELECT count(*) FROM ttp_rule_state"));
+        List<StateAuditEntry> history = dbStore().stateHistory("R0001");
+        assertEquals(2, history.size(), "one set, one revert: " + history);
+        assertEquals(set, history.get(1).before());
+        assertTrue(history.get(1).after().isDefault());
+        assertEquals(DatabaseRuleStore.EXPIRY_SETTER, history.get(1).after().setBy(), "the audit keeps the expiry");
+        assertEquals("expired", history.get(1).after().reason());
     }
 
     @Test
@@ -363,6 +395,86 @@ abstract class DatabaseRuleStoreTest extends RuleStoreConformanceTest {
         assertEquals(2, history.size(), history.toString());
         assertEquals(DatabaseRuleStore.EXPIRY_SETTER, history.get(1).after().setBy());
         assertTrue(history.get(1).after().isDefault());
+        assertEquals(RuleState.DEFAULT, next.getState("R0001"));
+        assertEquals(List.of(0L), longs("SELECT count(*) FROM ttp_rule_state"), "the row is deleted");
+    }
+
+    // ------------------------------------------------------------------------------------------------ DECNET's schema
+
+    @Test
+    void aTableRecreatedByAMigrationGetsItsTriggersBackAndNoWriteIsMissed() throws Exception {
+        putRules(Map.of("R0001", ruleYaml("R0001", 1, "one")));
+        DatabaseRuleStore b = track(DatabaseRuleStore.builder(db).pollInterval(POLL).problems(problems::add)
+                .triggerCheckInterval(Duration.ofMillis(200)).open());
+        Recorder onB = record(b);
+        List<String> logged = logLines();
+        List<String> recreate = new ArrayList<>(recreateRuleTable());
+        try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password())) {
+            c.setAutoCommit(false); // one transaction where DDL is transactional: the insert lands while no trigger is there
+            try (Statement s = c.createStatement()) {
+                for (String statement : recreate) {
+                    s.execute(statement);
+                }
+                s.execute("INSERT INTO ttp_rule (rule_id, rule_version, source_path, yaml_content, updated_at, updated_by)"
+                        + " VALUES ('R0002', 1, 'rules/ttp/R0002.yaml', " + quoted(ruleYaml("R0002", 1, "two"))
+                        + ", CURRENT_TIMESTAMP, 'decnet')");
+            }
+            c.commit();
+        }
+        assertEquals("R0002", assertInstanceOf(RuleChange.Definition.class, onB.next()).ruleId(),
+                "the write made while the triggers were missing reaches the worker");
+        try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password())) {
+            assertEquals(Set.of(), new ChangeTriggers(Dialect.of(db.url())).missing(c), "the triggers are back");
+        }
+        assertTrue(logged.stream().anyMatch(l -> l.contains("were missing") && l.contains("restored")), logged.toString());
+        insertRuleRow("R0003", "rules/ttp/R0003.yaml", ruleYaml("R0003", 1, "three"));
+        assertEquals("R0003", assertInstanceOf(RuleChange.Definition.class, onB.next()).ruleId(), "and the log is fed again");
+        onB.assertQuiet();
+    }
+
+    @Test
+    void inADatabaseMarkedAsDecnetsTtp4jNeverCreatesDecnetsTablesAndSaysWhatToStartFirst() throws Exception {
+        DatabaseConfig decnet = freshDatabase().withDecnetOwned(true);
+        StoreException e = assertThrows(StoreException.class, () -> DatabaseRuleStore.open(decnet));
+        assertTrue(e.getMessage().contains("TTP4J_DB_DECNET is set and DECNET's ttp_rule and ttp_rule_state are not"
+                + " there yet: start DECNET first"), e.getMessage());
+        assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+        DatabaseConfig before = db;
+        db = decnet;
+        try {
+            assertThrows(SQLException.class, () -> longs("SELECT count(*) FROM ttp_rule"), "no table was created");
+            sql(decnetTables().toArray(String[]::new));
+            DatabaseRuleStore onDecnets = worker();
+            Recorder changes = record(onDecnets);
+            insertRuleRow("R0001", "rules/ttp/R0001.yaml", ruleYaml("R0001", 1, "one"));
+            assertEquals("R0001", assertInstanceOf(RuleChange.Definition.class, changes.next()).ruleId());
+            RuleState set = onDecnets.setState("R0001", RuleState.of(Mode.DISABLED), "alice");
+            assertEquals(new RuleChange.State("R0001", set), changes.next());
+            assertEquals(1, onDecnets.stateHistory("R0001").size());
+        } finally {
+            db = before;
+        }
+    }
+
+    /** What the store logs (its System.Logger goes to java.util.logging here) from now until the test ends. */
+    private List<String> logLines() {
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(DatabaseRuleStore.class.getName());
+        List<String> lines = new CopyOnWriteArrayList<>();
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                lines.add(r.getMessage());
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        logger.addHandler(handler);
+        opened.add(() -> logger.removeHandler(handler));
+        return lines;
     }
 
     // ------------------------------------------------------------------------------------------------ retention

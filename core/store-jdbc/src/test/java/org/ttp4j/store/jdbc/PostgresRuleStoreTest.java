@@ -93,6 +93,25 @@ class PostgresRuleStoreTest extends DatabaseRuleStoreTest {
         return List.of("ALTER TABLE ttp_rule_state ADD CONSTRAINT refused_by_the_test CHECK (false) NOT VALID");
     }
 
+    @Override
+    protected List<String> recreateRuleTable() {
+        return List.of("CREATE TABLE ttp_rule_new (rule_id TEXT NOT NULL PRIMARY KEY, rule_version INTEGER NOT NULL,"
+                        + " source_path TEXT NOT NULL, yaml_content TEXT NOT NULL, updated_at TIMESTAMPTZ NOT NULL, updated_by TEXT)",
+                "INSERT INTO ttp_rule_new SELECT rule_id, rule_version, source_path, yaml_content, updated_at, updated_by FROM ttp_rule",
+                "DROP TABLE ttp_rule",
+                "ALTER TABLE ttp_rule_new RENAME TO ttp_rule");
+    }
+
+    @Override
+    protected List<String> decnetTables() {
+        return List.of("CREATE TABLE ttp_rule (rule_id VARCHAR(64) NOT NULL PRIMARY KEY, rule_version INTEGER NOT NULL,"
+                        + " source_path VARCHAR(512) NOT NULL, yaml_content TEXT NOT NULL, updated_at TIMESTAMP NOT NULL,"
+                        + " updated_by VARCHAR(128) NOT NULL)",
+                "CREATE TABLE ttp_rule_state (rule_id VARCHAR(64) NOT NULL PRIMARY KEY, state VARCHAR(32) NOT NULL,"
+                        + " confidence_max DOUBLE PRECISION, expires_at TIMESTAMP, reason TEXT, set_by VARCHAR(128) NOT NULL,"
+                        + " set_at TIMESTAMP NOT NULL)");
+    }
+
     @Test
     void aServerRestartInTheMiddleLosesNothingAndRepeatsNothing() throws Exception {
         DatabaseRuleStore b = worker();

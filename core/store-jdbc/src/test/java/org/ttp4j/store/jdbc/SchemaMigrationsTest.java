@@ -70,8 +70,12 @@ class SchemaMigrationsTest {
 
     @Test
     void anUnsupportedUrlIsRefusedNamingTheSupportedForms() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DatabaseConfig.of("jdbc:mysql://h/db"));
-        assertEquals("unsupported database URL 'jdbc:mysql://h/db' (expected jdbc:sqlite:FILE or jdbc:postgresql://HOST/DB)",
-                e.getMessage());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DatabaseConfig.of("jdbc:oracle:thin:@h"));
+        assertEquals("unsupported database URL 'jdbc:oracle:thin:@h' (expected jdbc:sqlite:FILE, jdbc:postgresql://HOST/DB"
+                + " or jdbc:mariadb://HOST/DB)", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> DatabaseConfig.of("jdbc:mysql://h/db"));
+        assertEquals("unsupported database URL 'jdbc:mysql://h/db': for a MariaDB server write jdbc:mariadb://HOST/DB;"
+                + " a MySQL server is not supported yet (docs/stores.md §13)", e.getMessage());
+        assertEquals(Dialect.MARIADB, Dialect.of("jdbc:mariadb://127.0.0.1:3306/ttp4j"));
     }
 }

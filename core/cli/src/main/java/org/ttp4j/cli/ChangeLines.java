@@ -8,6 +8,7 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
+import org.ttp4j.engine.BoundHit;
 import org.ttp4j.rule.CompiledRule;
 import org.ttp4j.rule.Problem;
 import org.ttp4j.rule.RuleState;
@@ -16,7 +17,8 @@ import org.ttp4j.store.StoreReporter;
 
 /**
  * The JSON lines {@code watch} prints on stdout and {@code run} on stderr (docs/cli.md §3): {@code ready},
- * {@code definition}, {@code removed}, {@code state}, {@code problem}, {@code overflow} and {@code rescan},
+ * {@code definition}, {@code removed}, {@code state}, {@code problem}, {@code overflow}, {@code rescan},
+ * and {@code run}'s {@code bad_event} and {@code bound_hit} (docs/cli.md §8),
  * one object per line, written and flushed whole so that lines from the store's thread never interleave.
  * Paths under the working directory are shown relative to it, as the operator typed them.
  */
@@ -77,6 +79,21 @@ final class ChangeLines implements StoreReporter {
             g.writeStringField("input", input);
             g.writeNumberField("line", line);
             g.writeStringField("message", message);
+        }));
+    }
+
+    /**
+     * {@code {"kind":"bound_hit","rule_id":"R1","source_kind":"command","source_id":"cmd_42","bound":"1000000 char
+     * reads","suppressed":0}}: a bound stopped a rule's search, so it did not fire for that event (docs/cli.md §8).
+     */
+    void boundHit(BoundHit hit) {
+        emit(line(g -> {
+            g.writeStringField("kind", "bound_hit");
+            g.writeStringField("rule_id", hit.ruleId());
+            g.writeStringField("source_kind", hit.sourceKind());
+            g.writeStringField("source_id", hit.sourceId());
+            g.writeStringField("bound", hit.bound());
+            g.writeNumberField("suppressed", hit.suppressed());
         }));
     }
 

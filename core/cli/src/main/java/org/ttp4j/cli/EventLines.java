@@ -16,6 +16,8 @@ import org.ttp4j.jsonl.EventReader;
  * UTF-8 is a bad line ({@link EventReader#utf8Problem}), and each line is parsed by
  * the engine's {@link EventReader}. Memory stays flat whatever the length of the input. Before a read that
  * would block, {@link Handler#idle()} runs, so a consumer downstream sees every answer to the input so far.
+ * Lines are handled holding the {@link StopSignal}'s lock, which is let go only around reads; once the signal is
+ * raised no further line is handled.
  */
 final class EventLines {
 
@@ -39,21 +41,39 @@ final class EventLines {
     private int pos;   // next unread byte
     private int limit; // end of the bytes read
     private long lineNumber;
+    private final StopSignal stop;
 
     EventLines(InputStream in) {
-        this(in, MAX_LINE);
+        this(in, MAX_LINE, StopSignal.none());
     }
 
-    EventLines(InputStream in, int maxLine) {
+    EventLines(InputStream in, StopSignal stop) {
+        this(in, MAX_LINE, stop);
+    }
+
+    EventLines(InputStream in, int maxLine, StopSignal stop) {
         this.in = in;
         this.maxLine = maxLine;
+        this.stop = stop;
     }
 
-    /** Reads every line to the end of the input; returns how many lines were bad. */
+    /** Reads every line to the end of the input, or until the stop signal; returns how many lines were bad. */
     long pump(Handler handler) throws IOException {
+        stop.lock();
+        try {
+            return pumpLocked(handler);
+        } finally {
+            stop.unlock();
+        }
+    }
+
+    private long pumpLocked(Handler handler) throws IOException {
         long bad = 0;
         boolean eof = false;
         while (true) {
+            if (stop.requested()) {
+                return bad;
+            }
             int nl = indexOf((byte) '\n', pos, limit);
             if (nl < 0) {
                 if (eof) {
@@ -130,7 +150,7 @@ final class EventLines {
         if (in.available() <= 0) {
             handler.idle();
         }
-        int n = in.read(buf, limit, buf.length - limit);
+        int n = read(limit);
         if (n < 0) {
             return true;
         }
@@ -150,11 +170,21 @@ final class EventLines {
             if (in.available() <= 0) {
                 handler.idle();
             }
-            int n = in.read(buf, 0, buf.length);
+            int n = read(0);
             if (n < 0) {
                 return true;
             }
             limit = n;
+        }
+    }
+
+    /** Reads into {@code buf} from {@code at}, letting go of the stop lock while the read may block. */
+    private int read(int at) throws IOException {
+        stop.unlock();
+        try {
+            return in.read(buf, at, buf.length - at);
+        } finally {
+            stop.lock();
         }
     }
 

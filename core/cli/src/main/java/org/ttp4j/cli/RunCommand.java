@@ -22,9 +22,10 @@ import picocli.CommandLine.Spec;
  * {@code ttp4j run}: the long-running main job. The store {@code DECNET_TTP_RULE_STORE_TYPE} selects
  * (filesystem on {@code rules/ttp} by default), hot reload on; events from stdin or {@code --events FILE}
  * (a FIFO works), tags to stdout, flushed whenever the input pauses; on stderr one JSON line per rule change
- * (docs/cli.md §3) after {@code {"kind":"ready","rules":N}}, and a {@code bad_event} line for an input line that
- * is not an event. Ends at the end of the input (exit 1 if any line was bad), or on SIGTERM/ctrl-C, which
- * flush the tags written so far and close the store.
+ * (docs/cli.md §3) after {@code {"kind":"ready","rules":N}}, a {@code bad_event} line for an input line that
+ * is not an event, and a rate-limited {@code bound_hit} line for a rule a bound stopped (docs/cli.md §8).
+ * Ends at the end of the input (exit 1 if any line was bad), or on SIGTERM/ctrl-C, which stop the reading, finish
+ * the event in hand, flush whole lines and close the store (exit 143/130, docs/cli.md §9).
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"The main job: tag events from stdin (or --events FILE) with hot-reloaded rules.",
@@ -62,7 +63,7 @@ final class RunCommand implements Callable<Integer> {
         HttpOptions.Serving serving = httpOptions.start(lines, attackRelease); // probes answer while the rules load
         RuleIndex index = new RuleIndex(RuleIndex.engineOwned());
         StatefulRules stateful = new StatefulRules(statefulFlags.options(attackRelease));
-        RuleEngine engine = new RuleEngine(index, EngineOptions.DEFAULTS.withAttackRelease(attackRelease));
+        RuleEngine engine = new RuleEngine(index, EngineOptions.DEFAULTS.withAttackRelease(attackRelease), lines::boundHit);
         LiveRules live;
         try {
             RuleStore store = storeOptions.open(serving == null ? lines : serving.reporting(lines));
@@ -80,27 +81,30 @@ final class RunCommand implements Callable<Integer> {
         TagWriter out = new TagWriter(new FileOutputStream(FileDescriptor.out));
         TagCommand.Tagging tagging = new TagCommand.Tagging(engine, stateful, out,
                 (line, message) -> lines.badEvent(input, line, message), serving == null ? null : serving.stats());
-        Thread shutdown = new Thread(() -> stop(serving, live, tagging), "ttp4j-shutdown");
-        Runtime.getRuntime().addShutdownHook(shutdown);
+        // SIGTERM/ctrl-C: the event in hand is finished, whole lines flushed, then the store closed (exit 143/130)
+        StopSignal signal = StopSignal.install(() -> stop(serving, live, tagging));
         long bad;
         try (in) {
-            bad = new EventLines(in).pump(tagging);
+            bad = new EventLines(in, signal).pump(tagging);
         } finally {
-            stop(serving, live, tagging);
+            if (!signal.requested()) {
+                stop(serving, live, tagging);
+            }
         }
         return bad == 0 ? 0 : 1;
     }
 
-    /** Stops serving and following the store, closes it and flushes the tags; safe to run twice and from the hook. */
+    /** Flushes the tags, stops serving and following the store and closes it; safe to run twice and from the hook. */
     private static void stop(HttpOptions.Serving serving, LiveRules live, TagCommand.Tagging tagging) {
-        if (serving != null) {
-            serving.close();
-        }
-        live.close();
         try {
-            tagging.flush();
+            tagging.flush(); // first: the tags must not wait for the store to close
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            if (serving != null) {
+                serving.close();
+            }
+            live.close();
         }
     }
 }

@@ -9,7 +9,10 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
+import org.ttp4j.rule.CompiledRule;
 import org.ttp4j.rule.RuleIds;
 import org.ttp4j.rule.RuleState;
 import org.ttp4j.store.internal.Durations;
@@ -18,7 +21,9 @@ import org.ttp4j.store.RuleStoreType;
 import org.ttp4j.store.RuleStores;
 import org.ttp4j.store.StateAuditEntry;
 import org.ttp4j.store.StateStore;
+import org.ttp4j.store.StoreException;
 import org.ttp4j.store.StoreReporter;
+import org.ttp4j.store.fs.FilesystemRuleStore;
 import org.ttp4j.store.fs.StateFile;
 import org.ttp4j.store.jdbc.DatabaseConfig;
 import org.ttp4j.store.jdbc.DatabaseRuleStore;
@@ -54,7 +59,19 @@ final class StateCommand implements Runnable {
     }
 
     /** The configured store's state: the database store, or the filesystem store's state file (no rule is read). */
-    record States(StateStore store, RuleStore owned) implements AutoCloseable {
+    record States(StateStore store, RuleStore owned, Path rulesDirectory) implements AutoCloseable {
+        /** Whether a rule with this id is defined: in the database, or in the rules directory (read once, quietly). */
+        boolean defines(String ruleId) {
+            List<CompiledRule> rules = owned != null ? owned.loadCompiled()
+                    : FilesystemRuleStore.readOnce(rulesDirectory, new StoreReporter() {
+                        @Override
+                        public void problem(org.ttp4j.rule.Problem problem) {
+                            // validate reports them; here only the ids matter
+                        }
+                    }, false);
+            return rules.stream().anyMatch(r -> r.ruleId().equals(ruleId));
+        }
+
         @Override
         public void close() {
             if (owned != null) {
@@ -71,12 +88,12 @@ final class StateCommand implements Runnable {
     static States open(CommandSpec spec, Clock clock) {
         RuleStores.Builder b = RuleStores.fromEnvironment(System.getenv());
         if (b.type() == RuleStoreType.FILESYSTEM) {
-            return new States(new StateFile(b.stateFile(), clock), null);
+            return new States(new StateFile(b.stateFile(), clock), null, b.rulesDirectory());
         }
         StoreReporter reporter = TagCommand.problemsTo(spec.commandLine().getErr());
         DatabaseRuleStore store = DatabaseRuleStore.builder(DatabaseConfig.fromEnvironment(b.environment()))
                 .problems(reporter::problem).clock(clock).open();
-        return new States(store, store);
+        return new States(store, store, null);
     }
 
     /** A rule id argument ({@code [A-Za-z0-9_]+}); anything else is a usage error. */
@@ -161,6 +178,10 @@ final class StateCommand implements Runnable {
                 defaultValue = "${sys:user.name}")
         private String by;
 
+        @Option(names = "--force", description = "Set the state even of a rule id the store has no rule for"
+                + " (a rule synced later); without it that is refused, as a typo would be.")
+        private boolean force;
+
         @Override
         public void run() {
             RuleState.Mode mode;
@@ -177,8 +198,16 @@ final class StateCommand implements Runnable {
             }
             Duration ttl = expiry == null || expiry.ttl == null ? null : duration(spec, expiry.ttl);
             Instant until = expiry == null || expiry.until == null ? null : instant(spec, expiry.until);
+            if (until != null && !until.isAfter(Instant.now())) {
+                throw new ParameterException(spec.commandLine(), "--until " + expiry.until
+                        + " is not in the future: the state would revert at once");
+            }
             WriteClock clock = new WriteClock();
             try (States store = open(spec, clock)) {
+                if (!force && !store.defines(ruleId)) {
+                    throw new StoreException("no rule " + ruleId + " in the store, so this state would change nothing"
+                            + " now (a typo?); --force sets it anyway, for a rule that arrives later");
+                }
                 // A TTL counts from the write, not from the start of this command (opening the store takes a while),
                 // and from the very instant the store stamps as set_at (docs/cli.md §5).
                 Instant now = clock.pin();

@@ -24,7 +24,8 @@ final class StoreOptions {
             description = "The filesystem store's rules directory (default: $TTP4J_RULES_DIR, else rules/ttp).")
     private Path rules;
 
-    @Option(names = "--strict", description = "Stop at startup when a rule is invalid instead of skipping it.")
+    @Option(names = "--strict", description = "Stop at startup when a rule file has a problem (an error or a warning,"
+            + " as validate --strict) instead of skipping it.")
     private boolean strict;
 
     /** Opens the selected store, its problems and recoveries reported to {@code reporter}. */
@@ -37,7 +38,7 @@ final class StoreOptions {
      * directory must exist: a mistyped path is a usage error, not a store that waits for it with no rules.
      */
     RuleStore open(StoreReporter reporter, Path directory) {
-        RuleStores.Builder b = RuleStores.fromEnvironment(System.getenv()).reporter(reporter).strict(strict);
+        RuleStores.Builder b = RuleStores.fromEnvironment(System.getenv()).strict(strict);
         Path dir = directory != null ? directory : rules;
         if (directory != null) {
             b.type(RuleStoreType.FILESYSTEM);
@@ -48,7 +49,15 @@ final class StoreOptions {
         if (b.type() == RuleStoreType.FILESYSTEM) {
             requireDirectory(command, b.rulesDirectory());
         }
-        return b.open();
+        StrictStart start = new StrictStart(strict, reporter);
+        RuleStore store = b.reporter(start).open();
+        try {
+            start.check(b.type() == RuleStoreType.FILESYSTEM ? b.rulesDirectory().toString() : "the database store");
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        return store;
     }
 
     /** {@code dir}, when it is a directory; else a usage error of {@code command}. */

@@ -51,9 +51,10 @@ final class SyncCommand implements Callable<Integer> {
         try (FilesystemRuleStore source = FilesystemRuleStore.builder(dir).reporter(lines).open();
              DatabaseRuleStore target = DatabaseRuleStore.builder(DatabaseConfig.fromEnvironment(System.getenv()))
                      .problems(lines::problem).open();
-             RuleTableSync sync = RuleTableSync.start(source, target, by)) {
+             // --once ends on a failure no retry can cure (read-only, disk full, constraint): exit 1 with its line
+             RuleTableSync sync = once ? RuleTableSync.startOnce(source, target, by) : RuleTableSync.start(source, target, by)) {
             if (!sync.awaitIdle(INITIAL)) {
-                throw new StoreException("the rule tables at " + target.config().url() + " did not take the "
+                throw new StoreException("the rule tables at " + target.config().redactedUrl() + " did not take the "
                         + dir + " rules within " + INITIAL.toMinutes() + " minutes");
             }
             if (once) {

@@ -31,8 +31,10 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code ttp4j tag --rules DIR [--events FILE]}: events in as JSON Lines, tags out as JSON Lines, one line per
- * tag in evaluation order (docs/engine.md §2, docs/events.md §3, docs/cli.md §4). The rules are read once at startup (invalid ones are reported on
- * stderr and skipped, or stop the command with {@code --strict}). A line that is not an event is reported on
+ * tag in evaluation order (docs/engine.md §2, docs/events.md §3, docs/cli.md §4). The rules are read once at
+ * startup (invalid ones are reported on stderr and skipped; with {@code --strict} any problem, warnings included,
+ * stops the command, as {@code validate --strict} would reject it: docs/cli.md §10). A line that is not an event is
+ * reported on
  * stderr as {@code FILE:LINE: message} and skipped; the exit status is then 1. Streams: memory stays flat
  * whatever the input's length, and tags are flushed whenever the input has nothing more to read right now.
  */
@@ -51,7 +53,8 @@ final class TagCommand implements Callable<Integer> {
             description = "The events file or FIFO; - (the default) reads stdin.")
     private String events;
 
-    @Option(names = "--strict", description = "Stop when a rule file is invalid instead of skipping it.")
+    @Option(names = "--strict", description = "Stop when a rule file has a problem (an error or a warning, as"
+            + " validate --strict) instead of skipping it.")
     private boolean strict;
 
     @Option(names = "--attack-release", paramLabel = "VERSION",
@@ -67,17 +70,33 @@ final class TagCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         RuleIndex index = new RuleIndex(RuleIndex.engineOwned());
         StatefulRules stateful = new StatefulRules(statefulFlags.options(attackRelease));
-        List<org.ttp4j.rule.CompiledRule> all = FilesystemRuleStore.readOnce(rules, problemsTo(err), strict); // one read, no watcher
+        StrictStart start = new StrictStart(strict, problemsTo(err));
+        List<org.ttp4j.rule.CompiledRule> all = FilesystemRuleStore.readOnce(rules, start, strict); // one read, no watcher
+        start.check(rules.toString());
         index.replaceAll(all);
         stateful.replaceAll(all);
-        RuleEngine engine = new RuleEngine(index, EngineOptions.DEFAULTS.withAttackRelease(attackRelease));
+        RuleEngine engine = new RuleEngine(index, EngineOptions.DEFAULTS.withAttackRelease(attackRelease), hit -> {
+            synchronized (err) {
+                err.println("warning: " + hit);
+                err.flush();
+            }
+        });
         String name = "-".equals(events) ? "<stdin>" : events;
         try (InputStream in = openEvents(spec, events);
              TagWriter out = new TagWriter(new FileOutputStream(FileDescriptor.out))) {
-            long bad = new EventLines(in).pump(new Tagging(engine, stateful, out, (line, message) -> {
+            Tagging tagging = new Tagging(engine, stateful, out, (line, message) -> {
                 err.println(name + ":" + line + ": " + message);
                 err.flush();
-            }));
+            });
+            // SIGTERM/ctrl-C: the event in hand is finished and whole lines flushed (exit 143/130)
+            StopSignal signal = StopSignal.install(() -> {
+                try {
+                    tagging.flush();
+                } catch (IOException e) {
+                    // stdout is gone: nothing left to save
+                }
+            });
+            long bad = new EventLines(in, signal).pump(tagging);
             return bad == 0 ? 0 : 1;
         }
     }

@@ -1,6 +1,7 @@
 package org.ttp4j.cli;
 
 import java.io.PrintWriter;
+import org.ttp4j.store.jdbc.Credentials;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -47,10 +48,10 @@ public final class Ttp4jCommand implements Runnable {
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setParameterExceptionHandler((ex, ignored) -> {
             CommandLine cmd = ex.getCommandLine();
-            cmd.getErr().println(qualifiedName(cmd) + ": " + ex.getMessage()
+            cmd.getErr().println(qualifiedName(cmd) + ": " + Credentials.redact(ex.getMessage())
                     + " (see '" + qualifiedName(cmd) + " --help')");
             if (root.verbose) {
-                ex.printStackTrace(cmd.getErr());
+                cmd.getErr().print(stackTrace(ex));
             }
             cmd.getErr().flush();
             return USAGE;
@@ -62,7 +63,7 @@ public final class Ttp4jCommand implements Runnable {
             PrintWriter err = cmd.getErr();
             err.println(qualifiedName(cmd) + ": " + oneLine(ex));
             if (root.verbose) {
-                ex.printStackTrace(err);
+                err.print(stackTrace(ex));
             }
             err.flush();
             return ex instanceof CommandLine.ParameterException ? USAGE : CommandLine.ExitCode.SOFTWARE;
@@ -71,6 +72,7 @@ public final class Ttp4jCommand implements Runnable {
     }
 
     public static void main(String[] args) {
+        hideCredentials(System.getenv());
         quietLibraries(java.util.Arrays.asList(args).contains("--verbose"));
         System.exit(execute(args));
     }
@@ -87,7 +89,38 @@ public final class Ttp4jCommand implements Runnable {
         root.setLevel(level);
         for (java.util.logging.Handler h : root.getHandlers()) {
             h.setLevel(level);
+            h.setFormatter(new Redacting(h.getFormatter()));
         }
+    }
+
+    /** The database password and the URL's are masked verbatim in everything printed, driver texts included. */
+    static void hideCredentials(java.util.Map<String, String> env) {
+        try {
+            Credentials.hide(org.ttp4j.store.jdbc.DatabaseConfig.fromEnvironment(env));
+        } catch (IllegalArgumentException e) {
+            // a bad setting is reported by the command that uses it
+        }
+    }
+
+    /** A log formatter that masks any password a JDBC URL in the line carries (docs/stores.md §17). */
+    private static final class Redacting extends java.util.logging.Formatter {
+        private final java.util.logging.Formatter inner;
+
+        Redacting(java.util.logging.Formatter inner) {
+            this.inner = inner == null ? new java.util.logging.SimpleFormatter() : inner;
+        }
+
+        @Override
+        public String format(java.util.logging.LogRecord record) {
+            return Credentials.redact(inner.format(record));
+        }
+    }
+
+    /** {@code ex}'s stack trace, credentials masked. */
+    private static String stackTrace(Throwable ex) {
+        java.io.StringWriter w = new java.io.StringWriter();
+        ex.printStackTrace(new PrintWriter(w));
+        return Credentials.redact(w.toString());
     }
 
     /** Without a subcommand: the usage, as a usage error. */
@@ -119,7 +152,7 @@ public final class Ttp4jCommand implements Runnable {
             t = t.getCause();
         }
         String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-        return m.strip().replaceAll("\\s*\\R\\s*", " ");
+        return Credentials.redact(m.strip().replaceAll("\\s*\\R\\s*", " "));
     }
 
     /** The module's version (set by the build), with the Java runtime's. */

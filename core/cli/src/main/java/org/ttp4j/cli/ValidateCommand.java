@@ -18,6 +18,7 @@ import org.ttp4j.rule.CompileResult;
 import org.ttp4j.rule.Problem;
 import org.ttp4j.rule.RuleCompiler;
 import org.ttp4j.rule.RuleFileNames;
+import org.ttp4j.store.fs.RuleLinks;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -35,7 +36,9 @@ import picocli.CommandLine.Spec;
  * an earlier checked file makes a later file invalid (a store would ignore it). Output: every error, then
  * every warning ({@code warning: }-prefixed), in file order, then
  * {@code checked N files: V valid, I invalid, W warnings}. With {@code --strict} a file with a warning counts
- * as invalid.
+ * as invalid. No rule file at all is said on stderr and exits 1 unless {@code --allow-empty}. In a directory, a
+ * symbolic link the filesystem store would refuse is an error; a link loop is skipped there, and named on the
+ * command line it is a usage error saying so (docs/cli.md §11).
  */
 @Command(name = "validate", mixinStandardHelpOptions = true,
         description = {"Check rule files: print every problem as path:line:column: field.path: message,"
@@ -48,6 +51,10 @@ final class ValidateCommand implements Callable<Integer> {
 
     @Option(names = "--strict", description = "Treat warnings as failures: a file with a warning is invalid.")
     private boolean strict;
+
+    @Option(names = "--allow-empty", description = "Exit 0 when the paths hold no rule file at all (by default that"
+            + " is said on stderr and the exit status is 1: a mistyped path must not look green).")
+    private boolean allowEmpty;
 
     @Parameters(arity = "1..*", paramLabel = "PATH",
             description = "Rule files, or directories whose rule files (names matching [A-Za-z0-9_]+.ya?ml) are checked.")
@@ -66,6 +73,10 @@ final class ValidateCommand implements Callable<Integer> {
             CompileResult result = compiler.compile(file);
             List<Problem> problems = new ArrayList<>(result.problems());
             String fileName = file.getFileName() == null ? "" : file.getFileName().toString();
+            String refusal = linkRefusals.get(file);
+            if (refusal != null) {
+                problems.add(Problem.error(file.toString(), 1, 1, "-", refusal));
+            }
             if (!RuleFileNames.matches(fileName)) {
                 problems.add(Problem.warning(file.toString(), 1, 1, "-", "the stores ignore this file: a rule file's"
                         + " name must match [A-Za-z0-9_]+.yaml or [A-Za-z0-9_]+.yml"));
@@ -98,13 +109,22 @@ final class ValidateCommand implements Callable<Integer> {
             }
         }
         PrintWriter out = spec.commandLine().getOut();
+        if (files.isEmpty() && !allowEmpty) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("validate: no rule files in " + String.join(", ", paths.stream().map(Path::toString).toList())
+                    + " (a directory's own [A-Za-z0-9_]+.yaml/.yml files are checked, not its subdirectories);"
+                    + " --allow-empty accepts that");
+            err.flush();
+        }
         errors.forEach(out::println);
         warnings.forEach(out::println);
         out.println("checked " + files.size() + " files: " + valid + " valid, " + invalid + " invalid, "
                 + warnings.size() + " warnings");
         out.flush();
-        return invalid == 0 ? 0 : 1;
+        return invalid == 0 && (allowEmpty || !files.isEmpty()) ? 0 : 1;
     }
+
+    private final Map<Path, String> linkRefusals = new HashMap<>();
 
     /** The files the arguments name, each once, in argument order (a directory's rule files by name). */
     private List<Path> filesToCheck() {
@@ -116,6 +136,8 @@ final class ValidateCommand implements Callable<Integer> {
                 found = ruleFilesIn(arg);
             } else if (Files.exists(arg)) {
                 found = List.of(arg);
+            } else if (RuleLinks.isLoop(arg)) {
+                throw new ParameterException(spec.commandLine(), "symlink loop: " + arg);
             } else {
                 throw new ParameterException(spec.commandLine(), "no such file or directory: " + arg);
             }
@@ -134,6 +156,10 @@ final class ValidateCommand implements Callable<Integer> {
             for (Path entry : entries) {
                 if (RuleFileNames.matches(entry.getFileName().toString()) && Files.isRegularFile(entry)) {
                     found.add(entry);
+                    String refusal = RuleLinks.refusal(dir, entry); // what the store would refuse, validate rejects
+                    if (refusal != null) {
+                        linkRefusals.put(entry, refusal);
+                    }
                 }
             }
         } catch (IOException e) {

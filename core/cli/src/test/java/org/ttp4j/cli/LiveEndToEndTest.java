@@ -112,10 +112,43 @@ class LiveEndToEndTest {
             send(p.stdin(), event(1, "whoami"));
             assertEquals("cmd_1", field(p.nextOut(WAIT), "source_id"));
             p.terminate();
-            Ttp4jProcess.Result end = p.finish();
+            Ttp4jProcess.Result end = p.awaitExit(); // stdin stays open: the signal alone ends it
             assertEquals(143, end.exit(), "SIGTERM: 128 + 15 after the shutdown hook ran");
             assertEquals("", end.err(), "no stack trace, no noise on SIGTERM");
         }
+    }
+
+    @Test
+    void runReportsARuleItsBudgetStoppedAsABoundHitLineAndTagsAPaddedAttack() throws Exception {
+        String padded = event(1, " ".repeat(70_000) + "whoami"); // past the old 64 Ki cut, within the budget
+        String flood = event(2, " ".repeat(1_100_000) + "whoami"); // \b reads each of 1.1 M chars: past 1 M reads
+        Ttp4jProcess.Result r = Ttp4jProcess.run(work, Map.of(), padded + flood + event(3, "whoami"), "run", "--rules", "rules");
+        assertEquals(0, r.exit(), r.err());
+        assertEquals(java.util.List.of("cmd_1", "cmd_3"), r.out().lines().map(l -> field(l, "source_id")).toList());
+        assertEquals("{\"kind\":\"ready\",\"rules\":1}\n"
+                + "{\"kind\":\"bound_hit\",\"rule_id\":\"R0001\",\"source_kind\":\"command\",\"source_id\":\"cmd_2\","
+                + "\"bound\":\"1000000 char reads\",\"suppressed\":0}\n", r.err());
+    }
+
+    @Test
+    void runStrictStopsOnWhatValidateStrictRejects() throws Exception {
+        RuleTexts.save(rules, "R0002.yaml", RuleTexts.commandRule("R0001", 2, "id", "T1033", "TA0007", 0.5));
+        Ttp4jProcess.Result dup = Ttp4jProcess.run(work, Map.of(), "", "run", "--strict", "--rules", "rules");
+        assertEquals(1, dup.exit(), dup.err());
+        String last = dup.err().lines().reduce((a, b) -> b).orElse("");
+        assertTrue(last.startsWith("ttp4j run: ") && last.contains("R0002.yaml:1:1: rule_id: rule id R0001 is also"
+                + " defined by "), dup.err());
+        assertTrue(!dup.err().contains("\"kind\":\"ready\""), "no start: " + dup.err());
+        assertEquals(1, Ttp4jProcess.run(work, Map.of(), "", "validate", "--strict", "rules").exit());
+        Files.delete(rules.resolve("R0002.yaml"));
+        Files.createFile(rules.resolve("R0003.yaml"));
+        Ttp4jProcess.Result empty = Ttp4jProcess.run(work, Map.of(), "", "run", "--strict", "--rules", "rules");
+        assertEquals(1, empty.exit(), empty.err());
+        assertTrue(empty.err().contains("R0003.yaml:1:1: -: the file holds no YAML document"), empty.err());
+        assertEquals(1, Ttp4jProcess.run(work, Map.of(), "", "validate", "--strict", "rules").exit());
+        Ttp4jProcess.Result tolerant = Ttp4jProcess.run(work, Map.of(), "", "run", "--rules", "rules");
+        assertEquals(0, tolerant.exit(), tolerant.err());
+        assertTrue(tolerant.err().endsWith("{\"kind\":\"ready\",\"rules\":1}\n"), tolerant.err());
     }
 
     @Test

@@ -43,6 +43,7 @@ class StateEndToEndTest {
 
     @Test
     void setThenListGetAndHistoryAcrossProcesses() throws Exception {
+        assertEquals(0, ttp4j("sync", "--once", "--rules", "rules").exit());
         Ttp4jProcess.Result set = ttp4j("state", "set", "R0001", "--state", "clipped", "--confidence-max", "0.25",
                 "--until", "2999-01-01T00:00", "--reason", "noisy on decky-07", "--by", "alice");
         assertEquals(0, set.exit(), set.err());
@@ -138,5 +139,56 @@ class StateEndToEndTest {
         Ttp4jProcess.Result fs = Ttp4jProcess.run(work, Map.of(), "", "state", "list");
         assertEquals(0, fs.exit(), fs.err());
         assertEquals("", fs.out());
+    }
+
+    @Test
+    void aRuleIdNoStoreKnowsIsRefusedWithoutForceAndAnExpiryInThePastIsRefused() throws Exception {
+        assertEquals(0, ttp4j("sync", "--once", "--rules", "rules").exit());
+        Ttp4jProcess.Result typo = ttp4j("state", "set", "R0010", "--state", "disabled");
+        assertEquals(1, typo.exit());
+        assertEquals("", typo.out());
+        assertEquals("ttp4j state set: no rule R0010 in the store, so this state would change nothing now (a typo?);"
+                + " --force sets it anyway, for a rule that arrives later\n", typo.err());
+        assertEquals("", ttp4j("state", "list").out(), "nothing was written");
+        Ttp4jProcess.Result forced = ttp4j("state", "set", "R0010", "--state", "disabled", "--force");
+        assertEquals(0, forced.exit(), forced.err());
+        assertTrue(forced.out().startsWith("{\"kind\":\"state\",\"rule_id\":\"R0010\",\"state\":\"disabled\""), forced.out());
+
+        Ttp4jProcess.Result past = ttp4j("state", "set", "R0001", "--state", "disabled", "--until", "2020-01-01T00:00Z");
+        assertEquals(2, past.exit());
+        assertEquals("ttp4j state set: --until 2020-01-01T00:00Z is not in the future: the state would revert at once"
+                + " (see 'ttp4j state set --help')\n", past.err());
+        assertEquals(List.of("R0010"), ttp4j("state", "list").out().lines()
+                .map(l -> l.replaceAll(".*\"rule_id\":\"([^\"]+)\".*", "$1")).toList());
+    }
+
+    @Test
+    void syncOnceAgainstAFullDatabaseEndsWithOneLineAndExitStatus1() throws Exception {
+        assertEquals(0, ttp4j("sync", "--once", "--rules", "rules").exit());
+        Files.writeString(work.resolve("rules/R0003.yaml"), RuleTexts.commandRule("R0003", 1, "id", "T1033", "TA0007", 0.5)
+                + "description: " + "x".repeat(20_000) + "\n"); // more than the pages left
+        // SQLite's max_page_count at the file's size: a full disk, for this database only
+        long pages = Files.size(work.resolve("rules.db")) / 4096;
+        Map<String, String> full = Map.of("DECNET_TTP_RULE_STORE_TYPE", "database",
+                "TTP4J_DB_URL", "jdbc:sqlite:" + work.resolve("rules.db") + "?max_page_count=" + pages);
+        Ttp4jProcess.Result r = Ttp4jProcess.run(work, full, "", "sync", "--once", "--rules", "rules");
+        assertEquals(1, r.exit(), r.err());
+        assertEquals("", r.out());
+        assertEquals(1, r.err().lines().count(), "one line, no retry log: " + r.err());
+        assertTrue(r.err().startsWith("ttp4j sync: the rule tables at jdbc:sqlite:") && r.err().contains(" cannot be written: ")
+                && r.err().contains("SQLITE_FULL"), r.err());
+    }
+
+    @Test
+    void aPasswordInTheDatabaseUrlIsNeverPrinted() throws Exception {
+        for (String url : List.of("jdbc:postgresql://127.0.0.1:1/ttp4j?user=ttp4j&password=hunter2&ssl=false",
+                "jdbc:postgresql://ttp4j:hunter2@127.0.0.1:1/ttp4j", "jdbc:sqlserver://db;user=ttp4j;password=hunter2")) {
+            Ttp4jProcess.Result r = Ttp4jProcess.run(work, Map.of("DECNET_TTP_RULE_STORE_TYPE", "database",
+                    "TTP4J_DB_URL", url), "", "--verbose", "state", "list");
+            assertEquals(1, r.exit(), r.err());
+            assertTrue(r.err().lines().anyMatch(l -> l.startsWith("ttp4j state list: ")), r.err());
+            assertTrue(!r.err().contains("hunter2") && !r.out().contains("hunter2"), r.err());
+            assertTrue(r.err().contains("***"), "the URL is still shown, masked: " + r.err());
+        }
     }
 }

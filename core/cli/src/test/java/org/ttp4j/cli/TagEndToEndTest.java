@@ -102,6 +102,29 @@ class TagEndToEndTest {
     }
 
     @Test
+    void strictMeansWhatValidateStrictMeans() throws Exception {
+        Files.writeString(work.resolve("rules/R0102.yaml"), RuleTexts.commandRule("R0102", 1, "id", "T1033", "TA0007", 0.5)
+                + "owner: alice\n"); // an unknown key: a warning
+        assertEquals(1, Ttp4jProcess.run(work, "validate", "--strict", "rules").exit());
+        Ttp4jProcess.Result warned = Ttp4jProcess.run(work, "tag", "--strict", "--rules", "rules", "--events", "events.jsonl");
+        assertEquals(1, warned.exit(), warned.err());
+        assertEquals("", warned.out());
+        String last = warned.err().lines().reduce((a, b) -> b).orElse("");
+        assertTrue(last.startsWith("ttp4j tag: 1 problem(s) in the rules of rules (--strict, as validate --strict);"
+                + " first: warning: rules/R0102.yaml:"), warned.err());
+        Files.writeString(work.resolve("rules/R0102.yaml"), RuleTexts.commandRule("R0102", 1, "id", "T1033", "TA0007", 0.5));
+        Files.writeString(work.resolve("rules/R0103.yaml"), RuleTexts.commandRule("R0102", 2, "id", "T1033", "TA0007", 0.5));
+        assertEquals(1, Ttp4jProcess.run(work, "validate", "--strict", "rules").exit());
+        Ttp4jProcess.Result dup = Ttp4jProcess.run(work, "tag", "--strict", "--rules", "rules", "--events", "events.jsonl");
+        assertEquals(1, dup.exit(), dup.err());
+        assertTrue(dup.err().contains("R0103.yaml:1:1: rule_id: rule id R0102 is also defined by"), dup.err());
+        Files.delete(work.resolve("rules/R0103.yaml"));
+        Files.createFile(work.resolve("rules/R0104.yaml"));
+        assertEquals(1, Ttp4jProcess.run(work, "validate", "--strict", "rules").exit());
+        assertEquals(1, Ttp4jProcess.run(work, "tag", "--strict", "--rules", "rules", "--events", "events.jsonl").exit());
+    }
+
+    @Test
     void usageErrors() throws Exception {
         Ttp4jProcess.Result noRules = Ttp4jProcess.run(work, "tag", "--events", "events.jsonl");
         assertEquals(2, noRules.exit());

@@ -111,6 +111,20 @@ final class Ttp4jProcess implements AutoCloseable {
         return new Result(process.exitValue(), drain(outLines), drain(errLines));
     }
 
+    /**
+     * Waits for the exit with stdin left open, as after a signal: closing it too would race the signal with the end
+     * of the input, and either may win.
+     */
+    Result awaitExit() throws Exception {
+        if (!process.waitFor(FINISH.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("ttp4j did not exit within " + FINISH + "; stderr so far: " + drain(errLines));
+        }
+        outPump.join(FINISH.toMillis());
+        errPump.join(FINISH.toMillis());
+        return new Result(process.exitValue(), drain(outLines), drain(errLines));
+    }
+
     /** Sends SIGTERM. */
     void terminate() {
         process.destroy();

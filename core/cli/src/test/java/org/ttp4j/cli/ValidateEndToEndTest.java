@@ -99,10 +99,51 @@ class ValidateEndToEndTest {
     }
 
     @Test
-    void anEmptyDirectoryIsClean() throws Exception {
+    void anEmptyDirectoryIsCleanOnlyWithAllowEmpty() throws Exception {
         Files.createDirectories(work.resolve("empty"));
-        Ttp4jProcess.Result r = Ttp4jProcess.run(work, "validate", "empty");
+        Ttp4jProcess.Result r = Ttp4jProcess.run(work, "validate", "--allow-empty", "empty");
         assertEquals("checked 0 files: 0 valid, 0 invalid, 0 warnings\n", r.out());
         assertEquals(0, r.exit());
+        assertEquals(1, Ttp4jProcess.run(work, "validate", "empty").exit());
+    }
+
+    @Test
+    void aDirectoryWithNoRuleFileIsSaidAndFailsUnlessAllowed() throws Exception {
+        Path empty = Files.createDirectories(work.resolve("empty/ttp"));
+        Files.writeString(empty.resolve("notes.txt"), "not a rule");
+        Ttp4jProcess.Result r = Ttp4jProcess.run(work, "validate", "empty");
+        assertEquals(1, r.exit(), "a mistyped path must not look green");
+        assertEquals("checked 0 files: 0 valid, 0 invalid, 0 warnings\n", r.out());
+        assertEquals("validate: no rule files in empty (a directory's own [A-Za-z0-9_]+.yaml/.yml files are checked,"
+                + " not its subdirectories); --allow-empty accepts that\n", r.err());
+        Ttp4jProcess.Result allowed = Ttp4jProcess.run(work, "validate", "--allow-empty", "empty");
+        assertEquals(0, allowed.exit());
+        assertEquals("", allowed.err());
+        assertEquals(0, Ttp4jProcess.run(work, "validate", "empty/ttp", "rules/R0001.yaml").exit());
+    }
+
+    @Test
+    void symlinksAreJudgedAsTheStoreJudgesThemAndALoopIsNamed() throws Exception {
+        Files.createSymbolicLink(rules.resolve("R0005.yaml"), Path.of("R0006.yaml"));
+        Files.createSymbolicLink(rules.resolve("R0006.yaml"), Path.of("R0005.yaml"));
+        Ttp4jProcess.Result loop = Ttp4jProcess.run(work, "validate", "rules/R0005.yaml");
+        assertEquals(2, loop.exit());
+        assertEquals("ttp4j validate: symlink loop: rules/R0005.yaml (see 'ttp4j validate --help')\n", loop.err());
+
+        Path good = Files.createDirectories(work.resolve("good"));
+        Files.writeString(good.resolve("R0001.yaml"), RuleTexts.commandRule("R0001", 1, "whoami", "T1033", "TA0007", 0.5));
+        Files.createSymbolicLink(good.resolve("R0005.yaml"), Path.of("R0006.yaml"));
+        Files.createSymbolicLink(good.resolve("R0006.yaml"), Path.of("R0005.yaml"));
+        Path outside = Files.writeString(work.resolve("R0009.yaml"), RuleTexts.commandRule("R0009", 1, "id", "T1033", "TA0007", 0.5));
+        Ttp4jProcess.Result loops = Ttp4jProcess.run(work, "validate", "good");
+        assertEquals("checked 1 files: 1 valid, 0 invalid, 0 warnings\n", loops.out(), "a loop in a directory is skipped");
+        assertEquals(0, loops.exit());
+        Files.createSymbolicLink(good.resolve("R0009.yaml"), outside);
+        Ttp4jProcess.Result linked = Ttp4jProcess.run(work, "validate", "good");
+        assertEquals("good/R0009.yaml:1:1: -: a symbolic link to " + outside.toRealPath() + ", which the store does not"
+                + " watch (only the rules directory and its ..data-style links are), so an edit there would never apply:"
+                + " refused; copy the file into the rules directory, or link the whole directory\n"
+                + "checked 2 files: 1 valid, 1 invalid, 0 warnings\n", linked.out());
+        assertEquals(1, linked.exit());
     }
 }

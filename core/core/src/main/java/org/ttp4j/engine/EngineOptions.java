@@ -9,8 +9,10 @@ import java.util.Objects;
  *
  * @param attackRelease   the ATT&CK release stamped on every tag ({@code v15.1} by default)
  * @param clock           where {@code created_at} and state expiry read the time (UTC system clock by default)
- * @param maxSearchLength a match must lie within a field value's first this-many chars (64 Ki by default);
- *                        anchors and lookarounds still see the whole value, so {@code $} does not match at the cut
+ * @param maxSearchLength a match must lie within a field value's first this-many chars ({@link #WHOLE_VALUE} by
+ *                        default: longer than any value of a 16 MiB event line, so nothing is cut); anchors and
+ *                        lookarounds still see the whole value, so {@code $} does not match at the cut. A rule
+ *                        that does not match before the cut of a longer value counts as a bound hit
  * @param maxRegexSteps   the character reads one rule's regex may make on one event before it is cut off,
  *                        reported, and treated as not matching (1,000,000 by default)
  * @param prefilter       true (default) to skip rules whose required literals are absent; false runs every
@@ -19,8 +21,11 @@ import java.util.Objects;
 public record EngineOptions(String attackRelease, Clock clock, int maxSearchLength, long maxRegexSteps,
                             boolean prefilter) {
 
+    /** The default {@link #maxSearchLength()}: 16 Mi chars, the command line's longest event line in bytes. */
+    public static final int WHOLE_VALUE = 16 << 20;
+
     public static final EngineOptions DEFAULTS =
-            new EngineOptions("v15.1", Clock.systemUTC(), 64 * 1024, 1_000_000L, true);
+            new EngineOptions("v15.1", Clock.systemUTC(), WHOLE_VALUE, 1_000_000L, true);
 
     public EngineOptions {
         Objects.requireNonNull(attackRelease, "attackRelease");

@@ -8,9 +8,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import org.ttp4j.index.internal.CharPresence;
 import org.ttp4j.index.internal.FoldedFields;
@@ -28,9 +30,11 @@ import org.ttp4j.rule.Emit;
  * <p>For an event of kind K, every engine-owned rule applying to K whose state lets it fire and whose pattern
  * is found in the event's field value (a string; anything else does not match) gives one tag per emit, rules
  * in rule-id order, emits in file order. The literal prefilter skips rules whose required literals are absent;
- * it never changes the result. Each rule's regex sees at most {@link EngineOptions#maxSearchLength()} chars and
- * may read at most {@link EngineOptions#maxRegexSteps()} of them per event: a rule that hits that bound does
- * not fire for the event and is counted ({@link #boundHits()}) and logged (at most once a second).
+ * it never changes the result. Each rule's regex searches the whole value (up to
+ * {@link EngineOptions#maxSearchLength()} chars, by default more than the command line's longest event line) and
+ * may read at most {@link EngineOptions#maxRegexSteps()} chars per event: a rule that hits a bound does not fire
+ * for the event, is counted per rule ({@link #boundHits(String)}) and is reported as a {@link BoundHit} (at most
+ * once a second; docs/cli.md §8).
  *
  * <p>Thread-safe; evaluation takes no lock. An event that matches nothing allocates nothing.
  */
@@ -38,7 +42,7 @@ public final class RuleEngine {
 
     private static final System.Logger LOG = System.getLogger(RuleEngine.class.getName());
     private static final String[] COMMAND_AUX = {"uid", "user", "src", "pwd"};
-    private static final long LOG_INTERVAL_NANOS = 1_000_000_000L;
+    private static final long REPORT_INTERVAL_MILLIS = 1_000L;
 
     private static final SnapshotInternals.Access SNAPSHOTS = SnapshotInternals.access();
 
@@ -49,14 +53,22 @@ public final class RuleEngine {
     private final Map<String, LongAdder> boundHitsByRule = new ConcurrentHashMap<>();
     private final AtomicLong nextLogAt = new AtomicLong(Long.MIN_VALUE);
     private final AtomicLong unlogged = new AtomicLong();
+    private final Consumer<BoundHit> boundReports;
 
     public RuleEngine(RuleIndex index) {
         this(index, EngineOptions.DEFAULTS);
     }
 
+    /** An engine whose bound hits are logged (a warning, at most once a second). */
     public RuleEngine(RuleIndex index, EngineOptions options) {
+        this(index, options, hit -> LOG.log(System.Logger.Level.WARNING, hit::toString));
+    }
+
+    /** An engine whose bound hits go to {@code boundReports} (at most one a second, on the evaluating thread). */
+    public RuleEngine(RuleIndex index, EngineOptions options, Consumer<BoundHit> boundReports) {
         this.index = Objects.requireNonNull(index, "index");
         this.options = Objects.requireNonNull(options, "options");
+        this.boundReports = Objects.requireNonNull(boundReports, "boundReports");
     }
 
     public RuleIndex index() {
@@ -103,6 +115,13 @@ public final class RuleEngine {
         return a == null ? 0 : a.sum();
     }
 
+    /** {@link #boundHits(String)} of every rule that has hit a bound since start, by rule id (a copy, for metrics). */
+    public Map<String, Long> boundHitsByRule() {
+        Map<String, Long> copy = new TreeMap<>();
+        boundHitsByRule.forEach((id, n) -> copy.put(id, n.sum()));
+        return copy;
+    }
+
     private int run(Event event, Scratch sc) {
         sc.tags.clear();
         KindBucket bucket = SNAPSHOTS.bucket(index.snapshot(), event.sourceKind());
@@ -122,7 +141,8 @@ public final class RuleEngine {
             return 0;
         }
         int limit = options.maxSearchLength();
-        boolean prefilter = options.prefilter();
+        // A value past the cut: every rule runs its regex, so that each one the cut stops is counted.
+        boolean prefilter = options.prefilter() && !anyLongerThan(values, fields, limit);
         int segments = bucket.segmentCount();
         boolean foldOnce = prefilter && segments > 1;
         long[] masks = null;
@@ -175,13 +195,28 @@ public final class RuleEngine {
         return count;
     }
 
+    private static boolean anyLongerThan(String[] values, int fields, int limit) {
+        for (int f = 0; f < fields; f++) {
+            if (values[f] != null && values[f].length() > limit) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private boolean found(Scratch sc, IndexedRule rule, String value, int limit, Event event) {
         BoundedText text = sc.text;
         text.aim(value, options.maxRegexSteps());
         Matcher m = sc.matcher(rule, text);
         try {
             // a match must lie in the first `limit` chars; anchors and lookarounds still see the real text
-            return m.region(0, Math.min(limit, value.length())).find();
+            if (m.region(0, Math.min(limit, value.length())).find()) {
+                return true;
+            }
+            if (value.length() > limit) {
+                cutOff(rule, event, "search length " + limit);
+            }
+            return false;
         } catch (BoundedText.Exhausted e) {
             cutOff(rule, event, options.maxRegexSteps() + " char reads");
             return false;
@@ -241,14 +276,11 @@ public final class RuleEngine {
     private void cutOff(IndexedRule rule, Event event, String why) {
         boundHits.increment();
         boundHitsByRule.computeIfAbsent(rule.ruleId(), id -> new LongAdder()).increment();
-        long t = System.nanoTime();
+        long t = options.clock().millis(); // the options' clock, so that a test can step the rate limit
         long next = nextLogAt.get();
-        if ((next == Long.MIN_VALUE || t - next >= 0) && nextLogAt.compareAndSet(next, t + LOG_INTERVAL_NANOS)) {
+        if ((next == Long.MIN_VALUE || t - next >= 0) && nextLogAt.compareAndSet(next, t + REPORT_INTERVAL_MILLIS)) {
             long suppressed = unlogged.getAndSet(0);
-            LOG.log(System.Logger.Level.WARNING, () -> "rule " + rule.ruleId() + " exceeded its regex bound ("
-                    + why + ") on event "
-                    + event.sourceKind() + "/" + event.sourceId() + " and did not fire for it"
-                    + (suppressed > 0 ? "; " + suppressed + " similar reports suppressed" : ""));
+            boundReports.accept(new BoundHit(rule.ruleId(), event.sourceKind(), event.sourceId(), why, suppressed));
         } else {
             unlogged.incrementAndGet();
         }

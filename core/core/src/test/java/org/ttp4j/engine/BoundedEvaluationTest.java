@@ -63,4 +63,63 @@ class BoundedEvaluationTest {
         assertEquals(1, engine.boundHits("R1"));
         assertEquals(1, engine.evaluate(RuleEngineTest.command("a z")).size());
     }
+
+    @Test
+    void paddingBeforeTheAttackDoesNotHideIt() {
+        RuleIndex index = new RuleIndex();
+        index.apply(new RuleChange.Definition("R1", TestRules.regex("R1", "\\bcat\\s+/etc/shadow\\b", "command")));
+        RuleEngine engine = new RuleEngine(index);
+        String padded = " ".repeat(70_000) + "cat /etc/shadow";
+        assertEquals(List.of("R1"), engine.evaluate(RuleEngineTest.command(padded)).stream().map(Tag::ruleId).toList(),
+                "the whole value is searched, not its first 64 Ki chars");
+        RuleEngine plain = new RuleEngine(index, EngineOptions.DEFAULTS.withPrefilter(false));
+        assertEquals(1, plain.evaluate(RuleEngineTest.command(padded)).size());
+        assertEquals(0, engine.boundHits());
+    }
+
+    @Test
+    void aBudgetThatRunsOutIsCountedPerRuleAndReported() {
+        RuleIndex index = new RuleIndex();
+        index.apply(new RuleChange.Definition("R1", TestRules.regex("R1", "cat\\s+/etc/shadow", "command")));
+        index.apply(new RuleChange.Definition("R2", TestRules.regex("R2", "shadow", "command")));
+        List<BoundHit> reports = new java.util.ArrayList<>();
+        java.util.concurrent.atomic.AtomicLong millis = new java.util.concurrent.atomic.AtomicLong(1_000_000);
+        java.time.Clock clock = new java.time.Clock() {
+            @Override public java.time.ZoneId getZone() { return java.time.ZoneOffset.UTC; }
+            @Override public java.time.Clock withZone(java.time.ZoneId zone) { return this; }
+            @Override public java.time.Instant instant() { return java.time.Instant.ofEpochMilli(millis.get()); }
+        };
+        RuleEngine engine = new RuleEngine(index, EngineOptions.DEFAULTS.withMaxRegexSteps(50_000).withClock(clock),
+                reports::add);
+        String padded = "x".repeat(200_000) + " cat /etc/shadow";
+        List<Tag> tags = engine.evaluate(RuleEngineTest.command(padded));
+        assertEquals(1, engine.boundHits("R1"), "R1 reads a char per start position: 200,000 > 50,000");
+        assertEquals(java.util.Map.of("R1", 1L), engine.boundHitsByRule());
+        assertEquals(List.of("R2"), tags.stream().map(Tag::ruleId).toList(), "a literal search (Boyer-Moore) skips");
+        assertEquals(1, reports.size());
+        BoundHit hit = reports.get(0);
+        assertEquals(new BoundHit("R1", "command", "cmd_42", "50000 char reads", 0), hit);
+        engine.evaluate(RuleEngineTest.command(padded));
+        assertEquals(2, engine.boundHits("R1"), "counted every time");
+        assertEquals(1, reports.size(), "reported at most once a second");
+        millis.addAndGet(1_000);
+        engine.evaluate(RuleEngineTest.command(padded));
+        assertEquals(new BoundHit("R1", "command", "cmd_42", "50000 char reads", 1), reports.get(1),
+                "a second later: reported again, with the one suppressed in between");
+    }
+
+    @Test
+    void aValueLongerThanTheSearchLengthCountsEveryRuleTheCutStopped() {
+        RuleIndex index = new RuleIndex();
+        index.apply(new RuleChange.Definition("R1", TestRules.regex("R1", "needle", "command")));
+        index.apply(new RuleChange.Definition("R2", TestRules.regex("R2", "x{3}", "command")));
+        List<BoundHit> reports = new java.util.ArrayList<>();
+        RuleEngine engine = new RuleEngine(index, EngineOptions.DEFAULTS.withMaxSearchLength(1000), reports::add);
+        assertEquals(List.of("R2"), engine.evaluate(RuleEngineTest.command("x".repeat(2000) + "needle"))
+                .stream().map(Tag::ruleId).toList());
+        assertEquals(java.util.Map.of("R1", 1L), engine.boundHitsByRule(), "the prefilter did not hide the cut");
+        assertEquals("search length 1000", reports.get(0).bound());
+        assertEquals(0, engine.evaluate(RuleEngineTest.command("short")).size());
+        assertEquals(1, engine.boundHits(), "a value within the length is no bound hit");
+    }
 }

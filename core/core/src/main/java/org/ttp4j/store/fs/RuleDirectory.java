@@ -118,7 +118,7 @@ final class RuleDirectory {
             FileEntry entry = files.get(owner);
             Live after = new Live(entry.rule(), entry.sha256(), owner);
             if (by.size() > 1) {
-                reportDuplicates(id, by, before == null ? null : before.file(), names);
+                reportDuplicates(id, by, before == null ? null : before.file(), names, problems);
             }
             if (before != null && before.rule() == after.rule()) {
                 continue;
@@ -141,9 +141,20 @@ final class RuleDirectory {
     private void readOne(String name, boolean quiet, Set<String> touched, List<Problem> problems) {
         Path path = dir.resolve(name);
         FileEntry old = files.get(name);
+        String refusal = RuleLinks.refusal(dir, path);
+        if (refusal != null) { // a link whose target the store cannot watch would go stale: not loaded
+            report(Problem.error(path.toString(), 1, 1, "-", refusal), problems); // a new link is never half-written
+            if (old != null) {
+                files.remove(name);
+                undefine(old.rule(), name, touched);
+            }
+            return;
+        }
         RuleSource source;
         try {
-            source = RuleSource.read(path, compiler.options().maxFileBytes());
+            // a dangling link or a link loop is no file: skipped quietly, like a missing one
+            boolean nowhere = Files.isSymbolicLink(path) && !Files.exists(path);
+            source = nowhere ? null : RuleSource.read(path, compiler.options().maxFileBytes());
         } catch (NoSuchFileException e) {
             source = null;
         } catch (RuleSource.Unreadable e) {
@@ -168,9 +179,9 @@ final class RuleDirectory {
             }
             return;
         }
-        if (source.content().length == 0) {
+        if (source.content().length == 0 && problems == null) {
             return; // touched, not written yet: nothing to say until it has content
-        }
+        } // at startup an empty file is what validate says it is: invalid (and fails a strict start)
         if (old != null && old.sha256().equals(source.sha256())) {
             return; // identical bytes
         }
@@ -209,14 +220,16 @@ final class RuleDirectory {
         touched.add(rule.ruleId());
     }
 
-    private void reportDuplicates(String id, TreeSet<String> by, String previousOwner, Collection<String> refreshed) {
+    private void reportDuplicates(String id, TreeSet<String> by, String previousOwner, Collection<String> refreshed,
+                                  List<Problem> problems) {
         String owner = by.first();
         boolean ownerChanged = !owner.equals(previousOwner);
         for (String other : by.tailSet(owner, false)) {
             if (ownerChanged || refreshed.contains(other)) {
-                reporter.problem(Problem.error(dir.resolve(other).toString(), 1, 1, "rule_id",
+                report(Problem.error(dir.resolve(other).toString(), 1, 1, "rule_id",
                         "rule id " + id + " is also defined by " + dir.resolve(owner)
-                                + ", which wins (the first file by name); this file is ignored while that one defines it"));
+                                + ", which wins (the first file by name); this file is ignored while that one defines it"),
+                        problems); // a strict start fails on it, as validate does
             }
         }
     }

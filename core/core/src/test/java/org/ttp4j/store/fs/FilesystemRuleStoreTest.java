@@ -169,15 +169,74 @@ class FilesystemRuleStoreTest {
     }
 
     @Test
-    void aHardLinkOrSymlinkIntoTheDirectoryIsOneDefinitionEach() throws Exception {
+    void aHardLinkIntoTheDirectoryIsOneDefinitionAndASymlinkOutOfItIsRefusedWithOneLine() throws Exception {
         open(Map.of());
         Path outside = Files.writeString(tmp.resolve("R0007.yaml"), ruleYaml("R0007", 1, "linked"));
         Files.createLink(dir.resolve("R0007.yaml"), outside); // IN_CREATE only: no write, no close
         probe.nextDefinition("R0007");
         Path other = Files.writeString(tmp.resolve("R0008.yaml"), ruleYaml("R0008", 1, "symlinked"));
         Files.createSymbolicLink(dir.resolve("R0008.yaml"), other);
-        probe.nextDefinition("R0008");
+        Problem refused = probe.nextProblem();
+        assertEquals(dir.resolve("R0008.yaml").toString(), refused.path());
+        assertTrue(refused.isError());
+        assertTrue(refused.message().startsWith("a symbolic link to " + other.toRealPath() + ", which the store does"
+                + " not watch"), refused.message());
+        Files.writeString(other, ruleYaml("R0008", 2, "edited")); // its edits would never arrive: nothing to go stale
         assertNoChange();
+        assertFalse(rules().containsKey("R0008"));
+        probe.assertNoProblem();
+    }
+
+    @Test
+    void aSymlinkOutOfTheDirectoryIsRefusedAtStartupAndFailsAStrictStart() throws Exception {
+        Path other = Files.writeString(Files.createDirectories(tmp.resolve("elsewhere")).resolve("R0008.yaml"),
+                ruleYaml("R0008", 1, "symlinked"));
+        dir = Files.createDirectories(tmp.resolve("rules/ttp"));
+        Files.createSymbolicLink(dir.resolve("R0008.yaml"), other);
+        Files.writeString(dir.resolve("R0001.yaml"), ruleYaml("R0001", 1, "a"));
+        StoreException e = assertThrows(StoreException.class,
+                () -> FilesystemRuleStore.builder(dir).reporter(new StoreProbe()).strict(true).open());
+        assertTrue(e.getMessage().contains("R0008.yaml:1:1: -: a symbolic link to "), e.getMessage());
+        probe = new StoreProbe();
+        store = FilesystemRuleStore.builder(dir).reporter(probe).open();
+        assertEquals(Set.of("R0001"), rules().keySet());
+        assertEquals(dir.resolve("R0008.yaml").toString(), probe.nextProblem().path());
+        probe.assertNoProblem();
+    }
+
+    @Test
+    void aSymlinkLoopIsSkippedQuietly() throws Exception {
+        dir = Files.createDirectories(tmp.resolve("rules/ttp"));
+        Files.createSymbolicLink(dir.resolve("R0005.yaml"), Path.of("R0006.yaml"));
+        Files.createSymbolicLink(dir.resolve("R0006.yaml"), Path.of("R0005.yaml"));
+        probe = new StoreProbe();
+        store = FilesystemRuleStore.builder(dir).reporter(probe).strict(true).open();
+        store.subscribe(probe::record);
+        assertTrue(rules().isEmpty());
+        Files.createSymbolicLink(dir.resolve("R0009.yaml"), Path.of("R0009.yaml"));
+        assertNoChange();
+        probe.assertNoProblem();
+    }
+
+    @Test
+    void strictStartupFailsOnADuplicateRuleIdAndOnAnEmptyFileAsValidateDoes() throws Exception {
+        dir = Files.createDirectories(tmp.resolve("rules/ttp"));
+        Files.writeString(dir.resolve("A.yaml"), ruleYaml("R0001", 1, "a"));
+        Files.writeString(dir.resolve("B.yaml"), ruleYaml("R0001", 2, "b"));
+        StoreException dup = assertThrows(StoreException.class,
+                () -> FilesystemRuleStore.builder(dir).reporter(new StoreProbe()).strict(true).open());
+        assertTrue(dup.getMessage().contains("B.yaml:1:1: rule_id: rule id R0001 is also defined by"), dup.getMessage());
+        Files.delete(dir.resolve("B.yaml"));
+        Files.createFile(dir.resolve("C.yaml"));
+        StoreException empty = assertThrows(StoreException.class,
+                () -> FilesystemRuleStore.builder(dir).reporter(new StoreProbe()).strict(true).open());
+        assertTrue(empty.getMessage().contains("C.yaml:1:1: -: the file holds no YAML document"), empty.getMessage());
+        probe = new StoreProbe();
+        store = FilesystemRuleStore.builder(dir).reporter(probe).open(); // tolerant: reported, skipped
+        store.subscribe(probe::record);
+        assertEquals(dir.resolve("C.yaml").toString(), probe.nextProblem().path());
+        write("C.yaml", ruleYaml("R0003", 1, "c"));
+        probe.nextDefinition("R0003");
         probe.assertNoProblem();
     }
 

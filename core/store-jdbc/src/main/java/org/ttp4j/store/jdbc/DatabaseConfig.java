@@ -102,9 +102,14 @@ public record DatabaseConfig(String url, String user, String password, Duration 
         return d;
     }
 
+    /** The URL with any password in it masked: what messages show. */
+    public String redactedUrl() {
+        return Credentials.redact(url);
+    }
+
     @Override
     public String toString() {
-        return "DatabaseConfig[url=" + url + ", user=" + user + ", password=" + (password == null ? null : "***")
+        return "DatabaseConfig[url=" + redactedUrl() + ", user=" + user + ", password=" + (password == null ? null : "***")
                 + ", changeRetention=" + changeRetention + ", decnetOwned=" + decnetOwned + "]";
     }
 }

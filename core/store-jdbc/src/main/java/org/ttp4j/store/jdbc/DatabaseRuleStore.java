@@ -112,30 +112,30 @@ public final class DatabaseRuleStore implements RuleStore {
         this.rows = new RuleRows(dialect, problems);
         this.definitions = new DefinitionCache(problems);
         this.pool = openPool(config, dialect);
-        this.ledger = new DeliveryLedger(pool, rows, definitions, publisher, clock, config.url(), () -> closed,
+        this.ledger = new DeliveryLedger(pool, rows, definitions, publisher, clock, config.redactedUrl(), () -> closed,
                 this::scheduleExpiry);
         try {
             SchemaMigrations.migrate(pool, dialect, config.decnetOwned());
             try (Connection c = pool.getConnection()) {
-                triggers.restore(c, config.url()); // before the seed: what it reads, later writes build on
+                triggers.restore(c, config.redactedUrl()); // before the seed: what it reads, later writes build on
             }
             ledger.seed();
         } catch (RuntimeException | SQLException e) {
             pool.close();
-            throw new StoreException("opening the rule database " + config.url() + " failed: " + rootMessage(e), e);
+            throw new StoreException("opening the rule database " + config.redactedUrl() + " failed: " + rootMessage(e), e);
         }
         List<Problem> errors = problemsAtOpen.stream().filter(Problem::isError).toList();
         problemsAtOpen = null;
         if (b.strict && !errors.isEmpty()) {
             pool.close();
-            throw new StoreException("strict startup: " + errors.size() + " invalid rule row(s) in " + config.url()
+            throw new StoreException("strict startup: " + errors.size() + " invalid rule row(s) in " + config.redactedUrl()
                     + "; the first: " + errors.getFirst());
         }
         this.expiry = new ExpiryScheduler(clock, "ttp4j-db-expiry");
         scheduleStoredExpiries();
-        this.pruner = new ChangeLogPruner(pool, dialect, clock, config.changeRetention(), config.url(), () -> closed);
+        this.pruner = new ChangeLogPruner(pool, dialect, clock, config.changeRetention(), config.redactedUrl(), () -> closed);
         pruner.pruneQuietly();
-        this.feed = new ChangeFeed(pool, dialect, pollInterval, config.url(), new ChangeFeed.Round() {
+        this.feed = new ChangeFeed(pool, dialect, pollInterval, config.redactedUrl(), new ChangeFeed.Round() {
             @Override
             public void catchUp() throws SQLException {
                 ledger.catchUp();
@@ -238,7 +238,7 @@ public final class DatabaseRuleStore implements RuleStore {
         try {
             return new HikariDataSource(hc);
         } catch (RuntimeException e) {
-            throw new StoreException("cannot connect to the rule database " + config.url() + ": " + rootMessage(e), e);
+            throw new StoreException("cannot connect to the rule database " + config.redactedUrl() + ": " + rootMessage(e, config), e);
         }
     }
 
@@ -268,7 +268,7 @@ public final class DatabaseRuleStore implements RuleStore {
                 c.rollback();
             }
         } catch (SQLException e) {
-            throw new StoreException("loading rules from " + config.url() + " failed: " + rootMessage(e), e);
+            throw new StoreException("loading rules from " + config.redactedUrl() + " failed: " + rootMessage(e), e);
         }
         return out;
     }
@@ -465,13 +465,13 @@ public final class DatabaseRuleStore implements RuleStore {
         }
         nextTriggerCheck = now + triggerCheckInterval.toNanos();
         try (Connection c = pool.getConnection()) {
-            if (!triggers.restore(c, config.url()).isEmpty()) {
+            if (!triggers.restore(c, config.redactedUrl()).isEmpty()) {
                 ledger.resyncNext();
                 ledger.catchUp();
             }
         } catch (SQLException | RuntimeException e) {
             if (!closed) {
-                LOG.log(Level.WARNING, "checking the change-log triggers of " + config.url() + " failed: " + rootMessage(e));
+                LOG.log(Level.WARNING, "checking the change-log triggers of " + config.redactedUrl() + " failed: " + rootMessage(e));
             }
         }
     }
@@ -494,11 +494,21 @@ public final class DatabaseRuleStore implements RuleStore {
 
     private void ensureOpen() {
         if (closed) {
-            throw new StoreException("the rule store on " + config.url() + " is closed");
+            throw new StoreException("the rule store on " + config.redactedUrl() + " is closed");
         }
     }
 
+    /** The innermost message of {@code e}, with any credential a driver quoted masked (docs/stores.md §17). */
     static String rootMessage(Throwable e) {
+        return Credentials.redact(rootMessageAsIs(e));
+    }
+
+    /** {@link #rootMessage(Throwable)}, also masking {@code config}'s own passwords verbatim. */
+    private static String rootMessage(Throwable e, DatabaseConfig config) {
+        return Credentials.redact(rootMessageAsIs(e), config);
+    }
+
+    private static String rootMessageAsIs(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();

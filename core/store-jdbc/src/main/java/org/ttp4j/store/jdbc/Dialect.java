@@ -128,10 +128,10 @@ enum Dialect {
             }
         }
         if (jdbcUrl != null && jdbcUrl.startsWith("jdbc:mysql:")) {
-            throw new IllegalArgumentException("unsupported database URL '" + jdbcUrl + "': for a MariaDB server write"
+            throw new IllegalArgumentException("unsupported database URL '" + Credentials.redact(jdbcUrl) + "': for a MariaDB server write"
                     + " jdbc:mariadb://HOST/DB; a MySQL server is not supported yet (docs/stores.md §13)");
         }
-        throw new IllegalArgumentException("unsupported database URL '" + jdbcUrl
+        throw new IllegalArgumentException("unsupported database URL '" + Credentials.redact(jdbcUrl)
                 + "' (expected jdbc:sqlite:FILE, jdbc:postgresql://HOST/DB or jdbc:mariadb://HOST/DB)");
     }
 

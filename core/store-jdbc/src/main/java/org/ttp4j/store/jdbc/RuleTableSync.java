@@ -25,11 +25,13 @@ import org.ttp4j.store.StoreException;
  * is projected in full (every rule upserted with its source path and text, every other row deleted); after that
  * each {@code Definition} is an upsert and each {@code Removed} a delete. State changes of the source are not
  * copied: the database owns the state. Writes happen on one thread of this sync; a write that fails (the database
- * is down) is retried until it succeeds or the sync is closed, so no change is dropped.
+ * is down) is retried, with a backoff from 500 ms doubling to 30 s, until it succeeds or the sync is closed, so no
+ * change is dropped. A failure no retry can cure is also handed to a one-shot caller ({@link #startOnce}).
  */
 public final class RuleTableSync implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(RuleTableSync.class.getName());
     private static final Duration RETRY = Duration.ofMillis(500);
+    private static final Duration MAX_RETRY = Duration.ofSeconds(30);
 
     private final DatabaseRuleStore target;
     private final String updatedBy;
@@ -40,6 +42,9 @@ public final class RuleTableSync implements AutoCloseable {
     private final Object progress = new Object();
     private boolean idle;            // guarded by progress: the initial projection is done and nothing is pending
     private volatile boolean closed;
+    private boolean oneShot; // set before the writer starts: the caller ends on a permanent failure and says it
+    private StoreException permanent; // guarded by progress: the last failure no retry can cure, until a write succeeds
+    private Duration backoff = RETRY; // writer thread only: doubles per failure up to MAX_RETRY, reset by a success
 
     private RuleTableSync(RuleStore source, DatabaseRuleStore target, String updatedBy) {
         this.target = target;
@@ -62,8 +67,21 @@ public final class RuleTableSync implements AutoCloseable {
      * Starts projecting {@code source} onto {@code target}'s tables; rows are stamped {@code updated_by = updatedBy}.
      */
     public static RuleTableSync start(RuleStore source, DatabaseRuleStore target, String updatedBy) {
+        return start(source, target, updatedBy, false);
+    }
+
+    /**
+     * {@link #start}, for a caller that stops once the tables match: {@link #awaitIdle} throws a failure no retry can
+     * cure instead of waiting it out, and such failures are not also logged as retried.
+     */
+    public static RuleTableSync startOnce(RuleStore source, DatabaseRuleStore target, String updatedBy) {
+        return start(source, target, updatedBy, true);
+    }
+
+    private static RuleTableSync start(RuleStore source, DatabaseRuleStore target, String updatedBy, boolean oneShot) {
         RuleTableSync sync = new RuleTableSync(Objects.requireNonNull(source, "source"),
                 Objects.requireNonNull(target, "target"), Objects.requireNonNull(updatedBy, "updatedBy"));
+        sync.oneShot = oneShot;
         sync.writer.start();
         return sync;
     }
@@ -98,11 +116,20 @@ public final class RuleTableSync implements AutoCloseable {
         }
     }
 
-    /** Waits until the initial projection is done and every change received so far is written; true if so. */
+    /**
+     * Waits until the initial projection is done and every change received so far is written; true if so. For a
+     * sync started with {@link #startOnce}, a write failure no retry can cure (a read-only database, a full disk, a
+     * constraint: docs/stores.md §16) ends the wait by throwing it.
+     *
+     * @throws StoreException the permanent failure of a one-shot sync
+     */
     public boolean awaitIdle(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (progress) {
             while (!idle || !pending.isEmpty()) {
+                if (oneShot && permanent != null) {
+                    throw permanent;
+                }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return false;
@@ -142,6 +169,7 @@ public final class RuleTableSync implements AutoCloseable {
                 if (!pause("writing " + change + " failed", e)) {
                     return;
                 }
+                continue; // not idle, and the backoff keeps growing
             } catch (RuntimeException e) {
                 LOG.log(Level.ERROR, "dropping " + change + ": " + e, e);
             }
@@ -150,8 +178,10 @@ public final class RuleTableSync implements AutoCloseable {
     }
 
     private void markIdle() {
+        backoff = RETRY;
         synchronized (progress) {
             idle = true;
+            permanent = null;
             progress.notifyAll();
         }
     }
@@ -160,9 +190,20 @@ public final class RuleTableSync implements AutoCloseable {
         if (closed) {
             return false;
         }
-        LOG.log(Level.WARNING, what + " (retrying in " + RETRY.toMillis() + " ms): " + e.getMessage());
+        Duration wait = backoff;
+        backoff = backoff.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : backoff.multipliedBy(2);
+        if (WriteFailures.isPermanent(e)) {
+            synchronized (progress) {
+                permanent = new StoreException("the rule tables at " + target.config().redactedUrl()
+                        + " cannot be written: " + what + ": " + e.getMessage(), e);
+                progress.notifyAll();
+            }
+        }
+        if (!(oneShot && WriteFailures.isPermanent(e))) {
+            LOG.log(Level.WARNING, what + " (retrying in " + wait.toMillis() + " ms): " + e.getMessage());
+        }
         try {
-            Thread.sleep(RETRY);
+            Thread.sleep(wait);
             return !closed;
         } catch (InterruptedException ie) {
             return false;

@@ -235,16 +235,8 @@ public final class RuleEngine {
         Map<String, Object> evidence = evidence(rule, event);
         List<Emit> emits = rule.emits();
         for (int k = 0; k < emits.size(); k++) {
-            Emit e = emits.get(k);
-            String sub = e.subTechniqueId() == null || e.subTechniqueId().isEmpty() ? null : e.subTechniqueId();
-            out.add(new Tag(
-                    TagUuid.of(event.sourceKind(), event.sourceId(), rule.ruleId(), rule.ruleVersion(),
-                            e.techniqueId(), sub),
-                    event.sourceKind(), event.sourceId(), event.attackerUuid(), event.identityUuid(),
-                    event.sessionId(), event.deckyId(),
-                    e.tactic(), e.techniqueId(), sub, indexed.confidence(k, expired),
-                    rule.ruleId(), rule.ruleVersion(), evidence, options.attackRelease(), indexed.mitreUrl(k),
-                    createdAt));
+            out.add(Tag.of(event, rule, emits.get(k), indexed.confidence(k, expired), evidence, options.attackRelease(),
+                    indexed.mitreUrl(k), createdAt));
         }
         return emits.size();
     }

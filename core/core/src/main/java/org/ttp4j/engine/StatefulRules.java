@@ -526,7 +526,7 @@ public final class StatefulRules {
                 distinctFields = null;
                 distinctCodes = null;
             }
-            mitreUrls = rule.emits().stream().map(StatefulRules::mitreUrl).toArray(String[]::new);
+            mitreUrls = rule.emits().stream().map(Emit::mitreUrl).toArray(String[]::new);
         }
 
         int groupCount() {
@@ -632,14 +632,7 @@ public final class StatefulRules {
             RuleState state = expired ? RuleState.DEFAULT : rule.state();
             List<Emit> emits = rule.emits();
             for (int k = 0; k < emits.size(); k++) {
-                Emit e = emits.get(k);
-                String sub = e.subTechniqueId() == null || e.subTechniqueId().isEmpty() ? null : e.subTechniqueId();
-                out.add(new Tag(
-                        TagUuid.of(event.sourceKind(), event.sourceId(), rule.ruleId(), rule.ruleVersion(),
-                                e.techniqueId(), sub),
-                        event.sourceKind(), event.sourceId(), event.attackerUuid(), event.identityUuid(),
-                        event.sessionId(), event.deckyId(), e.tactic(), e.techniqueId(), sub,
-                        state.cap(e.confidence()), rule.ruleId(), rule.ruleVersion(), frozen,
+                out.add(Tag.of(event, rule, emits.get(k), state.cap(emits.get(k).confidence()), frozen,
                         options.attackRelease(), mitreUrls[k], createdAt));
             }
             return emits.size();
@@ -661,11 +654,6 @@ public final class StatefulRules {
             }
         }
         return true;
-    }
-
-    static String mitreUrl(Emit e) {
-        String id = e.subTechniqueId() == null || e.subTechniqueId().isEmpty() ? e.techniqueId() : e.subTechniqueId();
-        return "https://attack.mitre.org/techniques/" + id.replace('.', '/');
     }
 
     /** Per-thread reusable state. */

@@ -3,6 +3,8 @@ package org.ttp4j.engine;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
+import org.ttp4j.rule.CompiledRule;
+import org.ttp4j.rule.Emit;
 
 /**
  * One (event, technique, rule) result (docs/events.md §3). On the wire, in this order: {@code uuid},
@@ -32,4 +34,15 @@ public record Tag(
         Map<String, Object> evidence,
         String attackRelease,
         String mitreUrl,
-        Instant createdAt) {}
+        Instant createdAt) {
+
+    /** The tag of {@code emit} of {@code rule} on {@code event}: its ids, DECNET's UUID, the given confidence. */
+    static Tag of(Event event, CompiledRule rule, Emit emit, double confidence, Map<String, Object> evidence,
+                  String attackRelease, String mitreUrl, Instant createdAt) {
+        String sub = emit.subTechniqueOrNull();
+        return new Tag(TagUuid.of(event.sourceKind(), event.sourceId(), rule.ruleId(), rule.ruleVersion(), emit.techniqueId(), sub),
+                event.sourceKind(), event.sourceId(), event.attackerUuid(), event.identityUuid(), event.sessionId(),
+                event.deckyId(), emit.tactic(), emit.techniqueId(), sub, confidence, rule.ruleId(), rule.ruleVersion(),
+                evidence, attackRelease, mitreUrl, createdAt);
+    }
+}

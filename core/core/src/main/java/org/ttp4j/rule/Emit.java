@@ -15,4 +15,15 @@ public record Emit(String techniqueId, String subTechniqueId, String tactic, dou
         Objects.requireNonNull(techniqueId, "techniqueId");
         Objects.requireNonNull(tactic, "tactic");
     }
+
+    /** The sub-technique, or null when there is none (an empty one in a file means none). */
+    public String subTechniqueOrNull() {
+        return subTechniqueId == null || subTechniqueId.isEmpty() ? null : subTechniqueId;
+    }
+
+    /** {@code https://attack.mitre.org/techniques/T1059/004} for {@code T1059.004}, {@code .../T1110} for none. */
+    public String mitreUrl() {
+        String id = subTechniqueOrNull() != null ? subTechniqueId : techniqueId;
+        return "https://attack.mitre.org/techniques/" + id.replace('.', '/');
+    }
 }

@@ -80,7 +80,7 @@ public final class IndexedRule {
         }
         String[] urls = new String[rule.emits().size()];
         for (int k = 0; k < urls.length; k++) {
-            urls[k] = mitreUrl(rule.emits().get(k));
+            urls[k] = rule.emits().get(k).mitreUrl();
         }
         return new IndexedRule(rule, slot, literals, confirm, chars, urls);
     }
@@ -88,13 +88,6 @@ public final class IndexedRule {
     /** The same rule restamped with another state (prefilter data shared). */
     public IndexedRule withState(RuleState state) {
         return new IndexedRule(rule.withState(state), slot, literals, confirm, chars, mitreUrls);
-    }
-
-    /** {@code https://attack.mitre.org/techniques/T1059/004} for {@code T1059.004}, {@code .../T1110} for none. */
-    static String mitreUrl(Emit emit) {
-        String id = emit.subTechniqueId() != null && !emit.subTechniqueId().isEmpty()
-                ? emit.subTechniqueId() : emit.techniqueId();
-        return "https://attack.mitre.org/techniques/" + id.replace('.', '/');
     }
 
     public CompiledRule rule() {

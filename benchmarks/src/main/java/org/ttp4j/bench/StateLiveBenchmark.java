@@ -131,6 +131,7 @@ public class StateLiveBenchmark {
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         pb.environment().remove("DECNET_TTP_RULE_STORE_TYPE");
         pb.environment().put("TTP4J_STATE_FILE", store.stateFile().path().toString());
+        pb.environment().put("TTP4J_RULES_DIR", store.directory().toString()); // state set checks that R0001 exists
         Process p = pb.start();
         p.getOutputStream().close();
         RuleChange.State s = awaitLive(mode);

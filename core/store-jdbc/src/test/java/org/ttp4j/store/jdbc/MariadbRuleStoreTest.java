@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.ttp4j.rule.CompiledRule;
@@ -32,44 +31,24 @@ import org.ttp4j.store.fs.FilesystemRuleStore;
  * fail instead, as they do whenever the settings are given but the server cannot be reached.
  */
 class MariadbRuleStoreTest extends DatabaseRuleStoreTest {
-    private static final String URL = System.getenv("TTP4J_MARIADB_URL");
-    private static final String USER = System.getenv("TTP4J_MARIADB_USER");
-    private static final String PASSWORD = System.getenv("TTP4J_MARIADB_PASSWORD");
-    private static final List<String> DATABASES = new ArrayList<>();
-
-    private static final String ABSENT = "MariaDB settings are absent (TTP4J_MARIADB_URL is not set;"
-            + " run eval \"$(scripts/mariadb start)\")";
+    private static final TestServer SERVER = new TestServer("MariaDB", "TTP4J_MARIADB", "mariadb");
+    private static final String URL = SERVER.url;
+    private static final String USER = SERVER.user;
+    private static final String PASSWORD = SERVER.password;
 
     @BeforeAll
     static void requireServer() {
-        if (URL == null || URL.isBlank()) {
-            if (System.getenv("CI") != null) {
-                fail(ABSENT + ", and CI is set: the MariaDB tests must run in CI");
-            }
-            return; // each test is skipped, with the reason, in openStore
-        }
-        try (Connection c = DriverManager.getConnection(URL, USER, PASSWORD)) {
-            c.isValid(5);
-        } catch (SQLException e) {
-            fail("MariaDB at " + URL + " is unreachable: " + e.getMessage());
-        }
+        SERVER.require();
     }
 
     @AfterAll
     static void dropDatabases() throws SQLException {
-        if (URL == null || DATABASES.isEmpty()) {
-            return;
-        }
-        try (Connection c = DriverManager.getConnection(URL, USER, PASSWORD); Statement s = c.createStatement()) {
-            for (String database : DATABASES) {
-                s.execute("DROP DATABASE IF EXISTS " + database);
-            }
-        }
+        SERVER.dropCreated("DROP DATABASE IF EXISTS %s");
     }
 
     @Override
     protected org.ttp4j.store.RuleStore openStore() throws Exception {
-        Assumptions.assumeTrue(URL != null && !URL.isBlank(), ABSENT);
+        SERVER.assumeGiven();
         return super.openStore();
     }
 
@@ -79,7 +58,7 @@ class MariadbRuleStoreTest extends DatabaseRuleStoreTest {
         try (Connection c = DriverManager.getConnection(URL, USER, PASSWORD); Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + database);
         }
-        DATABASES.add(database);
+        SERVER.created(database);
         return new DatabaseConfig(withDatabase(URL, database), USER, PASSWORD);
     }
 

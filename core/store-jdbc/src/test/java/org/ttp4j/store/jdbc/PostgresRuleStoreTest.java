@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.postgresql.PGConnection;
@@ -37,44 +36,24 @@ import org.ttp4j.store.StoreException;
  * settings are given but the server cannot be reached.
  */
 class PostgresRuleStoreTest extends DatabaseRuleStoreTest {
-    private static final String URL = System.getenv("TTP4J_PG_URL");
-    private static final String USER = System.getenv("TTP4J_PG_USER");
-    private static final String PASSWORD = System.getenv("TTP4J_PG_PASSWORD");
-    private static final List<String> SCHEMAS = new ArrayList<>();
-
-    private static final String ABSENT = "PostgreSQL settings are absent (TTP4J_PG_URL is not set;"
-            + " run eval \"$(scripts/postgres start)\")";
+    private static final TestServer SERVER = new TestServer("PostgreSQL", "TTP4J_PG", "postgres");
+    private static final String URL = SERVER.url;
+    private static final String USER = SERVER.user;
+    private static final String PASSWORD = SERVER.password;
 
     @BeforeAll
     static void requireServer() {
-        if (URL == null || URL.isBlank()) {
-            if (System.getenv("CI") != null) {
-                fail(ABSENT + ", and CI is set: the PostgreSQL tests must run in CI");
-            }
-            return; // each test is skipped, with the reason, in openStore
-        }
-        try (Connection c = DriverManager.getConnection(URL, USER, PASSWORD)) {
-            c.isValid(5);
-        } catch (SQLException e) {
-            fail("PostgreSQL at " + URL + " is unreachable: " + e.getMessage());
-        }
+        SERVER.require();
     }
 
     @AfterAll
     static void dropSchemas() throws SQLException {
-        if (URL == null || SCHEMAS.isEmpty()) {
-            return;
-        }
-        try (Connection c = DriverManager.getConnection(URL, USER, PASSWORD); var s = c.createStatement()) {
-            for (String schema : SCHEMAS) {
-                s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-            }
-        }
+        SERVER.dropCreated("DROP SCHEMA IF EXISTS %s CASCADE");
     }
 
     @Override
     protected org.ttp4j.store.RuleStore openStore() throws Exception {
-        Assumptions.assumeTrue(URL != null && !URL.isBlank(), ABSENT);
+        SERVER.assumeGiven();
         return super.openStore();
     }
 
@@ -84,7 +63,7 @@ class PostgresRuleStoreTest extends DatabaseRuleStoreTest {
         try (Connection c = DriverManager.getConnection(URL, USER, PASSWORD); var s = c.createStatement()) {
             s.execute("CREATE SCHEMA " + schema);
         }
-        SCHEMAS.add(schema);
+        SERVER.created(schema);
         return new DatabaseConfig(URL + (URL.contains("?") ? "&" : "?") + "currentSchema=" + schema, USER, PASSWORD);
     }
 

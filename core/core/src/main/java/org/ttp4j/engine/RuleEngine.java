@@ -191,6 +191,9 @@ public final class RuleEngine {
             }
             sc.text.clear();
             sc.presence.clear();
+            if (foldOnce) {
+                sc.folded.clear();
+            }
         }
         return count;
     }

@@ -128,6 +128,16 @@ public final class PythonRegex {
         private List<RequiredLiterals.Chars> itemChars = List.of(), sequenceChars = List.of(),
                 alternationChars = List.of();
 
+        /**
+         * Zero-width conditions the literals may carry (docs/engine.md §3): each is spelled in the strings of the
+         * facts as one token char ({@link #TOKENS}), which products and unions carry along like any other char.
+         */
+        private final List<RequiredLiterals.Anchor> anchors = new ArrayList<>();
+        /** The token of the zero-width item just parsed, or null (no condition known). */
+        private String atToken;
+        /** What the first char of a match of the item, sequence, alternation just parsed is, or null. */
+        private First itemFirst, sequenceFirst, alternationFirst;
+
         /** What the last item of the current sequence was, for quantifier checks. */
         private enum Last { NONE, AT, REPEAT, ITEM }
 
@@ -142,7 +152,20 @@ public final class PythonRegex {
                 throw error("unbalanced parenthesis", i);
             }
             int flags = Pattern.UNIX_LINES | globalJavaFlags;
-            return new Translation(out.toString(), flags, alternationFacts.literals(alternationChars));
+            return new Translation(out.toString(), flags, alternationFacts.literals(alternationChars, anchors));
+        }
+
+        /** The token standing for {@code a} in the facts' strings, or null once all tokens are taken. */
+        private String token(RequiredLiterals.Anchor a) {
+            int k = anchors.indexOf(a);
+            if (k < 0) {
+                if (anchors.size() == TOKEN_COUNT) {
+                    return null;
+                }
+                k = anchors.size();
+                anchors.add(a);
+            }
+            return String.valueOf((char) (TOKENS + k));
         }
 
         private PatternSyntaxException error(String message, int at) {
@@ -170,30 +193,34 @@ public final class PythonRegex {
             long[] width = parseSequence(depth, topLevel);
             Facts facts = sequenceFacts;
             List<RequiredLiterals.Chars> chars = sequenceChars;
+            First first = sequenceFirst;
             while (peekIs('|')) {
                 i++;
                 out.append('|');
                 long[] branch = parseSequence(depth, false);
                 facts = facts.or(sequenceFacts);
+                first = First.either(first, sequenceFirst);
                 chars = eitherChars(chars, sequenceChars);
                 width[0] = Math.min(width[0], branch[0]);
                 width[1] = Math.max(width[1], branch[1]);
             }
             alternationFacts = facts;
             alternationChars = chars;
+            alternationFirst = first;
             return width;
         }
 
         /** One branch: items up to '|', ')' or the end; returns its {min, max} width. */
         private long[] parseSequence(int depth, boolean atPatternStart) {
             Last last = Last.NONE;
-            boolean first = atPatternStart;
             afterWordLiteral = false;
             long min = 0, max = 0, lastMin = 0, lastMax = 0;
             Concatenation facts = new Concatenation();
             Facts pending = null; // the last item's facts, merged once no quantifier can follow
             List<RequiredLiterals.Chars> chars = new ArrayList<>();
             List<RequiredLiterals.Chars> pendingChars = List.of();
+            First first = null; // of the sequence's first item, kept unless a quantifier makes it optional
+            int items = 0;
             while (more()) {
                 int start = i;
                 char c = peek();
@@ -218,13 +245,16 @@ public final class PythonRegex {
                 itemMax = 1;
                 itemFacts = Facts.UNKNOWN;
                 itemChars = List.of();
+                itemFirst = null;
+                atToken = null;
                 boolean wordLiteral = false;
                 switch (c) {
                     case '(' -> {
-                        GroupKind kind = parseGroup(start, depth, first);
+                        GroupKind kind = parseGroup(start, depth, items == 0 && atPatternStart);
                         if (kind == GroupKind.NOTHING) {
                             continue; // comment or global flags: the previous item stays the last one
                         }
+                        itemFirst = null;
                         last = Last.ITEM;
                     }
                     case '[' -> {
@@ -237,10 +267,15 @@ public final class PythonRegex {
                     }
                     case '^' -> {
                         out.append(multiline ? "(?<![^\\n])" : "^");
+                        atToken = token(new RequiredLiterals.Start(multiline));
                         last = Last.AT;
                     }
                     case '$' -> {
                         out.append(multiline ? "(?=\\n|\\z)" : "$");
+                        atToken = token(new RequiredLiterals.End(!multiline, multiline));
+                        if (items == 0) {
+                            first = new First(NO_CHARS, true);
+                        }
                         last = Last.AT;
                     }
                     case '*', '+', '?' -> {
@@ -278,7 +313,16 @@ public final class PythonRegex {
                 if (last == Last.AT) {
                     itemMin = 0;
                     itemMax = 0;
-                    itemFacts = Facts.EMPTY; // zero width: the items around it stay adjacent
+                    // zero width: the items around it stay adjacent, with its condition between them as a token
+                    itemFacts = atToken == null ? Facts.EMPTY : Facts.exact(Set.of(atToken));
+                }
+                if (items == 0 && last == Last.ITEM) {
+                    first = itemFirst;
+                } else if (items == 1 && last == Last.REPEAT && repeatMin == 0) {
+                    first = null; // the first item may be absent
+                }
+                if (last != Last.REPEAT) {
+                    items++;
                 }
                 if (last == Last.REPEAT) {
                     pending = pending == null ? Facts.UNKNOWN : pending.repeated(repeatMin, repeatMax);
@@ -303,7 +347,6 @@ public final class PythonRegex {
                     lastMin = itemMin;
                     lastMax = itemMax;
                 }
-                first = false;
             }
             if (pending != null) {
                 facts.add(pending);
@@ -311,6 +354,7 @@ public final class PythonRegex {
             chars.addAll(pendingChars);
             sequenceFacts = facts.result();
             sequenceChars = chars;
+            sequenceFirst = items == 0 ? null : first;
             return new long[] {min, max};
         }
 
@@ -503,7 +547,11 @@ public final class PythonRegex {
                     closeGroup(open, depth);
                     itemMin = 0;
                     itemMax = 0;
-                    itemFacts = Facts.EMPTY; // what it looks at need not lie in the text searched
+                    // what it looks at is not required, but a positive one whose branches all start with a known
+                    // char (or are $) says what may follow: the prefilter checks it on the whole value
+                    String next = c == '=' && alternationFirst != null
+                            ? token(new RequiredLiterals.Next(alternationFirst.chars(), alternationFirst.end())) : null;
+                    itemFacts = next == null ? Facts.EMPTY : Facts.exact(Set.of(next));
                     itemChars = List.of();
                 }
                 case '<' -> {
@@ -718,14 +766,17 @@ public final class PythonRegex {
             switch (c) {
                 case 'A' -> {
                     out.append("\\A");
+                    atToken = token(new RequiredLiterals.Start(false));
                     return Last.AT;
                 }
                 case 'Z' -> {
                     out.append("\\z");
+                    atToken = token(new RequiredLiterals.End(false, false));
                     return Last.AT;
                 }
                 case 'b' -> {
                     out.append(boundary());
+                    atToken = token(new RequiredLiterals.WordBoundary());
                     return Last.AT;
                 }
                 case 'B' -> {
@@ -739,6 +790,7 @@ public final class PythonRegex {
                         CharsBuilder b = new CharsBuilder();
                         b.category(c, ascii);
                         itemChars = List.of(b.build());
+                        itemFirst = new First(b.build(), false);
                     }
                     return Last.ITEM;
                 }
@@ -974,6 +1026,7 @@ public final class PythonRegex {
             out.append(cls).append(']');
             itemFacts = listed && members.size() <= MAX_CLASS ? Facts.exact(members) : Facts.UNKNOWN;
             itemChars = mask == null ? List.of() : List.of(mask.build());
+            itemFirst = mask == null ? null : new First(mask.build(), false);
         }
 
         /** {@code mask} with one class atom added, or null once the atom is a negated category (no mask). */
@@ -1045,6 +1098,13 @@ public final class PythonRegex {
             }
             addMember(matched, cp);
             itemFacts = Facts.exact(matched);
+            CharsBuilder self = new CharsBuilder();
+            self.add(cp);
+            if ((ignoreCase || group != null) && Character.isLetter(cp)) {
+                self.range(cp, cp, true); // the other ASCII case; any non-ASCII partner counts as "above"
+                self.add(Character.MAX_VALUE);
+            }
+            itemFirst = new First(self.build(), false);
             if (group != null) {
                 out.append('[');
                 for (int member : group) {
@@ -1088,6 +1148,38 @@ public final class PythonRegex {
     private static final int MAX_SETS = 4;
     /** Char sets handed out per pattern. */
     private static final int MAX_CHAR_SETS = 4;
+    /**
+     * The token chars of the facts' zero-width conditions: U+24B6..U+24CF (circled capital letters), which are the
+     * {@link RequiredLiterals#fold(char)} of no char, so no folded literal holds one.
+     */
+    private static final char TOKENS = '\u24B6';
+    private static final int TOKEN_COUNT = 26;
+    private static final RequiredLiterals.Chars NO_CHARS = new RequiredLiterals.Chars(0, 0, false);
+
+    private static boolean isToken(char c) {
+        return c >= TOKENS && c < TOKENS + TOKEN_COUNT;
+    }
+
+    /** Chars not counting tokens. */
+    private static int realLength(String s) {
+        int n = 0;
+        for (int k = 0; k < s.length(); k++) {
+            n += isToken(s.charAt(k)) ? 0 : 1;
+        }
+        return n;
+    }
+
+    /** The first char of a match: a member of {@code chars}, or with {@code end} none (the match is empty at $). */
+    private record First(RequiredLiterals.Chars chars, boolean end) {
+        /** Of {@code a|b}: null (unknown) unless both are known. */
+        static First either(First a, First b) {
+            if (a == null || b == null) {
+                return null;
+            }
+            return new First(new RequiredLiterals.Chars(a.chars.low() | b.chars.low(), a.chars.high() | b.chars.high(),
+                    a.chars.nonAscii() || b.chars.nonAscii()), a.end || b.end);
+        }
+    }
 
     /** The character sets a match of {@code a|b} holds a member of: the union of the best set of each side. */
     private static List<RequiredLiterals.Chars> eitherChars(List<RequiredLiterals.Chars> a,
@@ -1245,7 +1337,7 @@ public final class PythonRegex {
         }
 
         /** The literals handed to the prefilter: the best sets, each clipped and minimal, and the best char sets. */
-        RequiredLiterals literals(List<RequiredLiterals.Chars> chars) {
+        RequiredLiterals literals(List<RequiredLiterals.Chars> chars, List<RequiredLiterals.Anchor> anchors) {
             List<Set<String>> sets = new ArrayList<>();
             if (exact != null) {
                 sets.add(exact);
@@ -1278,12 +1370,54 @@ public final class PythonRegex {
             }
             out.sort((x, y) -> Integer.compare(score(y), score(x)) != 0 ? Integer.compare(score(y), score(x))
                     : Integer.compare(x.size(), y.size()));
+            out = out.subList(0, Math.min(MAX_SETS, out.size()));
+            // each string as the prefilter reads it: tokens at its ends become its edges, inner ones go
+            List<List<String>> strings = new ArrayList<>();
+            List<List<RequiredLiterals.Edges>> edges = new ArrayList<>();
+            for (List<String> set : out) {
+                List<String> core = new ArrayList<>();
+                List<RequiredLiterals.Edges> edge = new ArrayList<>();
+                for (String s : set) {
+                    int from = 0;
+                    int to = s.length();
+                    List<RequiredLiterals.Anchor> before = new ArrayList<>();
+                    List<RequiredLiterals.Anchor> after = new ArrayList<>();
+                    while (isToken(s.charAt(from))) {
+                        before.add(anchors.get(s.charAt(from++) - TOKENS));
+                    }
+                    while (isToken(s.charAt(to - 1))) {
+                        after.add(0, anchors.get(s.charAt(--to) - TOKENS));
+                    }
+                    StringBuilder plain = new StringBuilder(to - from);
+                    for (int k = from; k < to; k++) {
+                        if (!isToken(s.charAt(k))) {
+                            plain.append(s.charAt(k));
+                        }
+                    }
+                    RequiredLiterals.Edges e = before.isEmpty() && after.isEmpty() ? RequiredLiterals.Edges.NONE
+                            : new RequiredLiterals.Edges(before.stream().distinct().toList(),
+                                    after.stream().distinct().toList());
+                    String c = plain.toString();
+                    boolean seen = false;
+                    for (int k = 0; k < core.size() && !seen; k++) {
+                        seen = core.get(k).equals(c) && edge.get(k).equals(e);
+                    }
+                    if (!seen) {
+                        core.add(c);
+                        edge.add(e);
+                    }
+                }
+                if (core.stream().noneMatch(String::isEmpty)) {
+                    strings.add(core);
+                    edges.add(edge);
+                }
+            }
             // a char set that holds most of ASCII and anything beyond rules out almost nothing
             List<RequiredLiterals.Chars> selective = chars.stream().distinct()
                     .filter(c -> c.weight() < 100)
                     .sorted(java.util.Comparator.comparingInt(RequiredLiterals.Chars::weight))
                     .limit(MAX_CHAR_SETS).toList();
-            return new RequiredLiterals(out.subList(0, Math.min(MAX_SETS, out.size())), selective);
+            return new RequiredLiterals(strings, selective, edges);
         }
 
         /** True when every member of {@code strong} contains a member of {@code weak}: weak then adds nothing. */
@@ -1291,8 +1425,9 @@ public final class PythonRegex {
             return strong.stream().allMatch(s -> weak.stream().anyMatch(s::contains));
         }
 
+        /** Not empty, and each member holds a char (not only conditions). */
         private static boolean useful(Set<String> set) {
-            return !set.isEmpty() && !set.contains("");
+            return !set.isEmpty() && set.stream().allMatch(s -> realLength(s) > 0);
         }
 
         /** A set is as selective as its shortest member (capped); ties go to the smaller set. */
@@ -1305,7 +1440,7 @@ public final class PythonRegex {
         private static int score(java.util.Collection<String> set) {
             int min = MAX_SCORE;
             for (String s : set) {
-                min = Math.min(min, s.length());
+                min = Math.min(min, realLength(s));
             }
             return min;
         }

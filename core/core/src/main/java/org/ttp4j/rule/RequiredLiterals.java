@@ -8,15 +8,106 @@ import java.util.List;
  * {@link #fold(char)} on both sides. A text missing a whole set cannot match, so the rule need not run
  * (docs/engine.md §3). The sets are ordered most selective first. Likewise the text holds a character of each of
  * {@link #chars()} (not folded), which is what a pattern without literals may still require ({@code \d{6}}).
- * Both lists empty: nothing is known and the rule always runs.
+ * Both lists empty: nothing is known and the rule always runs. A string may come with {@link Edges}: what holds
+ * where it starts and ends in the text ({@code \bw\b} gives {@code w} between word boundaries), so that an
+ * occurrence that breaks them does not count (docs/engine.md §3).
  *
  * @param allOf sets of case-folded, non-empty strings; deep-immutable
  * @param chars character sets of which the text holds a member each
+ * @param edges parallel to {@code allOf}: the edges of each string ({@link Edges#NONE} when nothing is known)
  */
-public record RequiredLiterals(List<List<String>> allOf, List<Chars> chars) {
+public record RequiredLiterals(List<List<String>> allOf, List<Chars> chars, List<List<Edges>> edges) {
 
     /** Nothing known: the rule always runs. */
     public static final RequiredLiterals NONE = new RequiredLiterals(List.of(), List.of());
+
+    /** Required strings without known edges. */
+    public RequiredLiterals(List<List<String>> allOf, List<Chars> chars) {
+        this(allOf, chars, allOf.stream().map(set -> set.stream().map(s -> Edges.NONE).toList()).toList());
+    }
+
+    /**
+     * A zero-width condition at one position of the searched text, as a pattern's {@code \b}, {@code ^}, {@code $}
+     * or a look-ahead of one character states it. Each is true wherever the pattern's own assertion could be, and
+     * may be true in more places (a non-ASCII neighbour never rules a word boundary out).
+     */
+    public sealed interface Anchor {
+        /** True when the condition may hold at {@code pos} of {@code text[0, length)}, {@code 0 <= pos <= length}. */
+        boolean holds(CharSequence text, int length, int pos);
+    }
+
+    /** Python's {@code \b} (in either mode: ASCII neighbours decide, a non-ASCII one lets it pass). */
+    public record WordBoundary() implements Anchor {
+        @Override
+        public boolean holds(CharSequence text, int length, int pos) {
+            char before = pos > 0 ? text.charAt(pos - 1) : ' ';
+            char after = pos < length ? text.charAt(pos) : ' ';
+            return before >= 128 || after >= 128 || asciiWord(before) != asciiWord(after);
+        }
+
+        private static boolean asciiWord(char c) {
+            return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+        }
+    }
+
+    /** {@code ^} (or {@code \A}); with {@code lines}, {@code (?m)^}: the start, or just after a newline. */
+    public record Start(boolean lines) implements Anchor {
+        @Override
+        public boolean holds(CharSequence text, int length, int pos) {
+            return pos == 0 || (lines && text.charAt(pos - 1) == '\n');
+        }
+    }
+
+    /**
+     * {@code \Z} (the very end); with {@code finalNewline}, {@code $} (also before a newline that ends the text);
+     * with {@code lines}, {@code (?m)$} (before any newline).
+     */
+    public record End(boolean finalNewline, boolean lines) implements Anchor {
+        @Override
+        public boolean holds(CharSequence text, int length, int pos) {
+            return pos == length || (text.charAt(pos) == '\n' && (lines || (finalNewline && pos == length - 1)));
+        }
+    }
+
+    /** A look-ahead whose every branch starts with a member of {@code chars} or, with {@code end}, is {@code $}. */
+    public record Next(Chars chars, boolean end) implements Anchor {
+        @Override
+        public boolean holds(CharSequence text, int length, int pos) {
+            return pos == length ? end : chars.contains(text.charAt(pos)) || (end && text.charAt(pos) == '\n');
+        }
+    }
+
+    /**
+     * What holds where a required string starts ({@code before}, all at its first position) and ends
+     * ({@code after}, all just past its last char).
+     */
+    public record Edges(List<Anchor> before, List<Anchor> after) {
+        public static final Edges NONE = new Edges(List.of(), List.of());
+
+        public Edges {
+            before = List.copyOf(before);
+            after = List.copyOf(after);
+        }
+
+        public boolean none() {
+            return before.isEmpty() && after.isEmpty();
+        }
+
+        /** True when an occurrence at {@code text[start, end)} (of {@code text[0, length)}) meets every anchor. */
+        public boolean holds(CharSequence text, int length, int start, int end) {
+            for (int k = 0; k < before.size(); k++) {
+                if (!before.get(k).holds(text, length, start)) {
+                    return false;
+                }
+            }
+            for (int k = 0; k < after.size(); k++) {
+                if (!after.get(k).holds(text, length, end)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
 
     /**
      * A set of characters: the ASCII ones as bits ({@code low} for U+0000..U+003F, {@code high} for
@@ -43,10 +134,18 @@ public record RequiredLiterals(List<List<String>> allOf, List<Chars> chars) {
     public RequiredLiterals {
         chars = List.copyOf(chars);
         allOf = allOf.stream().map(List::copyOf).toList();
-        for (List<String> set : allOf) {
+        edges = edges.stream().map(List::copyOf).toList();
+        for (int k = 0; k < allOf.size(); k++) {
+            List<String> set = allOf.get(k);
             if (set.isEmpty() || set.stream().anyMatch(String::isEmpty)) {
                 throw new IllegalArgumentException("a required set must hold non-empty strings: " + set);
             }
+            if (k >= edges.size() || edges.get(k).size() != set.size()) {
+                throw new IllegalArgumentException("edges must be parallel to the required sets: " + set);
+            }
+        }
+        if (edges.size() != allOf.size()) {
+            throw new IllegalArgumentException("edges must be parallel to the required sets");
         }
     }
 

@@ -87,10 +87,59 @@ class TranslatedLiteralsTest {
         return sets.stream().allMatch(set -> set.stream().anyMatch(folded.toString()::contains));
     }
 
-    /** True when {@code text} holds every set of literals and a member of every char set of {@code literals}. */
+    /**
+     * True when {@code text} holds every set of literals, each at a place where its edges hold, and a member of
+     * every char set of {@code literals}.
+     */
     private static boolean holdsAll(RequiredLiterals literals, String text) {
-        return holdsEverySet(literals.allOf(), text) && literals.chars().stream()
-                .allMatch(set -> text.chars().anyMatch(c -> set.contains((char) c)));
+        StringBuilder b = new StringBuilder();
+        for (char c : text.toCharArray()) {
+            b.append(RequiredLiterals.fold(c));
+        }
+        String folded = b.toString();
+        for (int k = 0; k < literals.allOf().size(); k++) {
+            List<String> set = literals.allOf().get(k);
+            boolean found = false;
+            for (int j = 0; j < set.size() && !found; j++) {
+                String s = set.get(j);
+                RequiredLiterals.Edges e = literals.edges().get(k).get(j);
+                for (int at = folded.indexOf(s); at >= 0 && !found; at = folded.indexOf(s, at + 1)) {
+                    found = e.holds(text, text.length(), at, at + s.length());
+                }
+            }
+            if (!found) {
+                return false;
+            }
+        }
+        return literals.chars().stream().allMatch(set -> text.chars().anyMatch(c -> set.contains((char) c)));
+    }
+
+    @Test
+    void boundariesAnchorsAndOneCharLookAheadsBecomeEdges() {
+        RequiredLiterals w = PythonRegex.translate("\\b(id|w|who)\\b\\s*($|;)").literals();
+        assertEquals(List.of(List.of("id", "w", "who")), w.allOf());
+        assertTrue(!holdsAll(w, "cd /var/www/html"), "w inside www is no word");
+        assertTrue(!holdsAll(w, "pwd"));
+        assertTrue(holdsAll(w, "w"));
+        assertTrue(holdsAll(w, "x; w;"));
+        assertTrue(holdsAll(w, "\u00e9w"), "a non-ASCII neighbour never rules a boundary out");
+        RequiredLiterals after = PythonRegex.translate("(?:^|[;&|]\\s*)(?:id|w)(?=\\s|$|[;&|)])").literals();
+        assertTrue(!holdsAll(after, "cd /var/www/html && git status --short"));
+        assertTrue(holdsAll(after, "ls; w"));
+        assertTrue(holdsAll(after, "w\n"));
+        assertTrue(!holdsAll(after, "wx"));
+        RequiredLiterals anchored = PythonRegex.translate("^abc$").literals();
+        assertTrue(!holdsAll(anchored, "xabc"));
+        assertTrue(!holdsAll(anchored, "abcx"));
+        assertTrue(holdsAll(anchored, "abc\n"), "$ also matches before a final newline");
+        assertTrue(!holdsAll(anchored, "abc\n\n"));
+        RequiredLiterals lines = PythonRegex.translate("(?m)^abc$").literals();
+        assertTrue(holdsAll(lines, "x\nabc\ny"));
+        assertTrue(!holdsAll(PythonRegex.translate("\\Aabc\\Z").literals(), "abc\n"));
+        assertTrue(holdsAll(PythonRegex.translate("(?i)\\bk\\b").literals(), "\u212a"), "KELVIN SIGN");
+        assertTrue(!holdsAll(PythonRegex.translate("(?i)\\bk\\b").literals(), "kk"));
+        assertTrue(!holdsAll(PythonRegex.translate("\\b-c").literals(), " -c"), "a boundary before a non-word char");
+        assertTrue(holdsAll(PythonRegex.translate("\\b-c").literals(), "a-c"));
     }
 
     @Test
@@ -154,7 +203,8 @@ class TranslatedLiteralsTest {
 
     @Provide
     Arbitrary<String> texts() {
-        return Arbitraries.strings().withChars("abcABC/-. xyzK\u212A\u017Fs\u0130\u0131iI07\u0663_\t").ofMaxLength(24);
+        return Arbitraries.strings().withChars("abcABC/-. xyzK\u212A\u017Fs\u0130\u0131iI07\u0663_\t\né\u4e2d")
+                .ofMaxLength(24);
     }
 
     @Provide
@@ -163,10 +213,12 @@ class TranslatedLiteralsTest {
                 Arbitraries.strings().withChars("abcxyzABCs/-iI").ofMinLength(1).ofMaxLength(4),
                 Arbitraries.of(".", "\\s", "\\d", "\\w", "[abc]", "[aA]", "[a-c]", "[^a]", "[i-k]", "\\b", "^", "$",
                         "[\\d_]", "[\\s.]", "[0-9]", "[\\W]", "(?a:\\d)", "(?a:\\w)", "[\\u0663x]",
+                        "(?=\\s|$)", "(?=[a/]|b)", "\\A", "\\Z", "(?=é)",
                         "\\.", "\\x41", "\\u0062", "k", "(?=a)", "(?!b)", "(?<=a)", "\\B", "(?i:k)", "(?a:s)"));
         Arbitrary<String> quantified = Combinators.combine(atom,
                 Arbitraries.of("", "", "", "?", "*", "+", "{2}", "{1,3}", "{0,2}", "+?", "{,2}")).as((a, q) -> {
-            if (a.startsWith("(?") || a.equals("^") || a.equals("$") || a.startsWith("\\b") || a.equals("\\B")) {
+            if (a.startsWith("(?") || a.equals("^") || a.equals("$") || a.startsWith("\\b") || a.equals("\\B")
+                    || a.equals("\\A") || a.equals("\\Z")) {
                 return a;
             }
             return a.length() > 1 && !a.startsWith("\\") && !a.startsWith("[") ? "(?:" + a + ")" + q : a + q;
@@ -176,6 +228,8 @@ class TranslatedLiteralsTest {
                 .as((a, b, open) -> open + a + "|" + b + ")");
         return Arbitraries.oneOf(seq, group, Combinators.combine(seq, group, seq).as((a, b, c) -> a + b + c),
                 Combinators.combine(seq, seq).as((a, b) -> "(?i)" + a + "|" + b),
-                Combinators.combine(seq, seq).as((a, b) -> "(?ai)" + a + b));
+                Combinators.combine(seq, seq).as((a, b) -> "(?ai)" + a + b),
+                Combinators.combine(seq, seq).as((a, b) -> "(?m)" + a + "|" + b),
+                Combinators.combine(seq, seq).as((a, b) -> "\\b" + a + "\\b|" + b + "$"));
     }
 }

@@ -29,6 +29,7 @@ final class BucketScan {
             List<String> lits = new ArrayList<>();
             List<Long> bits = new ArrayList<>();
             List<Integer> groups = new ArrayList<>();
+            List<org.ttp4j.rule.RequiredLiterals.Edges> edges = new ArrayList<>();
             for (int s = 0; s < segments.length; s++) {
                 Segment seg = segments[s];
                 for (int k = 0; k < seg.size(); k++) {
@@ -36,10 +37,11 @@ final class BucketScan {
                     if (seg.fieldOf(k) != f || l == null) {
                         continue;
                     }
-                    for (String lit : l) {
-                        lits.add(lit);
+                    for (int j = 0; j < l.length; j++) {
+                        lits.add(l[j]);
                         bits.add(1L << k);
                         groups.add(s);
+                        edges.add(seg.rule(k).edges()[j]);
                     }
                 }
             }
@@ -53,7 +55,8 @@ final class BucketScan {
                 g[k] = groups.get(k);
             }
             fields.add(f);
-            automata.add(new LiteralAutomaton(lits.toArray(String[]::new), b, g));
+            automata.add(new LiteralAutomaton(lits.toArray(String[]::new), b, g,
+                    edges.toArray(org.ttp4j.rule.RequiredLiterals.Edges[]::new)));
         }
         for (int s = 0; s < segments.length; s++) {
             segments[s].mergeOrdinal(s);
@@ -72,7 +75,7 @@ final class BucketScan {
         for (int k = 0; k < fields.length; k++) {
             int n = folded.length(fields[k]);
             if (n >= 0) {
-                automata[k].scanGrouped(folded.chars(fields[k]), n, masks);
+                automata[k].scanGrouped(folded.chars(fields[k]), n, folded.original(fields[k]), masks);
             }
         }
     }

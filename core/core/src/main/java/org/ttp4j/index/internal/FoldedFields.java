@@ -8,18 +8,22 @@ public final class FoldedFields {
 
     private char[][] chars = new char[4][];
     private int[] lengths = new int[4];
+    private String[] originals = new String[4]; // the unfolded values, for the literals' edges
 
     /** Sizes this for a bucket of {@code fields} fields, all absent. */
     public void reset(int fields) {
         if (chars.length < fields) {
             chars = new char[Math.max(fields, chars.length * 2)][];
             lengths = new int[chars.length];
+            originals = new String[chars.length];
         }
         java.util.Arrays.fill(lengths, 0, fields, -1);
+        java.util.Arrays.fill(originals, 0, fields, null);
     }
 
     /** Folds the first {@code limit} chars of {@code value} as field {@code field}; null marks it absent. */
     public void set(int field, String value, int limit) {
+        originals[field] = value;
         if (value == null) {
             lengths[field] = -1;
             return;
@@ -34,6 +38,15 @@ public final class FoldedFields {
             buf[k] = CaseFold.fold(value.charAt(k));
         }
         lengths[field] = n;
+    }
+
+    /** Forgets the values (so that the thread does not keep the last event alive). */
+    public void clear() {
+        java.util.Arrays.fill(originals, null);
+    }
+
+    String original(int field) {
+        return originals[field];
     }
 
     char[] chars(int field) {

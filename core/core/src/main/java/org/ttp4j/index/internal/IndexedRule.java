@@ -23,6 +23,7 @@ public final class IndexedRule {
     private final Pattern regex;
     private final String field;
     private final String[] literals;
+    private final RequiredLiterals.Edges[] edges;
     private final LiteralAutomaton[] confirm;
     private final RequiredLiterals.Chars[] chars;
     private final boolean disabled;
@@ -33,8 +34,8 @@ public final class IndexedRule {
     private static final LiteralAutomaton[] NO_CONFIRM = {};
     private static final RequiredLiterals.Chars[] NO_CHARS = {};
 
-    private IndexedRule(CompiledRule rule, int slot, String[] literals, LiteralAutomaton[] confirm,
-                        RequiredLiterals.Chars[] chars, String[] mitreUrls) {
+    private IndexedRule(CompiledRule rule, int slot, String[] literals, RequiredLiterals.Edges[] edges,
+                        LiteralAutomaton[] confirm, RequiredLiterals.Chars[] chars, String[] mitreUrls) {
         this.rule = rule;
         this.slot = slot;
         if (rule.match() instanceof Match.Regex r) {
@@ -45,6 +46,7 @@ public final class IndexedRule {
             this.field = null;
         }
         this.literals = literals;
+        this.edges = edges;
         this.confirm = confirm;
         this.chars = chars;
         this.mitreUrls = mitreUrls;
@@ -56,6 +58,7 @@ public final class IndexedRule {
 
     public static IndexedRule of(CompiledRule rule, int slot, IndexedRule previous) {
         String[] literals = null;
+        RequiredLiterals.Edges[] edges = null;
         LiteralAutomaton[] confirm = NO_CONFIRM;
         RequiredLiterals.Chars[] chars = NO_CHARS;
         if (rule.match() instanceof Match.Regex r) {
@@ -63,18 +66,22 @@ public final class IndexedRule {
                     && was.literals().equals(r.literals());
             if (same) {
                 literals = previous.literals;
+                edges = previous.edges;
                 confirm = previous.confirm;
                 chars = previous.chars;
             } else if (!r.literals().none()) {
                 chars = r.literals().chars().toArray(RequiredLiterals.Chars[]::new);
                 // the most selective set feeds the segment's automaton; the others confirm its candidates
                 List<List<String>> sets = r.literals().allOf();
+                List<List<RequiredLiterals.Edges>> setEdges = r.literals().edges();
                 literals = sets.isEmpty() ? null : sets.get(0).toArray(String[]::new);
+                edges = sets.isEmpty() ? null : setEdges.get(0).toArray(RequiredLiterals.Edges[]::new);
                 confirm = new LiteralAutomaton[Math.max(0, sets.size() - 1)];
                 for (int k = 1; k < sets.size(); k++) {
                     long[] bits = new long[sets.get(k).size()];
                     Arrays.fill(bits, 1L);
-                    confirm[k - 1] = new LiteralAutomaton(sets.get(k).toArray(String[]::new), bits);
+                    confirm[k - 1] = new LiteralAutomaton(sets.get(k).toArray(String[]::new), bits,
+                            setEdges.get(k).toArray(RequiredLiterals.Edges[]::new));
                 }
             }
         }
@@ -82,12 +89,12 @@ public final class IndexedRule {
         for (int k = 0; k < urls.length; k++) {
             urls[k] = rule.emits().get(k).mitreUrl();
         }
-        return new IndexedRule(rule, slot, literals, confirm, chars, urls);
+        return new IndexedRule(rule, slot, literals, edges, confirm, chars, urls);
     }
 
     /** The same rule restamped with another state (prefilter data shared). */
     public IndexedRule withState(RuleState state) {
-        return new IndexedRule(rule.withState(state), slot, literals, confirm, chars, mitreUrls);
+        return new IndexedRule(rule.withState(state), slot, literals, edges, confirm, chars, mitreUrls);
     }
 
     public CompiledRule rule() {
@@ -119,6 +126,11 @@ public final class IndexedRule {
     /** The prefilter literals (case-folded, one of which every match contains), or null: always run. */
     String[] literals() {
         return literals;
+    }
+
+    /** What must hold around each of {@link #literals()} (parallel to it), or null when it is null. */
+    RequiredLiterals.Edges[] edges() {
+        return edges;
     }
 
     /**

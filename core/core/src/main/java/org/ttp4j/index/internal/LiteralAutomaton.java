@@ -1,6 +1,7 @@
 package org.ttp4j.index.internal;
 
 import java.util.Arrays;
+import org.ttp4j.rule.RequiredLiterals;
 
 /**
  * An Aho-Corasick automaton over case-folded literals, each labelled with one bit (a rule's position in its
@@ -11,6 +12,10 @@ import java.util.Arrays;
  * table (most characters of a typical text are read at the root); other transitions sit in sorted
  * per-state ranges of two parallel arrays. {@code out[s]} is already the OR over the state and its whole
  * failure chain, so reporting is one OR per character.
+ *
+ * <p>A literal may carry {@link RequiredLiterals.Edges} (a word boundary before it, a char class after it, ...):
+ * then an occurrence sets its bit only where the edges hold in the unfolded text (docs/engine.md §3). Such
+ * literals stay out of {@code out[]}; each state links to the nearest state on its failure chain that ends one.
  */
 final class LiteralAutomaton {
 
@@ -29,20 +34,44 @@ final class LiteralAutomaton {
     private final int[] ownGroup;
     private final long[] ownBits;
     private final int[] dict;
+    // literals with edges: per state its own [edgedStart[s], edgedStart[s + 1]), and the nearest state (itself or
+    // on its failure chain) with such literals, 0 for none; null when no literal has edges
+    private final int[] edgedStart;
+    private final int[] edgedFirst;
+    private final long[] edgedBits;
+    private final int[] edgedLength;
+    private final RequiredLiterals.Edges[] edgedEdges;
+    // grouped mode: each own output's edges (null: none) and length
+    private final RequiredLiterals.Edges[] ownEdges;
+    private final int[] ownLength;
 
     /**
      * @param literals case-folded, non-empty literals
      * @param bits     the bit each literal sets (parallel to {@code literals})
      */
     LiteralAutomaton(String[] literals, long[] bits) {
-        this(literals, bits, null);
+        this(literals, bits, null, null);
+    }
+
+    /** @param edges parallel to {@code literals}, each null or {@link RequiredLiterals.Edges#NONE} when none */
+    LiteralAutomaton(String[] literals, long[] bits, RequiredLiterals.Edges[] edges) {
+        this(literals, bits, null, edges);
     }
 
     /**
      * @param groups when not null, the group (a segment's ordinal) of each literal: the automaton then reports
      *               through {@link #scanGrouped} into one mask per group instead of one {@code long}
      */
-    LiteralAutomaton(String[] literals, long[] bits, int[] groups) {
+    LiteralAutomaton(String[] literals, long[] bits, int[] groups, RequiredLiterals.Edges[] edges) {
+        if (edges != null) {
+            edges = edges.clone();
+            boolean any = false;
+            for (int k = 0; k < edges.length; k++) {
+                edges[k] = edges[k] == null || edges[k].none() ? null : edges[k];
+                any |= edges[k] != null;
+            }
+            edges = any ? edges : null;
+        }
         int capacity = 1;
         for (String l : literals) {
             capacity += l.length();
@@ -74,7 +103,9 @@ final class LiteralAutomaton {
                 }
                 s = child;
             }
-            marks[s] |= bits[k];
+            if (edges == null || edges[k] == null) {
+                marks[s] |= bits[k];
+            }
             allBits |= bits[k];
             endNode[k] = s;
         }
@@ -156,10 +187,47 @@ final class LiteralAutomaton {
                 out[child] |= out[f];
             }
         }
+        if (edges == null || groups != null) {
+            edgedStart = null;
+            edgedFirst = null;
+            edgedBits = null;
+            edgedLength = null;
+            edgedEdges = null;
+        } else {
+            edgedStart = new int[states + 1];
+            int n = 0;
+            for (int k = 0; k < literals.length; k++) {
+                if (edges[k] != null) {
+                    edgedStart[number[endNode[k]] + 1]++;
+                    n++;
+                }
+            }
+            for (int st = 0; st < states; st++) {
+                edgedStart[st + 1] += edgedStart[st];
+            }
+            edgedBits = new long[n];
+            edgedLength = new int[n];
+            edgedEdges = new RequiredLiterals.Edges[n];
+            int[] fill = Arrays.copyOf(edgedStart, states);
+            for (int k = 0; k < literals.length; k++) {
+                if (edges[k] != null) {
+                    int at = fill[number[endNode[k]]]++;
+                    edgedBits[at] = bits[k];
+                    edgedLength[at] = literals[k].length();
+                    edgedEdges[at] = edges[k];
+                }
+            }
+            edgedFirst = new int[states];
+            for (int st = 1; st < states; st++) { // breadth-first: fail[st] is final before st
+                edgedFirst[st] = edgedStart[st] < edgedStart[st + 1] ? st : edgedFirst[fail[st]];
+            }
+        }
         if (groups == null) {
             ownStart = null;
             ownGroup = null;
             ownBits = null;
+            ownEdges = null;
+            ownLength = null;
             dict = null;
             return;
         }
@@ -173,11 +241,15 @@ final class LiteralAutomaton {
         }
         ownGroup = new int[literals.length];
         ownBits = new long[literals.length];
+        ownEdges = new RequiredLiterals.Edges[literals.length];
+        ownLength = new int[literals.length];
         int[] fill = Arrays.copyOf(ownStart, states);
         for (int k = 0; k < literals.length; k++) {
             int at = fill[number[endNode[k]]]++;
             ownGroup[at] = groups[k];
             ownBits[at] = bits[k];
+            ownEdges[at] = edges == null ? null : edges[k];
+            ownLength[at] = literals[k].length();
         }
         dict = new int[states];
         for (int st = 1; st < states; st++) { // breadth-first: fail[st] is final before st
@@ -231,13 +303,16 @@ final class LiteralAutomaton {
         }
     }
 
-    /** The bits of every literal occurring in {@code text[0, length)}, case-folded. */
+    /** The bits of every literal occurring in {@code text[0, length)}, case-folded (with its edges holding). */
     long scan(String text, int length) {
         long hits = 0;
         int s = 0;
         for (int k = 0; k < length; k++) {
             s = step(s, CaseFold.fold(text.charAt(k)));
             long o = out[s];
+            if (edgedFirst != null && edgedFirst[s] != 0) {
+                o |= edged(s, text, length, k + 1);
+            }
             if (o != 0) {
                 hits |= o;
                 if (hits == all) {
@@ -248,13 +323,16 @@ final class LiteralAutomaton {
         return hits;
     }
 
-    /** {@link #scan} over text already case-folded. */
-    long scanFolded(char[] text, int length) {
+    /** {@link #scan} over text already case-folded; {@code original} is the unfolded text (for edges). */
+    long scanFolded(char[] text, int length, String original) {
         long hits = 0;
         int s = 0;
         for (int k = 0; k < length; k++) {
             s = step(s, text[k]);
             long o = out[s];
+            if (edgedFirst != null && edgedFirst[s] != 0) {
+                o |= edged(s, original, length, k + 1);
+            }
             if (o != 0) {
                 hits |= o;
                 if (hits == all) {
@@ -265,14 +343,33 @@ final class LiteralAutomaton {
         return hits;
     }
 
-    /** Grouped mode: ORs each occurring literal's bits into {@code masks[its group]}, over folded text. */
-    void scanGrouped(char[] text, int length, long[] masks) {
+    /** The bits of the literals with edges that end at {@code end} in state {@code s} and whose edges hold. */
+    private long edged(int s, String text, int length, int end) {
+        long hits = 0;
+        for (int st = edgedFirst[s]; st != 0; st = edgedFirst[fail[st]]) {
+            for (int e = edgedStart[st], stop = edgedStart[st + 1]; e < stop; e++) {
+                if (edgedEdges[e].holds(text, length, end - edgedLength[e], end)) {
+                    hits |= edgedBits[e];
+                }
+            }
+        }
+        return hits;
+    }
+
+    /**
+     * Grouped mode: ORs each occurring literal's bits into {@code masks[its group]}, over folded text;
+     * {@code original} is the unfolded text (for edges).
+     */
+    void scanGrouped(char[] text, int length, String original, long[] masks) {
         int s = 0;
         for (int k = 0; k < length; k++) {
             s = step(s, text[k]);
             for (int o = ownStart[s] < ownStart[s + 1] ? s : dict[s]; o != 0; o = dict[o]) {
                 for (int e = ownStart[o], end = ownStart[o + 1]; e < end; e++) {
-                    masks[ownGroup[e]] |= ownBits[e];
+                    RequiredLiterals.Edges edges = ownEdges[e];
+                    if (edges == null || edges.holds(original, length, k + 1 - ownLength[e], k + 1)) {
+                        masks[ownGroup[e]] |= ownBits[e];
+                    }
                 }
             }
         }

@@ -48,6 +48,7 @@ public final class Segment {
             long always = 0;
             List<String> lits = new ArrayList<>();
             List<Long> bits = new ArrayList<>();
+            List<org.ttp4j.rule.RequiredLiterals.Edges> edges = new ArrayList<>();
             for (int k = 0; k < rules.length; k++) {
                 if (fieldOf[k] != field) {
                     continue;
@@ -56,9 +57,10 @@ public final class Segment {
                 if (l == null) {
                     always |= 1L << k;
                 } else {
-                    for (String s : l) {
-                        lits.add(s);
+                    for (int j = 0; j < l.length; j++) {
+                        lits.add(l[j]);
                         bits.add(1L << k);
+                        edges.add(rules[k].edges()[j]);
                     }
                 }
             }
@@ -68,7 +70,8 @@ public final class Segment {
                 for (int k = 0; k < b.length; k++) {
                     b[k] = bits.get(k);
                 }
-                automaton = new LiteralAutomaton(lits.toArray(String[]::new), b);
+                automaton = new LiteralAutomaton(lits.toArray(String[]::new), b,
+                        edges.toArray(org.ttp4j.rule.RequiredLiterals.Edges[]::new));
             }
             scans[u] = new FieldScan(field, automaton, always);
         }
@@ -133,7 +136,7 @@ public final class Segment {
             }
             hits |= scan.always;
             if (scan.automaton != null) {
-                hits |= scan.automaton.scanFolded(folded.chars(scan.field), n);
+                hits |= scan.automaton.scanFolded(folded.chars(scan.field), n, folded.original(scan.field));
             }
         }
         return hits;

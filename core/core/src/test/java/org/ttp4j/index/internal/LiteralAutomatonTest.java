@@ -9,6 +9,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
+import org.ttp4j.rule.RequiredLiterals;
 
 class LiteralAutomatonTest {
 
@@ -40,7 +41,7 @@ class LiteralAutomatonTest {
         FoldedFields folded = new FoldedFields();
         folded.reset(1);
         folded.set(0, text, text.length());
-        assertEquals(expected(literals, text), a.scanFolded(folded.chars(0), folded.length(0)),
+        assertEquals(expected(literals, text), a.scanFolded(folded.chars(0), folded.length(0), folded.original(0)),
                 () -> "pre-folded: " + literals + " in '" + text + "'");
         // grouped: literal k in group k % 3, each group's mask as if it had its own automaton
         long[] bits = new long[literals.size()];
@@ -50,8 +51,8 @@ class LiteralAutomatonTest {
             groups[k] = k % 3;
         }
         long[] masks = new long[3];
-        new LiteralAutomaton(literals.toArray(String[]::new), bits, groups)
-                .scanGrouped(folded.chars(0), folded.length(0), masks);
+        new LiteralAutomaton(literals.toArray(String[]::new), bits, groups, null)
+                .scanGrouped(folded.chars(0), folded.length(0), folded.original(0), masks);
         String f = CaseFold.fold(text);
         for (int g = 0; g < 3; g++) {
             long want = 0;
@@ -62,6 +63,79 @@ class LiteralAutomatonTest {
             }
             assertEquals(want, masks[g], "group " + g);
         }
+    }
+
+    private static final RequiredLiterals.Anchor[] ANCHORS = {new RequiredLiterals.WordBoundary(),
+        new RequiredLiterals.Start(false), new RequiredLiterals.Start(true), new RequiredLiterals.End(true, false),
+        new RequiredLiterals.End(false, true), new RequiredLiterals.End(false, false),
+        new RequiredLiterals.Next(new RequiredLiterals.Chars(1L << ' ' | 1L << '/', 0, false), true),
+        new RequiredLiterals.Next(new RequiredLiterals.Chars(0, 1L << ('b' - 64), true), false)};
+
+    /** Literal k's edges: a few anchors drawn from {@code picks} (0 = none). */
+    private static RequiredLiterals.Edges[] edges(int n, List<Integer> picks) {
+        RequiredLiterals.Edges[] edges = new RequiredLiterals.Edges[n];
+        for (int k = 0; k < n; k++) {
+            int pick = picks.get(k % picks.size());
+            List<RequiredLiterals.Anchor> before = pick % 3 == 0 ? List.of() : List.of(ANCHORS[pick % ANCHORS.length]);
+            List<RequiredLiterals.Anchor> after = pick % 2 == 0 ? List.of()
+                    : List.of(ANCHORS[(pick / 3) % ANCHORS.length]);
+            edges[k] = new RequiredLiterals.Edges(before, after);
+        }
+        return edges;
+    }
+
+    /** Whether some occurrence of {@code literal} in the folded text meets {@code edges}: a plain search. */
+    private static boolean occurs(String literal, RequiredLiterals.Edges edges, String text) {
+        String folded = CaseFold.fold(text);
+        for (int at = folded.indexOf(literal); at >= 0; at = folded.indexOf(literal, at + 1)) {
+            if (edges.holds(text, text.length(), at, at + literal.length())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Property(tries = 2000)
+    void literalsWithEdgesCountOnlyWhereTheEdgesHold(@ForAll("literalSets") List<String> literals,
+                                                      @ForAll("edgeTexts") String text,
+                                                      @ForAll("picks") List<Integer> picks) {
+        int n = literals.size();
+        RequiredLiterals.Edges[] edges = edges(n, picks);
+        long[] bits = new long[n];
+        int[] groups = new int[n];
+        long want = 0;
+        long[] wantGroup = new long[3];
+        for (int k = 0; k < n; k++) {
+            bits[k] = 1L << (k % 64);
+            groups[k] = k % 3;
+            if (occurs(literals.get(k), edges[k], text)) {
+                want |= bits[k];
+                wantGroup[k % 3] |= bits[k];
+            }
+        }
+        String[] lits = literals.toArray(String[]::new);
+        LiteralAutomaton a = new LiteralAutomaton(lits, bits, edges);
+        assertEquals(want, a.scan(text, text.length()), () -> literals + " in '" + text + "'");
+        FoldedFields folded = new FoldedFields();
+        folded.reset(1);
+        folded.set(0, text, text.length());
+        assertEquals(want, a.scanFolded(folded.chars(0), folded.length(0), folded.original(0)));
+        long[] masks = new long[3];
+        new LiteralAutomaton(lits, bits, groups, edges).scanGrouped(folded.chars(0), folded.length(0),
+                folded.original(0), masks);
+        for (int g = 0; g < 3; g++) {
+            assertEquals(wantGroup[g], masks[g], "group " + g);
+        }
+    }
+
+    @Provide
+    Arbitrary<String> edgeTexts() {
+        return Arbitraries.strings().withChars("abAB_é/ \n").ofMaxLength(30);
+    }
+
+    @Provide
+    Arbitrary<List<Integer>> picks() {
+        return Arbitraries.integers().between(0, 40).list().ofMinSize(1).ofMaxSize(8);
     }
 
     @Provide

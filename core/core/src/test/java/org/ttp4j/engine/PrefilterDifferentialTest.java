@@ -173,7 +173,8 @@ class PrefilterDifferentialTest {
     private static final String[] PY_ATOMS = {".", "\\s", "\\d", "\\w", "\\W", "\\b", "\\B", "^", "$", "\\A",
             "\\Z", "[ab]", "[aA]", "[a-c]", "[^a]", "[k]", "[\u212a]", "[j-l]", "[R-T]", "[\u017f]", "[]a]", "[a-]",
             "[\\x41-\\x43]", "[\\w.]", "(?i:k)", "(?-i:k)", "(?s:.)", "(?a:k)", "(?x: a b )", "(?#c)", "(?=a)",
-            "(?!a)", "(?<=a)", "(?<!a)", "\\1", "(?P=g)", "()", "(|a)", "(a|)", "(a||b)"};
+            "(?!a)", "(?<=a)", "(?<!a)", "\\1", "(?P=g)", "()", "(|a)", "(a|)", "(a||b)", "(?=\\s|$)", "(?=[;|]|b)",
+            "(?=\u00e9|\\d)"};
     private static final String[] PY_QUANTIFIERS = {"", "", "", "?", "*", "+", "{0}", "{2}", "{1,3}", "{0,2}", "{,2}",
             "{2,}", "+?", "??", "{0}?"};
     private static final String[] PY_GROUPS = {"(", "(?:", "(?i:", "(?-i:", "(?P<g>", "(?s:", "(?=", "(?!", "(?a:"};
@@ -262,5 +263,44 @@ class PrefilterDifferentialTest {
             }
             assertTrue(tags > 1_000, "many rules fire: " + tags);
         }
+    }
+
+    // --- literals with edges: word boundaries, anchors, one-char look-aheads next to word, non-word, Unicode chars --
+
+    private static final String[] EDGE_PATTERNS = {"\\b(?:w|id|ps|who)\\b", "(?i)\\bk\\b", "(?i)\\b(?:w|k)\\b\\s*($|;)",
+        "(?:^|[;&|(`]\\s*|\\$\\(\\s*)(?:whoami|id|w|who)(?=\\s|$|[;&|)`])", "^w$", "(?m)^w$", "\\Aw\\Z", "\\b-c\\b",
+        "(?a)\\bw\\b", "w(?=\\d|_)", "(?i)\\bs\\b.*\\bi\\b", "\\bps\\s+-?[aux]+\\b|\\btop\\s+-b\\b", "\\b\\u00e9w\\b"};
+    private static final String[] EDGE_PIECES = {"w", "www", "pwd", "_w", "w_", "\u00e9", "\u4e2d", "w\u00e9", "1", "-c",
+        " ", "\n", ";", "&&", "|", "$(", "(", ")", "k", "K", "\u212a", "s", "\u017f", "i", "\u0130", "id", "who",
+        "whoami", "ps", "aux", "top", "-b", "-bn1", "\ud801\udc28", "\u0345"};
+
+    @ParameterizedTest
+    @ValueSource(longs = {21, 22})
+    void literalsWithEdgesGiveTheSameTagsAsThePlainLoop(long seed) {
+        Random r = new Random(seed);
+        List<CompiledRule> rules = new ArrayList<>();
+        for (int k = 0; k < EDGE_PATTERNS.length; k++) {
+            String p = EDGE_PATTERNS[k];
+            rules.add(TestRules.rule(String.format("E%03d", k), 1, TestRules.match(null, p, Map.of("pattern", p)),
+                    List.of("command"), List.of(new Emit("T1059", null, "TA0002", 0.5)), List.of(), RuleState.DEFAULT));
+        }
+        rules.addAll(pythonRules(r, 100)); // more than one segment: the bucket-wide scan runs too
+        RuleIndex index = new RuleIndex(RuleIndex.engineOwned());
+        index.replaceAll(rules);
+        EngineOptions options = EngineOptions.DEFAULTS.withClock(RuleEngineTest.CLOCK).withMaxRegexSteps(20_000);
+        RuleEngine fast = new RuleEngine(index, options);
+        RuleEngine plain = new RuleEngine(index, options.withPrefilter(false));
+        int tags = 0;
+        for (int k = 0; k < 20_000; k++) {
+            StringBuilder b = new StringBuilder();
+            for (int n = r.nextInt(6); n >= 0; n--) {
+                b.append(EDGE_PIECES[r.nextInt(EDGE_PIECES.length)]);
+            }
+            Event e = RuleEngineTest.command(b.toString());
+            List<Tag> expected = plain.evaluate(e);
+            assertEquals(expected, fast.evaluate(e), () -> "event " + e);
+            tags += expected.size();
+        }
+        assertTrue(tags > 2_000, "many rules fire: " + tags);
     }
 }

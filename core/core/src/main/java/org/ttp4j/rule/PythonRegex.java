@@ -168,6 +168,17 @@ public final class PythonRegex {
             return String.valueOf((char) (TOKENS + k));
         }
 
+        /**
+         * The facts of one char of {@code chars} (a class too long to list): a match starts where the next char is
+         * one of them and ends where the last one was, which the literals next to it take as edges.
+         */
+        private Facts oneOf(RequiredLiterals.Chars chars) {
+            String next = token(new RequiredLiterals.Next(chars, false));
+            String prev = token(new RequiredLiterals.Prev(chars));
+            return next == null || prev == null ? Facts.UNKNOWN
+                    : new Facts(null, Set.of(next), Set.of(prev), List.of());
+        }
+
         private PatternSyntaxException error(String message, int at) {
             return new PatternSyntaxException(message, p, at);
         }
@@ -791,6 +802,7 @@ public final class PythonRegex {
                         b.category(c, ascii);
                         itemChars = List.of(b.build());
                         itemFirst = new First(b.build(), false);
+                        itemFacts = oneOf(b.build());
                     }
                     return Last.ITEM;
                 }
@@ -1024,7 +1036,8 @@ public final class PythonRegex {
                 cls.append(item);
             }
             out.append(cls).append(']');
-            itemFacts = listed && members.size() <= MAX_CLASS ? Facts.exact(members) : Facts.UNKNOWN;
+            itemFacts = listed && members.size() <= MAX_CLASS ? Facts.exact(members)
+                    : mask == null ? Facts.UNKNOWN : oneOf(mask.build());
             itemChars = mask == null ? List.of() : List.of(mask.build());
             itemFirst = mask == null ? null : new First(mask.build(), false);
         }

@@ -69,7 +69,18 @@ public record RequiredLiterals(List<List<String>> allOf, List<Chars> chars, List
         }
     }
 
-    /** A look-ahead whose every branch starts with a member of {@code chars} or, with {@code end}, is {@code $}. */
+    /** The char just before is a member of {@code chars} (a class item ends there). */
+    public record Prev(Chars chars) implements Anchor {
+        @Override
+        public boolean holds(CharSequence text, int length, int pos) {
+            return pos > 0 && chars.contains(text.charAt(pos - 1));
+        }
+    }
+
+    /**
+     * The char at the position is a member of {@code chars} (a class item starts there) or, with {@code end}, the
+     * text ends there or a newline follows (a look-ahead with a {@code $} branch).
+     */
     public record Next(Chars chars, boolean end) implements Anchor {
         @Override
         public boolean holds(CharSequence text, int length, int pos) {

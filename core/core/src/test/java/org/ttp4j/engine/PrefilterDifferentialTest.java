@@ -269,10 +269,12 @@ class PrefilterDifferentialTest {
 
     private static final String[] EDGE_PATTERNS = {"\\b(?:w|id|ps|who)\\b", "(?i)\\bk\\b", "(?i)\\b(?:w|k)\\b\\s*($|;)",
         "(?:^|[;&|(`]\\s*|\\$\\(\\s*)(?:whoami|id|w|who)(?=\\s|$|[;&|)`])", "^w$", "(?m)^w$", "\\Aw\\Z", "\\b-c\\b",
-        "(?a)\\bw\\b", "w(?=\\d|_)", "(?i)\\bs\\b.*\\bi\\b", "\\bps\\s+-?[aux]+\\b|\\btop\\s+-b\\b", "\\b\\u00e9w\\b"};
+        "(?a)\\bw\\b", "w(?=\\d|_)", "(?i)\\bs\\b.*\\bi\\b", "\\bps\\s+-?[aux]+\\b|\\btop\\s+-b\\b", "\\b\\u00e9w\\b",
+        "(?i)\\d+foo\\s", "[a-c]{2}w\\W"};
     private static final String[] EDGE_PIECES = {"w", "www", "pwd", "_w", "w_", "\u00e9", "\u4e2d", "w\u00e9", "1", "-c",
         " ", "\n", ";", "&&", "|", "$(", "(", ")", "k", "K", "\u212a", "s", "\u017f", "i", "\u0130", "id", "who",
-        "whoami", "ps", "aux", "top", "-b", "-bn1", "\ud801\udc28", "\u0345"};
+        "whoami", "ps", "aux", "top", "-b", "-bn1", "\ud801\udc28", "\u0345", "foo", "FOO", "7", "\u0663", "ab",
+        "\u3000", "\t"};
 
     @ParameterizedTest
     @ValueSource(longs = {21, 22})

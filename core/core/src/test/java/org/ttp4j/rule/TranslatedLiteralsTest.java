@@ -140,6 +140,13 @@ class TranslatedLiteralsTest {
         assertTrue(!holdsAll(PythonRegex.translate("(?i)\\bk\\b").literals(), "kk"));
         assertTrue(!holdsAll(PythonRegex.translate("\\b-c").literals(), " -c"), "a boundary before a non-word char");
         assertTrue(holdsAll(PythonRegex.translate("\\b-c").literals(), "a-c"));
+        RequiredLiterals ps = PythonRegex.translate("\\bps\\s+-?[aux]+\\b").literals();
+        assertTrue(!holdsAll(ps, "docker ps"), "a class item after ps: something must follow it");
+        assertTrue(!holdsAll(ps, "psaux"));
+        assertTrue(holdsAll(ps, "ps\u3000aux"), "a non-ASCII space");
+        RequiredLiterals digits = PythonRegex.translate("(?i)\\d+FOO").literals();
+        assertTrue(!holdsAll(digits, "xfoo 1"));
+        assertTrue(holdsAll(digits, "1Foo"));
     }
 
     @Test

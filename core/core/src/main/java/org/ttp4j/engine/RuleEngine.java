@@ -145,55 +145,81 @@ public final class RuleEngine {
         boolean prefilter = options.prefilter() && !anyLongerThan(values, fields, limit);
         int segments = bucket.segmentCount();
         boolean foldOnce = prefilter && segments > 1;
-        long[] masks = null;
-        if (foldOnce) {
-            sc.folded.reset(fields);
-            for (int f = 0; f < fields; f++) {
-                sc.folded.set(f, values[f], limit);
-            }
-            masks = sc.masks(segments);
-            bucket.candidates(sc.folded, masks, sc.groups(bucket.scanGroups()));
-        }
-        long now = Long.MIN_VALUE;
-        Instant createdAt = null;
+        sc.now = Long.MIN_VALUE;
+        sc.createdAt = null;
         int count = 0;
+        boolean complete = false;
         try {
-            for (int s = 0; s < segments; s++) {
-                Segment seg = bucket.segment(s);
-                long candidates = foldOnce ? masks[s]
-                        : prefilter ? seg.candidates(values, limit) : seg.searchable(values);
-                while (candidates != 0) {
-                    int k = Long.numberOfTrailingZeros(candidates);
-                    candidates &= candidates - 1;
-                    IndexedRule rule = seg.rule(k);
-                    boolean expired = false;
-                    if (rule.hasExpiry()) {
-                        if (now == Long.MIN_VALUE) {
-                            now = options.clock().millis();
-                        }
-                        expired = rule.expiredAt(now, options.clock());
+            if (foldOnce) {
+                // one pass over the folded fields for all segments; only those with a candidate are visited
+                sc.folded.reset(fields);
+                for (int f = 0; f < fields; f++) {
+                    sc.folded.set(f, values[f], limit);
+                }
+                long[] masks = sc.masks(segments);
+                long[] touched = sc.touched((segments + 63) >>> 6);
+                bucket.candidates(sc.folded, sc.presence, masks, touched);
+                for (int w = 0, words = (segments + 63) >>> 6; w < words; w++) {
+                    long marked = touched[w];
+                    touched[w] = 0;
+                    while (marked != 0) {
+                        int s = (w << 6) + Long.numberOfTrailingZeros(marked);
+                        marked &= marked - 1;
+                        long candidates = masks[s];
+                        masks[s] = 0;
+                        count += fire(event, sc, bucket.segment(s), candidates, values, true, limit);
                     }
-                    String value = values[seg.fieldOf(k)];
-                    if ((rule.disabled() && !expired)
-                            || (prefilter && !rule.confirmed(value, Math.min(limit, value.length()), sc.presence))
-                            || !found(sc, rule, value, limit, event)) {
-                        continue;
-                    }
-                    if (createdAt == null) {
-                        createdAt = options.clock().instant();
-                    }
-                    count += emit(event, rule, expired, createdAt, sc.tags);
+                }
+            } else {
+                for (int s = 0; s < segments; s++) {
+                    Segment seg = bucket.segment(s);
+                    long candidates = prefilter ? seg.candidates(values, limit) : seg.searchable(values);
+                    count += fire(event, sc, seg, candidates, values, prefilter, limit);
                 }
             }
+            complete = true;
         } finally {
             for (int f = 0; f < fields; f++) {
                 values[f] = null;
             }
             sc.text.clear();
             sc.presence.clear();
+            sc.createdAt = null;
             if (foldOnce) {
                 sc.folded.clear();
+                if (!complete) {
+                    sc.clearMasks(segments);
+                }
             }
+        }
+        return count;
+    }
+
+    /** Runs the candidate rules {@code candidates} of {@code seg} on the event; returns the tags added. */
+    private int fire(Event event, Scratch sc, Segment seg, long candidates, String[] values, boolean prefilter,
+                     int limit) {
+        int count = 0;
+        while (candidates != 0) {
+            int k = Long.numberOfTrailingZeros(candidates);
+            candidates &= candidates - 1;
+            IndexedRule rule = seg.rule(k);
+            boolean expired = false;
+            if (rule.hasExpiry()) {
+                if (sc.now == Long.MIN_VALUE) {
+                    sc.now = options.clock().millis();
+                }
+                expired = rule.expiredAt(sc.now, options.clock());
+            }
+            String value = values[seg.fieldOf(k)];
+            if ((rule.disabled() && !expired)
+                    || (prefilter && !rule.confirmed(value, Math.min(limit, value.length()), sc.presence))
+                    || !found(sc, rule, value, limit, event)) {
+                continue;
+            }
+            if (sc.createdAt == null) {
+                sc.createdAt = options.clock().instant();
+            }
+            count += emit(event, rule, expired, sc.createdAt, sc.tags);
         }
         return count;
     }
@@ -288,8 +314,11 @@ public final class RuleEngine {
         final BoundedText text = new BoundedText();
         final FoldedFields folded = new FoldedFields();
         final CharPresence presence = new CharPresence();
+        // candidate masks by segment and the bit set of segments with one: all 0 between events
         private long[] masks = new long[16];
-        private long[] groups = new long[16];
+        private long[] touched = new long[1];
+        long now;
+        Instant createdAt;
 
         long[] masks(int n) {
             if (masks.length < n) {
@@ -298,11 +327,17 @@ public final class RuleEngine {
             return masks;
         }
 
-        long[] groups(int n) {
-            if (groups.length < n) {
-                groups = new long[Math.max(n, groups.length * 2)];
+        long[] touched(int n) {
+            if (touched.length < n) {
+                touched = new long[Math.max(n, touched.length * 2)];
             }
-            return groups;
+            return touched;
+        }
+
+        /** After an event that did not finish (an exception): no candidate may stay for the next one. */
+        void clearMasks(int segments) {
+            java.util.Arrays.fill(masks, 0, Math.min(segments, masks.length), 0L);
+            java.util.Arrays.fill(touched, 0L);
         }
         final List<Tag> tags = new ArrayList<>();
 

@@ -128,6 +128,11 @@ public final class IndexedRule {
         return literals;
     }
 
+    /** The required char sets (checked by {@link #confirmed} too). */
+    RequiredLiterals.Chars[] chars() {
+        return chars;
+    }
+
     /** What must hold around each of {@link #literals()} (parallel to it), or null when it is null. */
     RequiredLiterals.Edges[] edges() {
         return edges;

@@ -21,6 +21,8 @@ public final class KindBucket {
     private final Segment[] segments;
     private final int size;
     private final BucketScan scan; // null for a single segment
+    private final int[] position;  // scan ordinal -> position of that segment here, -1 once rebuilt
+    private final int[] uncovered; // positions of the segments the scan does not cover
 
     private KindBucket(String kind, FieldTable fields, Segment[] segments, int size, BucketScan scan) {
         this.kind = kind;
@@ -28,6 +30,19 @@ public final class KindBucket {
         this.segments = segments;
         this.size = size;
         this.scan = scan;
+        this.position = new int[scan == null ? 0 : scan.groups()];
+        java.util.Arrays.fill(position, -1);
+        int[] open = new int[segments.length];
+        int n = 0;
+        for (int s = 0; s < segments.length; s++) {
+            int ordinal = segments[s].mergeOrdinal();
+            if (ordinal >= 0 && ordinal < position.length) {
+                position[ordinal] = s;
+            } else {
+                open[n++] = s;
+            }
+        }
+        this.uncovered = Arrays.copyOf(open, n);
     }
 
     /** A bucket over {@code rules}, sorted by rule id, all applying to {@code kind}. */
@@ -138,30 +153,26 @@ public final class KindBucket {
     }
 
     /**
-     * The candidate rules of every segment for one event's folded fields: {@code masks[s]} receives the bits of
-     * segment s (same contract as {@link Segment#candidates(String[], int)}). Segments covered by the bucket-wide
-     * scan take their bits from one pass per field; the others scan their own automaton.
+     * The candidate rules of every segment for one event's folded fields: ORs into {@code masks[s]} the bits of
+     * segment s (same contract as {@link Segment#candidates(String[], int)}) and sets bit s of {@code touched}
+     * for each segment with a candidate; the others are left alone, so the cost does not grow with the number of
+     * segments. Segments covered by the bucket-wide scan take their bits from one pass per field; the others scan
+     * their own automaton. {@code presence} caches the values' characters (docs/engine.md §3).
      *
-     * @param masks at least {@link #segmentCount()} long, overwritten
-     * @param scratch at least {@link #scanGroups()} longs, overwritten
+     * @param masks   at least {@link #segmentCount()} longs, all 0 on entry
+     * @param touched at least {@code (segmentCount() + 63) / 64} longs, all 0 on entry
      */
-    public void candidates(FoldedFields folded, long[] masks, long[] scratch) {
+    public void candidates(FoldedFields folded, CharPresence presence, long[] masks, long[] touched) {
         if (scan != null) {
-            java.util.Arrays.fill(scratch, 0, scan.groups(), 0L);
-            scan.scan(folded, scratch);
+            scan.scan(folded, presence, position, masks, touched);
         }
-        for (int s = 0; s < segments.length; s++) {
-            Segment seg = segments[s];
-            int ordinal = seg.mergeOrdinal();
-            masks[s] = scan != null && ordinal >= 0 && ordinal < scan.groups()
-                    ? scratch[ordinal] | seg.always(folded)
-                    : seg.candidates(folded);
+        for (int s : uncovered) {
+            long bits = segments[s].candidates(folded);
+            if (bits != 0) {
+                masks[s] |= bits;
+                touched[s >>> 6] |= 1L << s;
+            }
         }
-    }
-
-    /** Size of the scratch array {@link #candidates(FoldedFields, long[], long[])} needs. */
-    public int scanGroups() {
-        return scan == null ? 0 : scan.groups();
     }
 
     public String kind() {

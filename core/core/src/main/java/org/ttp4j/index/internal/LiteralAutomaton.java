@@ -361,6 +361,14 @@ final class LiteralAutomaton {
      * {@code original} is the unfolded text (for edges).
      */
     void scanGrouped(char[] text, int length, String original, long[] masks) {
+        scanGrouped(text, length, original, null, masks, null);
+    }
+
+    /**
+     * {@link #scanGrouped(char[], int, String, long[])} into {@code masks[position[group]]} (skipping a group at
+     * position -1), marking each position reached in the bit set {@code touched}; position null: the identity.
+     */
+    void scanGrouped(char[] text, int length, String original, int[] position, long[] masks, long[] touched) {
         int s = 0;
         for (int k = 0; k < length; k++) {
             s = step(s, text[k]);
@@ -368,7 +376,13 @@ final class LiteralAutomaton {
                 for (int e = ownStart[o], end = ownStart[o + 1]; e < end; e++) {
                     RequiredLiterals.Edges edges = ownEdges[e];
                     if (edges == null || edges.holds(original, length, k + 1 - ownLength[e], k + 1)) {
-                        masks[ownGroup[e]] |= ownBits[e];
+                        int p = position == null ? ownGroup[e] : position[ownGroup[e]];
+                        if (p >= 0) {
+                            masks[p] |= ownBits[e];
+                            if (touched != null) {
+                                touched[p >>> 6] |= 1L << p;
+                            }
+                        }
                     }
                 }
             }

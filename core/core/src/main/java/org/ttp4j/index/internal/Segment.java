@@ -95,17 +95,6 @@ public final class Segment {
         mergeOrdinal = ordinal;
     }
 
-    /** Bits of the rules without literals (always run) on the fields present in {@code folded}. */
-    long always(FoldedFields folded) {
-        long bits = 0;
-        for (FieldScan scan : scans) {
-            if (folded.length(scan.field) >= 0) {
-                bits |= scan.always;
-            }
-        }
-        return bits;
-    }
-
     /**
      * The rules (as bits, bit k = {@link #rule(int) rule k}) that may match, given the kind's field values
      * ({@code values[f]} is the string value of field f, or null when absent or not a string), each searched

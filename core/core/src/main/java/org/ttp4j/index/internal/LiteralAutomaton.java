@@ -13,6 +13,10 @@ import org.ttp4j.rule.RequiredLiterals;
  * per-state ranges of two parallel arrays. {@code out[s]} is already the OR over the state and its whole
  * failure chain, so reporting is one OR per character.
  *
+ * <p>A small automaton (at most {@link #MAX_TABLE} transitions in all) also gets a full transition table over
+ * the classes of chars its literals use (every other char leads to the root): one array read per char, no
+ * failure chain to walk at scan time.
+ *
  * <p>A literal may carry {@link RequiredLiterals.Edges} (a word boundary before it, a char class after it, ...):
  * then an occurrence sets its bit only where the edges hold in the unfolded text (docs/engine.md §3). Such
  * literals stay out of {@code out[]}; each state links to the nearest state on its failure chain that ends one.
@@ -28,6 +32,14 @@ final class LiteralAutomaton {
     private final int[] fail;
     private final long[] out;
     private final long all;
+    /** Table entries (states x char classes) up to which the automaton gets a full transition table. */
+    static final int MAX_TABLE = 1 << 18;
+    // the full table, or null: delta[s * classes + class(c)]; ASCII classes in asciiClass, others by binary search
+    private final char[] delta;
+    private final int classes;
+    private final byte[] asciiClass;
+    private final char[] otherChars;
+    private final int[] otherClass;
     // grouped mode: each state's own outputs [ownStart[s], ownStart[s + 1]) and the next state with outputs on
     // its failure chain
     private final int[] ownStart;
@@ -63,6 +75,11 @@ final class LiteralAutomaton {
      *               through {@link #scanGrouped} into one mask per group instead of one {@code long}
      */
     LiteralAutomaton(String[] literals, long[] bits, int[] groups, RequiredLiterals.Edges[] edges) {
+        this(literals, bits, groups, edges, true);
+    }
+
+    /** @param table false: no full transition table whatever the size (for tests of the other path) */
+    LiteralAutomaton(String[] literals, long[] bits, int[] groups, RequiredLiterals.Edges[] edges, boolean table) {
         if (edges != null) {
             edges = edges.clone();
             boolean any = false;
@@ -187,6 +204,48 @@ final class LiteralAutomaton {
                 out[child] |= out[f];
             }
         }
+        // the full table: the classes of the chars the literals use (0: all others), then each state's row
+        char[] used = Arrays.copyOf(edgeChar, edgeChar.length);
+        Arrays.sort(used);
+        int nUsed = 0;
+        for (int k = 0; k < used.length; k++) {
+            if (k == 0 || used[k] != used[k - 1]) {
+                used[nUsed++] = used[k];
+            }
+        }
+        used = Arrays.copyOf(used, nUsed); // class of used[k] is k + 1
+        int nClasses = nUsed + 1;
+        if (table && (long) states * nClasses <= MAX_TABLE && states <= Character.MAX_VALUE && nClasses <= 127) {
+            classes = nClasses;
+            asciiClass = new byte[128];
+            int firstOther = 0;
+            while (firstOther < nUsed && used[firstOther] < 128) {
+                asciiClass[used[firstOther]] = (byte) (firstOther + 1);
+                firstOther++;
+            }
+            otherChars = Arrays.copyOfRange(used, firstOther, nUsed);
+            otherClass = new int[otherChars.length];
+            for (int k = 0; k < otherClass.length; k++) {
+                otherClass[k] = firstOther + k + 1;
+            }
+            char[] rows = new char[states * nClasses];
+            for (int st = 0; st < states; st++) { // breadth-first: the row of fail[st] is final before st's
+                int base = st * nClasses;
+                if (st > 0) {
+                    System.arraycopy(rows, fail[st] * nClasses, rows, base, nClasses);
+                } // the root's row stays 0 (the root) but for its own transitions
+                for (int k = edgeStart[st]; k < edgeStart[st + 1]; k++) {
+                    rows[base + Arrays.binarySearch(used, edgeChar[k]) + 1] = (char) edgeTarget[k];
+                }
+            }
+            delta = rows;
+        } else {
+            classes = 0;
+            asciiClass = null;
+            otherChars = null;
+            otherClass = null;
+            delta = null;
+        }
         if (edges == null || groups != null) {
             edgedStart = null;
             edgedFirst = null;
@@ -292,6 +351,21 @@ final class LiteralAutomaton {
         return 0;
     }
 
+    /** The state after reading {@code c} in state {@code s}: from the full table when there is one. */
+    private int next(int s, char c) {
+        if (delta == null) {
+            return step(s, c);
+        }
+        int cls;
+        if (c < 128) {
+            cls = asciiClass[c];
+        } else {
+            int k = Arrays.binarySearch(otherChars, c);
+            cls = k >= 0 ? otherClass[k] : 0;
+        }
+        return delta[s * classes + cls];
+    }
+
     /** The state after reading {@code c} in state {@code s}: its transition, else its failure chain's. */
     private int step(int s, char c) {
         while (true) {
@@ -308,7 +382,7 @@ final class LiteralAutomaton {
         long hits = 0;
         int s = 0;
         for (int k = 0; k < length; k++) {
-            s = step(s, CaseFold.fold(text.charAt(k)));
+            s = next(s, CaseFold.fold(text.charAt(k)));
             long o = out[s];
             if (edgedFirst != null && edgedFirst[s] != 0) {
                 o |= edged(s, text, length, k + 1);
@@ -328,7 +402,7 @@ final class LiteralAutomaton {
         long hits = 0;
         int s = 0;
         for (int k = 0; k < length; k++) {
-            s = step(s, text[k]);
+            s = next(s, text[k]);
             long o = out[s];
             if (edgedFirst != null && edgedFirst[s] != 0) {
                 o |= edged(s, original, length, k + 1);
@@ -371,7 +445,7 @@ final class LiteralAutomaton {
     void scanGrouped(char[] text, int length, String original, int[] position, long[] masks, long[] touched) {
         int s = 0;
         for (int k = 0; k < length; k++) {
-            s = step(s, text[k]);
+            s = next(s, text[k]);
             for (int o = ownStart[s] < ownStart[s + 1] ? s : dict[s]; o != 0; o = dict[o]) {
                 for (int e = ownStart[o], end = ownStart[o + 1]; e < end; e++) {
                     RequiredLiterals.Edges edges = ownEdges[e];

@@ -26,11 +26,15 @@ class LiteralAutomatonTest {
     }
 
     private static LiteralAutomaton automaton(List<String> literals) {
+        return automaton(literals, true);
+    }
+
+    private static LiteralAutomaton automaton(List<String> literals, boolean table) {
         long[] bits = new long[literals.size()];
         for (int k = 0; k < bits.length; k++) {
             bits[k] = 1L << (k % 64);
         }
-        return new LiteralAutomaton(literals.toArray(String[]::new), bits);
+        return new LiteralAutomaton(literals.toArray(String[]::new), bits, null, null, table);
     }
 
     @Property(tries = 2000)
@@ -38,6 +42,8 @@ class LiteralAutomatonTest {
                                             @ForAll("texts") String text) {
         LiteralAutomaton a = automaton(literals);
         assertEquals(expected(literals, text), a.scan(text, text.length()), () -> literals + " in '" + text + "'");
+        assertEquals(expected(literals, text), automaton(literals, false).scan(text, text.length()),
+                () -> "without the full table: " + literals + " in '" + text + "'");
         FoldedFields folded = new FoldedFields();
         folded.reset(1);
         folded.set(0, text, text.length());
@@ -114,17 +120,19 @@ class LiteralAutomatonTest {
             }
         }
         String[] lits = literals.toArray(String[]::new);
-        LiteralAutomaton a = new LiteralAutomaton(lits, bits, edges);
-        assertEquals(want, a.scan(text, text.length()), () -> literals + " in '" + text + "'");
-        FoldedFields folded = new FoldedFields();
-        folded.reset(1);
-        folded.set(0, text, text.length());
-        assertEquals(want, a.scanFolded(folded.chars(0), folded.length(0), folded.original(0)));
-        long[] masks = new long[3];
-        new LiteralAutomaton(lits, bits, groups, edges).scanGrouped(folded.chars(0), folded.length(0),
-                folded.original(0), masks);
-        for (int g = 0; g < 3; g++) {
-            assertEquals(wantGroup[g], masks[g], "group " + g);
+        for (boolean table : new boolean[] {true, false}) { // with and without the full transition table
+            LiteralAutomaton a = new LiteralAutomaton(lits, bits, null, edges, table);
+            assertEquals(want, a.scan(text, text.length()), () -> literals + " in '" + text + "'");
+            FoldedFields folded = new FoldedFields();
+            folded.reset(1);
+            folded.set(0, text, text.length());
+            assertEquals(want, a.scanFolded(folded.chars(0), folded.length(0), folded.original(0)));
+            long[] masks = new long[3];
+            new LiteralAutomaton(lits, bits, groups, edges, table).scanGrouped(folded.chars(0), folded.length(0),
+                    folded.original(0), masks);
+            for (int g = 0; g < 3; g++) {
+                assertEquals(wantGroup[g], masks[g], "group " + g);
+            }
         }
     }
 

@@ -170,11 +170,22 @@ public final class PythonRegex {
             long[] width = parseSequence(depth, topLevel);
             Facts facts = sequenceFacts;
             List<RequiredLiterals.Chars> chars = sequenceChars;
+            Set<String> strings = null; // while every branch is exact: their union, grown in place (what or() builds)
             while (peekIs('|')) {
                 i++;
                 out.append('|');
                 long[] branch = parseSequence(depth, false);
-                facts = facts.or(sequenceFacts);
+                Set<String> next = sequenceFacts.exact();
+                if (facts.exact() != null && next != null && facts.exact().size() + next.size() <= MAX_SET) {
+                    if (strings == null) {
+                        strings = new LinkedHashSet<>(facts.exact());
+                    }
+                    strings.addAll(next);
+                    facts = Facts.exact(strings);
+                } else {
+                    facts = facts.or(sequenceFacts);
+                    strings = null;
+                }
                 chars = eitherChars(chars, sequenceChars);
                 width[0] = Math.min(width[0], branch[0]);
                 width[1] = Math.max(width[1], branch[1]);
@@ -1037,7 +1048,7 @@ public final class PythonRegex {
             int[] group = foldsUnicodeCase() ? CaseGroups.of(cp) : null;
             boolean asciiCase = group == null && javaIgnoresCase() && cp < 128 && Character.isLetter(cp);
             if (group == null && !asciiCase || group != null && CaseGroups.foldsToOne(cp)) {
-                itemFacts = Facts.exact(Set.of(member(cp))); // the common case: one folded spelling
+                itemFacts = Facts.ofChar(cp); // the common case: one folded spelling
             } else {
                 Set<String> matched = new LinkedHashSet<>(4);
                 if (group != null) {
@@ -1191,6 +1202,19 @@ public final class PythonRegex {
 
         static Facts exact(Set<String> strings) {
             return new Facts(strings, strings, strings, List.of());
+        }
+
+        /** The facts of one character literal spelled {@code member(cp)}, shared for Latin-1 (most pattern text). */
+        static Facts ofChar(int cp) {
+            return cp < LATIN1.length ? LATIN1[cp] : exact(Set.of(member(cp)));
+        }
+
+        private static final Facts[] LATIN1 = new Facts[256];
+
+        static {
+            for (int cp = 0; cp < LATIN1.length; cp++) {
+                LATIN1[cp] = exact(Set.of(member(cp)));
+            }
         }
 
         /** The facts of {@code this|other}: a match of either holds a member of the union of their best sets. */

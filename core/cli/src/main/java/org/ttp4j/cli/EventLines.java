@@ -76,7 +76,7 @@ final class EventLines {
             if (stop.requested()) {
                 return bad;
             }
-            int nl = indexOf((byte) '\n', pos, limit);
+            int nl = newline(pos, limit);
             if (nl < 0) {
                 if (eof) {
                     if (pos < limit) {
@@ -151,7 +151,7 @@ final class EventLines {
     /** Drops input up to and including the next newline; true when the input ended first. */
     private boolean skipPastNewline(Handler handler) throws IOException {
         while (true) {
-            int nl = indexOf((byte) '\n', pos, limit);
+            int nl = newline(pos, limit);
             if (nl >= 0) {
                 pos = nl + 1;
                 return false;
@@ -178,13 +178,7 @@ final class EventLines {
         }
     }
 
-    private int indexOf(byte b, int from, int to) {
-        byte[] a = buf;
-        for (int i = from; i < to; i++) {
-            if (a[i] == b) {
-                return i;
-            }
-        }
-        return -1;
+    private int newline(int from, int to) {
+        return EventReader.newline(buf, from, to);
     }
 }

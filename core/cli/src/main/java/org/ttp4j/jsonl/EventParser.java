@@ -3,7 +3,6 @@ package org.ttp4j.jsonl;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,9 +19,18 @@ public final class EventParser {
     public static final int MAX_DEPTH = 1000;
     public static final int MAX_NUMBER_LENGTH = 1000;
     private static final int CACHED = 24; // longest string kept in the cache
-    private static final int SLOTS = 1024;
+    private static final int SLOT_BITS = 10;
+    private static final boolean[] PLAIN = new boolean[256]; // ASCII that a string holds as it is
 
-    private final String[] cache = new String[SLOTS];
+    static {
+        for (int c = 0x20; c < 0x80; c++) {
+            PLAIN[c] = c != '"' && c != '\\';
+        }
+    }
+
+    private final byte[][] keys = new byte[1 << SLOT_BITS][];
+    private final String[] strings = new String[1 << SLOT_BITS];
+    private final int[] seen = new int[1 << SLOT_BITS]; // the hash of the last value that missed, per slot
     private char[] chars = new char[256];
     private byte[] b;
     private int p;
@@ -79,7 +87,7 @@ public final class EventParser {
                     case "decky_id" -> decky = id(name);
                     case "payload" -> {
                         int at = p;
-                        Object v = peek() == '{' ? object(2, new HashMap<>()) : value(1);
+                        Object v = peek() == '{' ? object(2, new FieldMap()) : value(1);
                         if (v instanceof Map<?, ?> || v == null) {
                             @SuppressWarnings("unchecked")
                             Map<String, Object> m = (Map<String, Object>) v;
@@ -129,7 +137,7 @@ public final class EventParser {
         if (peek() != '"') {
             throw malformed(p == end ? "the line ends where a key was expected" : "expected a double-quoted key");
         }
-        String name = string();
+        String name = string(true);
         skipSpace();
         if (peek() != ':') {
             throw malformed("expected ':' after a key");
@@ -307,14 +315,26 @@ public final class EventParser {
 
     /** A string at {@code p} (its opening quote); the bytes are well-formed UTF-8, checked before. */
     private String string() {
+        return string(false);
+    }
+
+    private String string(boolean key) {
         int s = ++p;
         boolean ascii = true;
         byte[] a = b;
-        for (int i = s; i < end; i++) {
+        int i = s;
+        while (true) {
+            while (i < end && PLAIN[a[i] & 0xff]) {
+                i++;
+            }
+            if (i >= end) {
+                p = end;
+                throw malformed("the line ends inside a string");
+            }
             byte c = a[i];
             if (c == '"') {
                 p = i + 1;
-                return ascii ? ascii(s, i) : new String(a, s, i - s, StandardCharsets.UTF_8);
+                return ascii ? ascii(s, i, key) : new String(a, s, i - s, StandardCharsets.UTF_8);
             }
             if (c == '\\') {
                 p = i;
@@ -325,34 +345,32 @@ public final class EventParser {
                 throw malformed(String.format("a control character (0x%02x) in a string: it must be escaped", c));
             }
             ascii &= c >= 0;
+            i++;
         }
-        p = end;
-        throw malformed("the line ends inside a string");
     }
 
-    /** {@code b[s, e)} (ASCII) as a String, from the cache when short. */
-    private String ascii(int s, int e) {
+    /**
+     * {@code b[s, e)} (ASCII) as a String, from the cache when short: keys and common values repeat line after line.
+     * A key is cached at once; a value only when it is seen the second time, so that unique ids do not evict it.
+     */
+    private String ascii(int s, int e, boolean key) {
         int n = e - s;
-        if (n > CACHED) {
+        if (n == 0 || n > CACHED) {
             return new String(b, s, n, StandardCharsets.ISO_8859_1);
         }
-        int h = n;
-        for (int i = s; i < e; i++) {
-            h = 31 * h + b[i];
-        }
-        int slot = (h ^ h >>> 15) & (SLOTS - 1);
-        String cached = cache[slot];
-        if (cached != null && cached.length() == n) {
-            int i = 0;
-            while (i < n && cached.charAt(i) == b[s + i]) {
-                i++;
-            }
-            if (i == n) {
-                return cached;
-            }
+        int h = (((n * 31 + b[s]) * 31 + b[s + (n >> 1)]) * 31 + b[e - 1]) * 0x9E3779B9;
+        int slot = h >>> 32 - SLOT_BITS;
+        byte[] cached = keys[slot];
+        if (cached != null && java.util.Arrays.equals(cached, 0, cached.length, b, s, e)) {
+            return strings[slot];
         }
         String fresh = new String(b, s, n, StandardCharsets.ISO_8859_1);
-        cache[slot] = fresh;
+        if (key || seen[slot] == h) {
+            keys[slot] = java.util.Arrays.copyOfRange(b, s, e);
+            strings[slot] = fresh;
+        } else {
+            seen[slot] = h;
+        }
         return fresh;
     }
 

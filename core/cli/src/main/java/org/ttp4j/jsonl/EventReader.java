@@ -139,9 +139,21 @@ public final class EventReader implements AutoCloseable {
     }
 
     private int indexOf(int from, int to) {
-        byte[] a = buf;
-        for (int i = from; i < to; i++) {
-            if (a[i] == '\n') {
+        return newline(buf, from, to);
+    }
+
+    /** The index of the first {@code \\n} in {@code bytes[from, to)}, or -1; eight bytes at a time. */
+    public static int newline(byte[] bytes, int from, int to) {
+        int i = from;
+        for (; i + 8 <= to; i += 8) {
+            long x = (long) LONGS.get(bytes, i) ^ 0x0A0A0A0A0A0A0A0AL;
+            long zero = (x - 0x0101010101010101L) & ~x & 0x8080808080808080L;
+            if (zero != 0) {
+                return i + (Long.numberOfTrailingZeros(zero) >>> 3); // the lowest flagged byte is exact
+            }
+        }
+        for (; i < to; i++) {
+            if (bytes[i] == '\n') {
                 return i;
             }
         }

@@ -89,6 +89,13 @@ class EventParserTest {
         assertEquals("command", e.sourceKind());
         assertEquals(Map.of("command_text", "id", "env", Map.of("k", 3, "j", 2)), e.payload());
         assertEquals(List.of("k", "j"), List.copyOf(((Map<?, ?>) e.payload().get("env")).keySet()));
+        Map<String, Object> p = parse(HEAD + "{\"a\":1,\"b\":2,\"a\":3,\"c\":null}}").payload();
+        assertEquals(List.of("a", "b", "c"), List.copyOf(p.keySet()));
+        assertEquals(3, p.get("a"));
+        assertTrue(p.containsKey("c"));
+        assertNull(p.get("d"));
+        assertEquals(Map.of("a", 3, "b", 2, "c", "x").size(), p.size());
+        assertEquals(p, new java.util.HashMap<>(p));
     }
 
     @Test
@@ -151,6 +158,38 @@ class EventParserTest {
             assertEquals(4, assertThrows(EventFormatException.class, r::next).line());
             assertEquals("ok", r.next().payload().get("command_text"));
             assertNull(r.next());
+        }
+    }
+
+    @Test
+    void theNewlineSearchFindsTheFirstNewlineEightBytesAtATime() {
+        Random r = new Random(8);
+        for (int n = 0; n < 20_000; n++) {
+            byte[] b = new byte[r.nextInt(40)];
+            for (int k = 0; k < b.length; k++) {
+                b[k] = (byte) (r.nextInt(b.length + 1) == 0 ? '\n' : new int[] {0x0b, 0x09, 0x8a, 'a', 0, 0xff, 0x0e}[r.nextInt(7)]);
+            }
+            int from = b.length == 0 ? 0 : r.nextInt(b.length);
+            int to = from + (b.length == from ? 0 : r.nextInt(b.length - from + 1));
+            int expected = -1;
+            for (int i = from; i < to; i++) {
+                if (b[i] == '\n') {
+                    expected = i;
+                    break;
+                }
+            }
+            assertEquals(expected, EventReader.newline(b, from, to));
+        }
+    }
+
+    @Test
+    void stringsWithEverySpecialByteAtEveryOffsetOfAWord() {
+        for (int at = 0; at < 17; at++) {
+            String head = "x".repeat(at);
+            assertEquals(head + "\"" + head, payloadValue("\"" + head + "\\\"" + head + "\""));
+            assertEquals(head + "\u00e9" + head, payloadValue("\"" + head + "\u00e9" + head + "\""));
+            assertEquals(head, payloadValue("\"" + head + "\""));
+            assertTrue(error(HEAD + "{\"v\":\"" + head + "\u0001\"}}").contains("control character (0x01)"));
         }
     }
 

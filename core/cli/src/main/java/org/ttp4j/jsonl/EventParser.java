@@ -45,6 +45,9 @@ public final class EventParser {
         if (encoding != null) {
             throw new EventFormatException(line, encoding, null); // before any text is decoded from it
         }
+        if (chars.length > 1 << 16) {
+            chars = new char[256]; // the last line's huge string does not keep its buffer: memory stays flat
+        }
         this.b = bytes;
         this.p = from;
         this.start = from;

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.util.Arrays;
 import org.ttp4j.engine.Event;
 import org.ttp4j.jsonl.EventFormatException;
+import org.ttp4j.jsonl.EventParser;
 import org.ttp4j.jsonl.EventReader;
 
 /**
@@ -13,8 +14,8 @@ import org.ttp4j.jsonl.EventReader;
  *
  * <p>Lines are framed in one reusable buffer (a line longer than {@link #MAX_LINE} is reported and skipped
  * without being held), a trailing {@code \r} is dropped, blank lines are skipped, a line that is not well-formed
- * UTF-8 is a bad line ({@link EventReader#utf8Problem}), and each line is parsed by
- * the engine's {@link EventReader}. Memory stays flat whatever the length of the input. Before a read that
+ * UTF-8 is a bad line ({@link EventReader#utf8Problem}), and each line is parsed in place by one reused
+ * {@link EventParser} (docs/events.md §6). Memory stays flat whatever the length of the input. Before a read that
  * would block, {@link Handler#idle()} runs, so a consumer downstream sees every answer to the input so far.
  * Lines are handled holding the {@link StopSignal}'s lock, which is let go only around reads; once the signal is
  * raised no further line is handled.
@@ -22,7 +23,7 @@ import org.ttp4j.jsonl.EventReader;
 final class EventLines {
 
     /** The longest line read (16 MiB); a longer one is a bad line. */
-    static final int MAX_LINE = 16 << 20;
+    static final int MAX_LINE = EventReader.MAX_LINE;
 
     /** What {@link #pump} hands each line to. */
     interface Handler {
@@ -42,6 +43,7 @@ final class EventLines {
     private int limit; // end of the bytes read
     private long lineNumber;
     private final StopSignal stop;
+    private final EventParser parser = new EventParser();
 
     EventLines(InputStream in) {
         this(in, MAX_LINE, StopSignal.none());
@@ -74,7 +76,7 @@ final class EventLines {
             if (stop.requested()) {
                 return bad;
             }
-            int nl = indexOf((byte) '\n', pos, limit);
+            int nl = newline(pos, limit);
             if (nl < 0) {
                 if (eof) {
                     if (pos < limit) {
@@ -104,26 +106,14 @@ final class EventLines {
         if (to > from && buf[to - 1] == '\r') {
             to--;
         }
-        if (isBlank(from, to)) {
+        if (EventReader.blank(buf, from, to)) {
             return true;
         }
-        String encoding = EventReader.utf8Problem(buf, from, to);
-        if (encoding != null) {
-            handler.bad(number, encoding); // as Python's json.loads would, and before the parser decodes it silently
-            return false;
-        }
         Event event;
-        try (EventReader reader = new EventReader(buf, from, to)) {
-            event = reader.next();
-            if (reader.next() != null) {
-                handler.bad(number, "more than one JSON value on the line");
-                return false;
-            }
+        try {
+            event = parser.parse(buf, from, to, number); // strict UTF-8 first, then the JSON
         } catch (EventFormatException e) {
             handler.bad(number, detail(e));
-            return false;
-        } catch (IllegalStateException e) {
-            handler.bad(number, "more than one JSON value on the line, the second malformed");
             return false;
         }
         handler.event(event);
@@ -161,7 +151,7 @@ final class EventLines {
     /** Drops input up to and including the next newline; true when the input ended first. */
     private boolean skipPastNewline(Handler handler) throws IOException {
         while (true) {
-            int nl = indexOf((byte) '\n', pos, limit);
+            int nl = newline(pos, limit);
             if (nl >= 0) {
                 pos = nl + 1;
                 return false;
@@ -188,23 +178,7 @@ final class EventLines {
         }
     }
 
-    private int indexOf(byte b, int from, int to) {
-        byte[] a = buf;
-        for (int i = from; i < to; i++) {
-            if (a[i] == b) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private boolean isBlank(int from, int to) {
-        for (int i = from; i < to; i++) {
-            byte c = buf[i];
-            if (c != ' ' && c != '\t' && c != '\r') {
-                return false;
-            }
-        }
-        return true;
+    private int newline(int from, int to) {
+        return EventReader.newline(buf, from, to);
     }
 }

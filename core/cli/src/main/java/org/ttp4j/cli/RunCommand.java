@@ -87,14 +87,12 @@ final class RunCommand implements Callable<Integer> {
         try (in) {
             bad = new EventLines(in, signal).pump(tagging);
         } finally {
-            if (!signal.requested()) {
-                stop(serving, live, tagging);
-            }
+            signal.end(); // unless the hook has stopped us, holding the stop lock: stdout is only written holding it
         }
         return bad == 0 ? 0 : 1;
     }
 
-    /** Flushes the tags, stops serving and following the store and closes it; safe to run twice and from the hook. */
+    /** Flushes the tags, stops serving and following the store and closes it (once: from the hook or after the loop). */
     private static void stop(HttpOptions.Serving serving, LiveRules live, TagCommand.Tagging tagging) {
         try {
             tagging.flush(); // first: the tags must not wait for the store to close

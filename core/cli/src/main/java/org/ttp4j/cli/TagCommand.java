@@ -82,8 +82,9 @@ final class TagCommand implements Callable<Integer> {
             }
         });
         String name = "-".equals(events) ? "<stdin>" : events;
-        try (InputStream in = openEvents(spec, events);
-             TagWriter out = new TagWriter(new FileOutputStream(FileDescriptor.out))) {
+        // stdout is never closed by us, only flushed holding the stop lock (docs/cli.md §9)
+        TagWriter out = new TagWriter(new FileOutputStream(FileDescriptor.out));
+        try (InputStream in = openEvents(spec, events)) {
             Tagging tagging = new Tagging(engine, stateful, out, (line, message) -> {
                 err.println(name + ":" + line + ": " + message);
                 err.flush();
@@ -97,6 +98,7 @@ final class TagCommand implements Callable<Integer> {
                 }
             });
             long bad = new EventLines(in, signal).pump(tagging);
+            signal.end();
             return bad == 0 ? 0 : 1;
         }
     }

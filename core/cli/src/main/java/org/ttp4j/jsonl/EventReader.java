@@ -1,70 +1,46 @@
 package org.ttp4j.jsonl;
 
-import org.ttp4j.engine.Event;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.base.ParserBase;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.ttp4j.engine.Event;
 
 /**
- * Reads events from JSON Lines (one object per line, docs/events.md §1, docs/cli.md §4) with one streaming parser over the
- * whole input: no tree per event, field names interned by the parser. Unknown top-level keys are skipped.
+ * Reads events from JSON Lines (one object per line, docs/events.md §1 and §6, docs/cli.md §4): lines are framed in
+ * one reusable buffer and each is parsed by one reused {@link EventParser}, the same strict parser {@code ttp4j tag}
+ * uses. Blank lines are skipped and a trailing {@code \r} dropped.
  *
- * <p>{@link #next()} returns null at the end. An object that is well-formed JSON but not a valid event (no
- * anchors, a non-string id, ...) throws {@link EventFormatException} naming its line, and the reader can go
- * on with the next line; malformed JSON throws an {@link EventFormatException} after which the reader cannot
- * resynchronize (the caller should stop).
+ * <p>{@link #next()} returns null at the end. A line that is not an event (malformed JSON, ill-formed UTF-8, no
+ * anchors, a non-string id, longer than {@link #MAX_LINE}) throws {@link EventFormatException} naming its line,
+ * and the reader goes on with the next line.
  */
 public final class EventReader implements AutoCloseable {
 
-    static final JsonFactory JSON = JsonFactory.builder().build();
+    /** The longest line read (16 MiB); a longer one is a bad line, skipped without being held. */
+    public static final int MAX_LINE = 16 << 20;
 
-    private final JsonParser parser;
-    private boolean broken;
-    private long lastLine = 1;
-    private String bad; // the first problem of the event being read
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    private final InputStream in;
+    private final EventParser parser = new EventParser();
+    private byte[] buf = new byte[1 << 16];
+    private int pos;
+    private int limit;
+    private boolean eof;
+    private long lineNumber;
 
     public EventReader(InputStream in) {
-        try {
-            this.parser = JSON.createParser(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        this.in = in;
     }
 
-    /** Reads the events of {@code bytes[from, to)} in place (one line of a caller's buffer: no copy). */
-    public EventReader(byte[] bytes, int from, int to) {
-        try {
-            this.parser = JSON.createParser(bytes, from, to - from);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private EventReader(JsonParser parser) {
-        this.parser = parser;
-    }
-
-    /** Parses one event from a JSON object text. */
+    /** Parses one event from a JSON object text (newlines in it are white space). */
     public static Event parse(String json) {
-        try (EventReader r = new EventReader(JSON.createParser(json))) {
-            Event e = r.next();
-            if (e == null) {
-                throw new EventFormatException(1, "no event: the input is empty", null);
-            }
-            return e;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        return new EventParser().parse(bytes, 0, bytes.length, 1);
     }
 
     /**
@@ -76,6 +52,10 @@ public final class EventReader implements AutoCloseable {
     public static String utf8Problem(byte[] bytes, int from, int to) {
         int i = from;
         while (i < to) {
+            if (i + 8 <= to && ((long) LONGS.get(bytes, i) & 0x8080808080808080L) == 0) {
+                i += 8; // eight ASCII bytes at once: the common case
+                continue;
+            }
             int c = bytes[i];
             if (c >= 0) {
                 i++;
@@ -120,130 +100,102 @@ public final class EventReader implements AutoCloseable {
 
     /** The next event, or null at the end of the input. */
     public Event next() throws IOException {
-        if (broken) {
-            throw new IllegalStateException("the input has malformed JSON; the reader cannot go on");
-        }
-        long line = lastLine;
-        try {
-            JsonToken t = parser.nextToken();
-            if (t == null) {
+        while (true) {
+            int nl = indexOf(pos, limit);
+            if (nl < 0 && !eof) {
+                if (limit - pos >= MAX_LINE) {
+                    long number = ++lineNumber;
+                    skipPastNewline();
+                    throw new EventFormatException(number, "the line is longer than " + MAX_LINE + " bytes; skipped", null);
+                }
+                fill();
+                continue;
+            }
+            if (nl < 0 && pos == limit) {
                 return null;
             }
-            line = tokenLine();
-            lastLine = line;
-            if (t != JsonToken.START_OBJECT) {
-                String found = describe(t);
-                parser.skipChildren();
-                throw new EventFormatException(line, "expected a JSON object, found " + found, null);
+            int from = pos;
+            int to = nl < 0 ? limit : nl;
+            pos = nl < 0 ? limit : nl + 1;
+            long number = ++lineNumber;
+            if (to > from && buf[to - 1] == '\r') {
+                to--;
             }
-            return readEvent(line);
-        } catch (JsonProcessingException e) {
-            broken = true;
-            throw new EventFormatException(e.getLocation() == null ? line : e.getLocation().getLineNr(),
-                    "malformed JSON: " + e.getOriginalMessage(), e);
-        }
-    }
-
-    private Event readEvent(long line) throws IOException {
-        String sourceKind = null;
-        String sourceId = null;
-        String attacker = null;
-        String identity = null;
-        String session = null;
-        String decky = null;
-        Map<String, Object> payload = null;
-        bad = null;
-        String name;
-        while ((name = parser.nextFieldName()) != null) {
-            JsonToken t = parser.nextToken();
-            switch (name) {
-                case "source_kind" -> sourceKind = string(t, name);
-                case "source_id" -> sourceId = string(t, name);
-                case "attacker_uuid" -> attacker = string(t, name);
-                case "identity_uuid" -> identity = string(t, name);
-                case "session_id" -> session = string(t, name);
-                case "decky_id" -> decky = string(t, name);
-                case "payload" -> {
-                    if (t == JsonToken.START_OBJECT) {
-                        payload = readObject(new HashMap<>());
-                    } else if (t != JsonToken.VALUE_NULL) {
-                        bad = bad != null ? bad : "payload must be an object, found " + describe(t);
-                        parser.skipChildren();
-                    }
-                }
-                default -> parser.skipChildren();
+            if (!blank(buf, from, to)) {
+                return parser.parse(buf, from, to, number);
             }
         }
-        if (bad != null) {
-            throw new EventFormatException(line, bad, null);
-        }
-        try {
-            return new Event(sourceKind, sourceId, attacker, identity, session, decky, payload);
-        } catch (IllegalArgumentException e) {
-            throw new EventFormatException(line, e.getMessage(), e);
-        }
     }
 
-    private String string(JsonToken t, String name) throws IOException {
-        if (t == JsonToken.VALUE_STRING) {
-            return parser.getText();
-        }
-        if (t == JsonToken.VALUE_NULL) {
-            return null;
-        }
-        if (bad == null) {
-            bad = name + " must be a string or null, found " + describe(t);
-        }
-        parser.skipChildren();
-        return null;
-    }
-
-    /** The line of the current token, read without allocating a location object when the parser allows. */
-    private long tokenLine() {
-        return parser instanceof ParserBase base ? base.getTokenLineNr() : parser.currentTokenLocation().getLineNr();
-    }
-
-    private String describe(JsonToken t) throws IOException {
-        return switch (t) {
-            case START_OBJECT -> "an object";
-            case START_ARRAY -> "an array";
-            case VALUE_STRING -> "a string";
-            default -> parser.getText();
-        };
-    }
-
-    private Map<String, Object> readObject(Map<String, Object> into) throws IOException {
-        String name;
-        while ((name = parser.nextFieldName()) != null) {
-            into.put(name, readValue(parser.nextToken()));
-        }
-        return into;
-    }
-
-    private Object readValue(JsonToken t) throws IOException {
-        return switch (t) {
-            case VALUE_STRING -> parser.getText();
-            case VALUE_NUMBER_INT -> parser.getNumberValue();
-            case VALUE_NUMBER_FLOAT -> parser.getDoubleValue();
-            case VALUE_TRUE -> Boolean.TRUE;
-            case VALUE_FALSE -> Boolean.FALSE;
-            case VALUE_NULL -> null;
-            case START_OBJECT -> readObject(new LinkedHashMap<>());
-            case START_ARRAY -> {
-                List<Object> list = new ArrayList<>();
-                JsonToken e;
-                while ((e = parser.nextToken()) != JsonToken.END_ARRAY) {
-                    list.add(readValue(e));
-                }
-                yield list;
+    /** True when {@code bytes[from, to)} is only spaces, tabs and carriage returns (a line to skip). */
+    public static boolean blank(byte[] bytes, int from, int to) {
+        for (int i = from; i < to; i++) {
+            byte c = bytes[i];
+            if (c != ' ' && c != '\t' && c != '\r') {
+                return false;
             }
-            default -> throw new EventFormatException(parser.currentTokenLocation().getLineNr(),
-                    "unexpected JSON token " + t, null);
-        };
+        }
+        return true;
+    }
+
+    private int indexOf(int from, int to) {
+        return newline(buf, from, to);
+    }
+
+    /** The index of the first {@code \\n} in {@code bytes[from, to)}, or -1; eight bytes at a time. */
+    public static int newline(byte[] bytes, int from, int to) {
+        int i = from;
+        for (; i + 8 <= to; i += 8) {
+            long x = (long) LONGS.get(bytes, i) ^ 0x0A0A0A0A0A0A0A0AL;
+            long zero = (x - 0x0101010101010101L) & ~x & 0x8080808080808080L;
+            if (zero != 0) {
+                return i + (Long.numberOfTrailingZeros(zero) >>> 3); // the lowest flagged byte is exact
+            }
+        }
+        for (; i < to; i++) {
+            if (bytes[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private void fill() throws IOException {
+        if (pos > 0) {
+            System.arraycopy(buf, pos, buf, 0, limit - pos);
+            limit -= pos;
+            pos = 0;
+        }
+        if (limit == buf.length) {
+            buf = Arrays.copyOf(buf, Math.min(buf.length * 2, MAX_LINE + 1));
+        }
+        int n = in.read(buf, limit, buf.length - limit);
+        if (n < 0) {
+            eof = true;
+        } else {
+            limit += n;
+        }
+    }
+
+    private void skipPastNewline() throws IOException {
+        while (true) {
+            int nl = indexOf(pos, limit);
+            if (nl >= 0) {
+                pos = nl + 1;
+                return;
+            }
+            pos = limit = 0;
+            int n = in.read(buf, 0, buf.length);
+            if (n < 0) {
+                eof = true;
+                return;
+            }
+            limit = n;
+        }
     }
 
     @Override
     public void close() throws IOException {
-        parser.close();
+        in.close();
     }
 }

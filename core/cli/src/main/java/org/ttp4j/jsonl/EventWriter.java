@@ -1,12 +1,18 @@
 package org.ttp4j.jsonl;
 
-import org.ttp4j.engine.Event;
-import com.fasterxml.jackson.core.JsonGenerator;
-import java.io.IOException;
 import java.io.OutputStream;
+import org.ttp4j.engine.Event;
 
 /** Writes events as JSON Lines, the input format of {@link EventReader} (for producers, tests, benchmarks). */
 public final class EventWriter extends JsonLinesWriter<Event> {
+
+    private static final byte[] SOURCE_KIND = ascii("{\"source_kind\":");
+    private static final byte[] SOURCE_ID = ascii(",\"source_id\":");
+    private static final byte[] ATTACKER = ascii(",\"attacker_uuid\":");
+    private static final byte[] IDENTITY = ascii(",\"identity_uuid\":");
+    private static final byte[] SESSION = ascii(",\"session_id\":");
+    private static final byte[] DECKY = ascii(",\"decky_id\":");
+    private static final byte[] PAYLOAD = ascii(",\"payload\":");
 
     public EventWriter(OutputStream out) {
         super(out);
@@ -18,16 +24,21 @@ public final class EventWriter extends JsonLinesWriter<Event> {
     }
 
     @Override
-    void writeObject(JsonGenerator g, Event e) throws IOException {
-        g.writeStartObject();
-        g.writeStringField("source_kind", e.sourceKind());
-        g.writeStringField("source_id", e.sourceId());
-        g.writeStringField("attacker_uuid", e.attackerUuid());
-        g.writeStringField("identity_uuid", e.identityUuid());
-        g.writeStringField("session_id", e.sessionId());
-        g.writeStringField("decky_id", e.deckyId());
-        g.writeFieldName("payload");
-        writeValue(g, e.payload());
-        g.writeEndObject();
+    void writeObject(Event e) {
+        raw(SOURCE_KIND);
+        string(e.sourceKind());
+        raw(SOURCE_ID);
+        string(e.sourceId());
+        raw(ATTACKER);
+        string(e.attackerUuid());
+        raw(IDENTITY);
+        string(e.identityUuid());
+        raw(SESSION);
+        string(e.sessionId());
+        raw(DECKY);
+        string(e.deckyId());
+        raw(PAYLOAD);
+        value(e.payload());
+        raw((byte) '}');
     }
 }

@@ -1,6 +1,5 @@
 package org.ttp4j.jsonl;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.ByteArrayOutputStream;
 import java.io.Flushable;
 import java.io.IOException;
@@ -9,87 +8,243 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
 /**
- * JSON Lines output (one object per line) through one streaming generator over the whole output: what
- * {@link EventWriter} and {@link TagWriter} share. Buffered: call {@link #flush()} when a reader downstream
- * must see the lines.
+ * JSON Lines output (one object per line) formatted straight into one byte buffer: what {@link EventWriter} and
+ * {@link TagWriter} share (docs/events.md §7). The buffer is handed to the stream only at a line boundary, so the
+ * stream never sees part of a line: a line longer than the buffer grows it instead of spilling. Buffered: call
+ * {@link #flush()} when a reader downstream must see the lines.
  */
 abstract sealed class JsonLinesWriter<T> implements AutoCloseable, Flushable permits EventWriter, TagWriter {
 
-    private final JsonGenerator json;
+    /** Whole lines are handed to the stream once this many bytes are buffered. */
+    static final int SPILL = 1 << 16;
 
-    JsonLinesWriter(OutputStream out) {
-        try {
-            this.json = EventReader.JSON.createGenerator(out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NULL = ascii("null");
+    private static final byte[] TRUE = ascii("true");
+    private static final byte[] FALSE = ascii("false");
+    /** Per ASCII char: 0 written as is, 'u' as a \\u00XX escape, else the letter after the backslash. */
+    private static final byte[] ESCAPE = new byte[128];
+
+    static {
+        for (int c = 0; c < 0x20; c++) {
+            ESCAPE[c] = 'u';
         }
-        json.setRootValueSeparator(null);
+        ESCAPE['"'] = '"';
+        ESCAPE['\\'] = '\\';
+        ESCAPE['\b'] = 'b';
+        ESCAPE['\t'] = 't';
+        ESCAPE['\f'] = 'f';
+        ESCAPE['\n'] = 'n';
+        ESCAPE['\r'] = 'r';
     }
 
-    /** Writes {@code value} as one JSON object. */
-    abstract void writeObject(JsonGenerator g, T value) throws IOException;
+    private final OutputStream out;
+    private byte[] buf = new byte[SPILL + 4096];
+    private int len;
+    private double lastDouble = Double.NaN; // tags repeat their confidence: format it once
+    private byte[] lastDoubleText = ascii("\"NaN\"");
+
+    JsonLinesWriter(OutputStream out) {
+        this.out = out;
+    }
+
+    static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Appends {@code value} as one JSON object (no newline). */
+    abstract void writeObject(T value);
 
     /** Writes {@code value} as one JSON object and a newline. */
     public void write(T value) throws IOException {
-        writeObject(json, value);
-        json.writeRaw('\n');
+        writeObject(value);
+        raw((byte) '\n');
+        if (len >= SPILL) {
+            drain();
+        }
     }
 
     /** {@code value} as one JSON object text (no newline), written by a writer {@code open} makes. */
     static <T> String toJson(Function<OutputStream, ? extends JsonLinesWriter<T>> open, T value) {
-        ByteArrayOutputStream buf = new ByteArrayOutputStream(256);
-        try (JsonLinesWriter<T> w = open.apply(buf)) {
-            w.writeObject(w.json, value);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+        try (JsonLinesWriter<T> w = open.apply(bytes)) {
+            w.writeObject(value);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return buf.toString(StandardCharsets.UTF_8);
+        return bytes.toString(StandardCharsets.UTF_8);
     }
 
-    /** Writes a JSON value as the event reader gives it (String, Number, Boolean, null, Map, List). */
-    static void writeValue(JsonGenerator g, Object v) throws IOException {
-        switch (v) {
-            case null -> g.writeNull();
-            case String s -> g.writeString(s);
-            case Integer i -> g.writeNumber(i);
-            case Long l -> g.writeNumber(l);
-            case Double d -> g.writeNumber(d);
-            case Float f -> g.writeNumber(f);
-            case BigInteger b -> g.writeNumber(b);
-            case BigDecimal b -> g.writeNumber(b);
-            case Number n -> g.writeNumber(n.doubleValue());
-            case Boolean b -> g.writeBoolean(b);
-            case Map<?, ?> m -> {
-                g.writeStartObject();
-                for (Map.Entry<?, ?> e : m.entrySet()) {
-                    g.writeFieldName(String.valueOf(e.getKey()));
-                    writeValue(g, e.getValue());
+    private void ensure(int n) {
+        if (len + n > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + n));
+        }
+    }
+
+    final void raw(byte b) {
+        ensure(1);
+        buf[len++] = b;
+    }
+
+    final void raw(byte[] bytes) {
+        ensure(bytes.length);
+        System.arraycopy(bytes, 0, buf, len, bytes.length);
+        len += bytes.length;
+    }
+
+    /** A JSON string, or null: escapes as the Jackson generator did, so the bytes on the wire stay the same. */
+    final void string(String s) {
+        if (s == null) {
+            raw(NULL);
+            return;
+        }
+        raw((byte) '"');
+        int n = s.length();
+        for (int from = 0; from < n; from += 1024) { // at most 6 bytes per char: room for one chunk at a time
+            int to = Math.min(n, from + 1024);
+            ensure((to - from) * 6);
+            byte[] b = buf;
+            int at = len;
+            for (int i = from; i < to; i++) {
+                char c = s.charAt(i);
+                if (c < 0x80) {
+                    byte e = ESCAPE[c];
+                    if (e == 0) {
+                        b[at++] = (byte) c;
+                    } else if (e == 'u') {
+                        at = unicodeEscape(b, at, c);
+                    } else {
+                        b[at++] = '\\';
+                        b[at++] = e;
+                    }
+                } else if (c < 0x800) {
+                    b[at++] = (byte) (0xC0 | c >> 6);
+                    b[at++] = (byte) (0x80 | c & 0x3F);
+                } else if (Character.isSurrogate(c)) {
+                    at = unicodeEscape(b, at, c); // each half escaped on its own, as Jackson writes them
+                } else {
+                    b[at++] = (byte) (0xE0 | c >> 12);
+                    b[at++] = (byte) (0x80 | c >> 6 & 0x3F);
+                    b[at++] = (byte) (0x80 | c & 0x3F);
                 }
-                g.writeEndObject();
+            }
+            len = at;
+        }
+        raw((byte) '"');
+    }
+
+    private static int unicodeEscape(byte[] b, int at, char c) {
+        b[at++] = '\\';
+        b[at++] = 'u';
+        b[at++] = HEX[c >> 12 & 0xF];
+        b[at++] = HEX[c >> 8 & 0xF];
+        b[at++] = HEX[c >> 4 & 0xF];
+        b[at++] = HEX[c & 0xF];
+        return at;
+    }
+
+    final void number(long v) {
+        if (v == Long.MIN_VALUE) {
+            raw(ascii(Long.toString(v)));
+            return;
+        }
+        ensure(20);
+        byte[] b = buf;
+        if (v < 0) {
+            b[len++] = '-';
+            v = -v;
+        }
+        int digits = 1;
+        for (long x = v; x >= 10; x /= 10) {
+            digits++;
+        }
+        int at = len + digits;
+        len = at;
+        do {
+            b[--at] = (byte) ('0' + v % 10);
+            v /= 10;
+        } while (v != 0);
+    }
+
+    /** As Java prints a double ({@code 1.0E20}); NaN and the infinities as the strings Jackson wrote. */
+    final void number(double d) {
+        if (Double.doubleToRawLongBits(d) != Double.doubleToRawLongBits(lastDouble)) {
+            lastDouble = d;
+            lastDoubleText = ascii(Double.isFinite(d) ? Double.toString(d) : "\"" + d + "\"");
+        }
+        raw(lastDoubleText);
+    }
+
+    /** A JSON value as the event reader gives it (String, Number, Boolean, null, Map, List). */
+    final void value(Object v) {
+        switch (v) {
+            case null -> raw(NULL);
+            case String s -> string(s);
+            case Integer i -> number(i.longValue());
+            case Long l -> number(l.longValue());
+            case Double d -> number(d.doubleValue());
+            case Float f -> raw(ascii(Float.isFinite(f) ? Float.toString(f) : "\"" + f + "\""));
+            case BigInteger b -> raw(ascii(b.toString()));
+            case BigDecimal b -> raw(ascii(b.toString()));
+            case Number n -> number(n.doubleValue());
+            case Boolean b -> raw(b ? TRUE : FALSE);
+            case Map<?, ?> m -> {
+                raw((byte) '{');
+                boolean first = true;
+                for (Map.Entry<?, ?> e : m.entrySet()) {
+                    if (!first) {
+                        raw((byte) ',');
+                    }
+                    first = false;
+                    string(String.valueOf(e.getKey()));
+                    raw((byte) ':');
+                    value(e.getValue());
+                }
+                raw((byte) '}');
             }
             case List<?> l -> {
-                g.writeStartArray();
-                for (Object o : l) {
-                    writeValue(g, o);
+                raw((byte) '[');
+                for (int i = 0; i < l.size(); i++) {
+                    if (i > 0) {
+                        raw((byte) ',');
+                    }
+                    value(l.get(i));
                 }
-                g.writeEndArray();
+                raw((byte) ']');
             }
-            default -> g.writeString(v.toString());
+            default -> string(v.toString());
+        }
+    }
+
+    /** Hands the buffered whole lines to the stream; a buffer a long line grew is let go. */
+    private void drain() throws IOException {
+        if (len > 0) {
+            out.write(buf, 0, len);
+            len = 0;
+        }
+        if (buf.length > 4 * SPILL) {
+            buf = new byte[SPILL + 4096];
         }
     }
 
     @Override
     public void flush() throws IOException {
-        json.flush();
+        drain();
+        out.flush();
     }
 
     @Override
     public void close() throws IOException {
-        json.close();
+        try {
+            flush();
+        } finally {
+            out.close();
+        }
     }
 }

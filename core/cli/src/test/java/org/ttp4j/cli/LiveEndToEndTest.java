@@ -88,8 +88,7 @@ class LiveEndToEndTest {
             send(in, event(5, "cat /etc/shadow"));
             send(in, "not json\n");
             assertEquals("{\"kind\":\"bad_event\",\"input\":\"<stdin>\",\"line\":6,\"message\":"
-                    + "\"malformed JSON: Unrecognized token 'not': was expecting (JSON String, Number, Array, Object"
-                    + " or token 'null', 'true' or 'false')\"}", p.nextErr(WAIT));
+                    + "\"malformed JSON at column 1: expected a value, found 'not'\"}", p.nextErr(WAIT));
             send(in, event(7, "whoami"));
             assertEquals("cmd_7", field(p.nextOut(WAIT), "source_id"), "cmd_5 must not be tagged once R0002 is gone");
 

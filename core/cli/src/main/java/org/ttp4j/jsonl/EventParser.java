@@ -1,0 +1,493 @@
+package org.ttp4j.jsonl;
+
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.ttp4j.engine.Event;
+
+/**
+ * Parses one event line straight from its bytes (docs/events.md §6), as Python's {@code json.loads} reads it:
+ * strict UTF-8, last duplicate key wins, {@code NaN} and {@code Infinity} accepted, integers of any size, at most
+ * {@value #MAX_DEPTH} levels of nesting and {@value #MAX_NUMBER_LENGTH} characters of number. One parser is reused
+ * line after line (not thread-safe); short ASCII names and values come from a small cache instead of a new String.
+ */
+public final class EventParser {
+
+    public static final int MAX_DEPTH = 1000;
+    public static final int MAX_NUMBER_LENGTH = 1000;
+    private static final int CACHED = 24; // longest string kept in the cache
+    private static final int SLOT_BITS = 10;
+    private static final boolean[] PLAIN = new boolean[256]; // ASCII that a string holds as it is
+
+    static {
+        for (int c = 0x20; c < 0x80; c++) {
+            PLAIN[c] = c != '"' && c != '\\';
+        }
+    }
+
+    private final byte[][] keys = new byte[1 << SLOT_BITS][];
+    private final String[] strings = new String[1 << SLOT_BITS];
+    private final int[] seen = new int[1 << SLOT_BITS]; // the hash of the last value that missed, per slot
+    private char[] chars = new char[256];
+    private byte[] b;
+    private int p;
+    private int start;
+    private int end;
+    private long line;
+    private String bad; // the first problem of a well-formed line that is not a valid event
+
+    /** The event of the line {@code bytes[from, to)}; throws {@link EventFormatException} naming {@code line}. */
+    public Event parse(byte[] bytes, int from, int to, long line) {
+        String encoding = EventReader.utf8Problem(bytes, from, to);
+        if (encoding != null) {
+            throw new EventFormatException(line, encoding, null); // before any text is decoded from it
+        }
+        if (chars.length > 1 << 16) {
+            chars = new char[256]; // the last line's huge string does not keep its buffer: memory stays flat
+        }
+        this.b = bytes;
+        this.p = from;
+        this.start = from;
+        this.end = to;
+        this.line = line;
+        this.bad = null;
+        skipSpace();
+        if (p == end) {
+            throw new EventFormatException(line, "no event: the line is empty", null);
+        }
+        if (b[p] != '{') {
+            int at = p;
+            Object v = value(0);
+            throw new EventFormatException(line, "expected a JSON object, found " + describe(v, at), null);
+        }
+        return event();
+    }
+
+    private Event event() {
+        String sourceKind = null;
+        String sourceId = null;
+        String attacker = null;
+        String identity = null;
+        String session = null;
+        String decky = null;
+        Map<String, Object> payload = null;
+        p++;
+        skipSpace();
+        if (peek() == '}') {
+            p++;
+        } else {
+            while (true) {
+                String name = name();
+                switch (name) {
+                    case "source_kind" -> sourceKind = id(name);
+                    case "source_id" -> sourceId = id(name);
+                    case "attacker_uuid" -> attacker = id(name);
+                    case "identity_uuid" -> identity = id(name);
+                    case "session_id" -> session = id(name);
+                    case "decky_id" -> decky = id(name);
+                    case "payload" -> {
+                        int at = p;
+                        Object v = peek() == '{' ? object(2, new FieldMap()) : value(1);
+                        if (v instanceof Map<?, ?> || v == null) {
+                            @SuppressWarnings("unchecked")
+                            Map<String, Object> m = (Map<String, Object>) v;
+                            payload = m;
+                        } else if (bad == null) {
+                            bad = "payload must be an object, found " + describe(v, at);
+                        }
+                    }
+                    default -> value(1);
+                }
+                if (more('}')) {
+                    break;
+                }
+            }
+        }
+        skipSpace();
+        if (p < end) { // malformed JSON after the object is reported before what the object lacks
+            value(0);
+            throw new EventFormatException(line, "more than one JSON value on the line", null);
+        }
+        if (bad != null) {
+            throw new EventFormatException(line, bad, null);
+        }
+        try {
+            return new Event(sourceKind, sourceId, attacker, identity, session, decky, payload);
+        } catch (IllegalArgumentException e) {
+            throw new EventFormatException(line, e.getMessage(), e);
+        }
+    }
+
+    /** A top-level id: a string or null; anything else makes the event bad (the line is still read to its end). */
+    private String id(String name) {
+        int at = p;
+        Object v = value(1);
+        if (v == null || v instanceof String) {
+            return (String) v;
+        }
+        if (bad == null) {
+            bad = name + " must be a string or null, found " + describe(v, at);
+        }
+        return null;
+    }
+
+    /** A quoted key and its colon, then the space before the value. */
+    private String name() {
+        skipSpace();
+        if (peek() != '"') {
+            throw malformed(p == end ? "the line ends where a key was expected" : "expected a double-quoted key");
+        }
+        String name = string(true);
+        skipSpace();
+        if (peek() != ':') {
+            throw malformed("expected ':' after a key");
+        }
+        p++;
+        skipSpace();
+        return name;
+    }
+
+    /** After a member or element: true at {@code close}, false after a comma. */
+    private boolean more(char close) {
+        skipSpace();
+        int c = peek();
+        p++;
+        if (c == close) {
+            return true;
+        }
+        if (c == ',') {
+            return false;
+        }
+        p--;
+        throw malformed(c < 0 ? "the line ends inside " + (close == '}' ? "an object" : "an array")
+                : "expected ',' or '" + close + "'");
+    }
+
+    private Object value(int depth) {
+        int c = peek();
+        switch (c) {
+            case '"':
+                return string();
+            case '{':
+                return object(depth + 1, new LinkedHashMap<>());
+            case '[':
+                return array(depth + 1);
+            case 't':
+                return literal("true", Boolean.TRUE);
+            case 'f':
+                return literal("false", Boolean.FALSE);
+            case 'n':
+                return literal("null", null);
+            case 'N':
+                return literal("NaN", Double.NaN);
+            case 'I':
+                return literal("Infinity", Double.POSITIVE_INFINITY);
+            case '-':
+                if (p + 1 < end && b[p + 1] == 'I') {
+                    return literal("-Infinity", Double.NEGATIVE_INFINITY);
+                }
+                return number();
+            case -1:
+                throw malformed("the line ends where a value was expected");
+            default:
+                if (c >= '0' && c <= '9') {
+                    return number();
+                }
+                throw malformed("expected a value, found " + found(c));
+        }
+    }
+
+    private Map<String, Object> object(int depth, Map<String, Object> into) {
+        nest(depth);
+        p++;
+        skipSpace();
+        if (peek() == '}') {
+            p++;
+            return into;
+        }
+        do {
+            String name = name();
+            into.put(name, value(depth));
+        } while (!more('}'));
+        return into;
+    }
+
+    private List<Object> array(int depth) {
+        nest(depth);
+        p++;
+        List<Object> list = new ArrayList<>();
+        skipSpace();
+        if (peek() == ']') {
+            p++;
+            return list;
+        }
+        do {
+            skipSpace();
+            list.add(value(depth));
+        } while (!more(']'));
+        return list;
+    }
+
+    private void nest(int depth) {
+        if (depth > MAX_DEPTH) {
+            throw malformed("nested deeper than " + MAX_DEPTH + " levels");
+        }
+    }
+
+    private Object literal(String word, Object v) {
+        int n = word.length();
+        for (int i = 0; i < n; i++) {
+            if (p + i >= end || b[p + i] != word.charAt(i)) {
+                throw malformed("expected a value, found " + token());
+            }
+        }
+        p += n;
+        return v;
+    }
+
+    /** A JSON number: Integer, Long or BigInteger for an integer (as it fits), Double otherwise. */
+    private Object number() {
+        int s = p;
+        boolean negative = b[p] == '-';
+        if (negative) {
+            p++;
+        }
+        int c = peek();
+        if (c == '0') {
+            p++;
+            if (digit(peek())) {
+                throw malformed("a number with a leading zero");
+            }
+        } else if (digit(c)) {
+            while (digit(peek())) {
+                p++;
+            }
+        } else {
+            throw malformed("expected a digit after '-'");
+        }
+        int integerEnd = p;
+        boolean fraction = false;
+        if (peek() == '.') {
+            p++;
+            if (!digit(peek())) {
+                throw malformed("expected a digit after the decimal point");
+            }
+            while (digit(peek())) {
+                p++;
+            }
+            fraction = true;
+        }
+        if (peek() == 'e' || peek() == 'E') {
+            p++;
+            if (peek() == '+' || peek() == '-') {
+                p++;
+            }
+            if (!digit(peek())) {
+                throw malformed("expected a digit in the exponent");
+            }
+            while (digit(peek())) {
+                p++;
+            }
+            fraction = true;
+        }
+        if (p - s > MAX_NUMBER_LENGTH) {
+            throw malformed("a number longer than " + MAX_NUMBER_LENGTH + " characters");
+        }
+        if (fraction) {
+            return Double.parseDouble(new String(b, s, p - s, StandardCharsets.ISO_8859_1));
+        }
+        int digits = integerEnd - s - (negative ? 1 : 0);
+        if (digits <= 18) {
+            long v = 0;
+            for (int i = integerEnd - digits; i < integerEnd; i++) {
+                v = v * 10 + (b[i] - '0');
+            }
+            v = negative ? -v : v;
+            return v == (int) v ? (Object) Integer.valueOf((int) v) : (Object) Long.valueOf(v);
+        }
+        BigInteger big = new BigInteger(new String(b, s, p - s, StandardCharsets.ISO_8859_1));
+        return big.bitLength() < 64 ? (Object) big.longValue() : big;
+    }
+
+    private static boolean digit(int c) {
+        return c >= '0' && c <= '9';
+    }
+
+    /** A string at {@code p} (its opening quote); the bytes are well-formed UTF-8, checked before. */
+    private String string() {
+        return string(false);
+    }
+
+    private String string(boolean key) {
+        int s = ++p;
+        boolean ascii = true;
+        byte[] a = b;
+        int i = s;
+        while (true) {
+            while (i < end && PLAIN[a[i] & 0xff]) {
+                i++;
+            }
+            if (i >= end) {
+                p = end;
+                throw malformed("the line ends inside a string");
+            }
+            byte c = a[i];
+            if (c == '"') {
+                p = i + 1;
+                return ascii ? ascii(s, i, key) : new String(a, s, i - s, StandardCharsets.UTF_8);
+            }
+            if (c == '\\') {
+                p = i;
+                return escaped(s);
+            }
+            if (c >= 0 && c < 0x20) {
+                p = i;
+                throw malformed(String.format("a control character (0x%02x) in a string: it must be escaped", c));
+            }
+            ascii &= c >= 0;
+            i++;
+        }
+    }
+
+    /**
+     * {@code b[s, e)} (ASCII) as a String, from the cache when short: keys and common values repeat line after line.
+     * A key is cached at once; a value only when it is seen the second time, so that unique ids do not evict it.
+     */
+    private String ascii(int s, int e, boolean key) {
+        int n = e - s;
+        if (n == 0 || n > CACHED) {
+            return new String(b, s, n, StandardCharsets.ISO_8859_1);
+        }
+        int h = (((n * 31 + b[s]) * 31 + b[s + (n >> 1)]) * 31 + b[e - 1]) * 0x9E3779B9;
+        int slot = h >>> 32 - SLOT_BITS;
+        byte[] cached = keys[slot];
+        if (cached != null && java.util.Arrays.equals(cached, 0, cached.length, b, s, e)) {
+            return strings[slot];
+        }
+        String fresh = new String(b, s, n, StandardCharsets.ISO_8859_1);
+        if (key || seen[slot] == h) {
+            keys[slot] = java.util.Arrays.copyOfRange(b, s, e);
+            strings[slot] = fresh;
+        } else {
+            seen[slot] = h;
+        }
+        return fresh;
+    }
+
+    /** The rest of a string that has an escape at {@code p}, decoded from its start {@code s}. */
+    private String escaped(int s) {
+        int n = 0;
+        int i = s;
+        while (true) {
+            if (n + 2 > chars.length) {
+                chars = java.util.Arrays.copyOf(chars, chars.length * 2);
+            }
+            if (i >= end) {
+                p = end;
+                throw malformed("the line ends inside a string");
+            }
+            int c = b[i];
+            if (c == '"') {
+                p = i + 1;
+                return new String(chars, 0, n);
+            }
+            if (c == '\\') {
+                if (i + 1 >= end) {
+                    p = end;
+                    throw malformed("the line ends inside a string");
+                }
+                int e = b[i + 1];
+                i += 2;
+                switch (e) {
+                    case '"', '\\', '/' -> chars[n++] = (char) e;
+                    case 'b' -> chars[n++] = '\b';
+                    case 'f' -> chars[n++] = '\f';
+                    case 'n' -> chars[n++] = '\n';
+                    case 'r' -> chars[n++] = '\r';
+                    case 't' -> chars[n++] = '\t';
+                    case 'u' -> { // a lone surrogate is kept, as Python keeps it
+                        int v = 0;
+                        for (int k = 0; k < 4; k++) {
+                            int h = i + k < end ? Character.digit(b[i + k], 16) : -1;
+                            if (h < 0) {
+                                p = i - 2;
+                                throw malformed("a \\u escape needs four hex digits");
+                            }
+                            v = v << 4 | h;
+                        }
+                        i += 4;
+                        chars[n++] = (char) v;
+                    }
+                    default -> {
+                        p = i - 2;
+                        throw malformed("an invalid escape \\" + found(e & 0xff));
+                    }
+                }
+                continue;
+            }
+            if (c >= 0 && c < 0x20) {
+                p = i;
+                throw malformed(String.format("a control character (0x%02x) in a string: it must be escaped", c));
+            }
+            if (c >= 0) {
+                chars[n++] = (char) c;
+                i++;
+            } else if ((c & 0xE0) == 0xC0) {
+                chars[n++] = (char) ((c & 0x1F) << 6 | b[i + 1] & 0x3F);
+                i += 2;
+            } else if ((c & 0xF0) == 0xE0) {
+                chars[n++] = (char) ((c & 0x0F) << 12 | (b[i + 1] & 0x3F) << 6 | b[i + 2] & 0x3F);
+                i += 3;
+            } else {
+                int cp = (c & 0x07) << 18 | (b[i + 1] & 0x3F) << 12 | (b[i + 2] & 0x3F) << 6 | b[i + 3] & 0x3F;
+                chars[n++] = Character.highSurrogate(cp);
+                chars[n++] = Character.lowSurrogate(cp);
+                i += 4;
+            }
+        }
+    }
+
+    private void skipSpace() {
+        while (p < end) {
+            byte c = b[p];
+            if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
+                return;
+            }
+            p++;
+        }
+    }
+
+    private int peek() {
+        return p < end ? b[p] & 0xff : -1;
+    }
+
+    /** The word at {@code p} (at most 20 letters or digits) quoted, or the char there. */
+    private String token() {
+        int e = p;
+        while (e < end && e - p < 20 && (Character.isLetterOrDigit(b[e]) || b[e] == '_')) {
+            e++;
+        }
+        return e > p ? "'" + new String(b, p, e - p, StandardCharsets.US_ASCII) + "'" : found(peek());
+    }
+
+    private static String found(int c) {
+        return c < 0 ? "the end of the line" : c > 0x20 && c < 0x7f ? "'" + (char) c + "'" : String.format("byte 0x%02x", c);
+    }
+
+    /** How a value that is not what was expected is named: {@code an object}, {@code a string}, or its text. */
+    private String describe(Object v, int at) {
+        return switch (v) {
+            case Map<?, ?> m -> "an object";
+            case List<?> l -> "an array";
+            case String s -> "a string";
+            case null, default -> new String(b, at, p - at, StandardCharsets.UTF_8).strip();
+        };
+    }
+
+    private EventFormatException malformed(String what) {
+        return new EventFormatException(line, "malformed JSON at column " + (p - start + 1) + ": " + what, null);
+    }
+}

@@ -1,0 +1,99 @@
+package org.ttp4j.jsonl;
+
+import java.util.AbstractMap;
+import java.util.AbstractSet;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.Set;
+
+/**
+ * An event's payload as the parser builds it: keys and values in two arrays, in the order they came, looked up by a
+ * linear scan (a payload has a handful of keys, which come from the parser's cache, so {@code ==} mostly decides).
+ * A repeated key keeps its first place and takes the last value, as a Python dict does. Cheaper to build than a
+ * HashMap: two arrays instead of a table and a node per entry.
+ */
+final class FieldMap extends AbstractMap<String, Object> {
+
+    private String[] keys = new String[8];
+    private Object[] values = new Object[8];
+    private int size;
+
+    private int indexOf(Object key) {
+        for (int i = 0; i < size; i++) {
+            if (keys[i] == key) {
+                return i;
+            }
+        }
+        for (int i = 0; i < size; i++) {
+            if (keys[i].equals(key)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    @Override
+    public Object put(String key, Object value) {
+        int i = indexOf(key);
+        if (i >= 0) {
+            Object old = values[i];
+            values[i] = value;
+            return old;
+        }
+        if (size == keys.length) {
+            keys = Arrays.copyOf(keys, size * 2);
+            values = Arrays.copyOf(values, size * 2);
+        }
+        keys[size] = key;
+        values[size++] = value;
+        return null;
+    }
+
+    @Override
+    public Object get(Object key) {
+        int i = indexOf(key);
+        return i < 0 ? null : values[i];
+    }
+
+    @Override
+    public boolean containsKey(Object key) {
+        return indexOf(key) >= 0;
+    }
+
+    @Override
+    public int size() {
+        return size;
+    }
+
+    @Override
+    public Set<Entry<String, Object>> entrySet() {
+        return new AbstractSet<>() {
+            @Override
+            public Iterator<Entry<String, Object>> iterator() {
+                return new Iterator<>() {
+                    private int next;
+
+                    @Override
+                    public boolean hasNext() {
+                        return next < size;
+                    }
+
+                    @Override
+                    public Entry<String, Object> next() {
+                        if (next >= size) {
+                            throw new NoSuchElementException();
+                        }
+                        int i = next++;
+                        return new SimpleImmutableEntry<>(keys[i], values[i]);
+                    }
+                };
+            }
+
+            @Override
+            public int size() {
+                return size;
+            }
+        };
+    }
+}

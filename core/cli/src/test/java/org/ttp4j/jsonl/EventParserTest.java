@@ -1,0 +1,279 @@
+package org.ttp4j.jsonl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.ttp4j.engine.Event;
+
+/**
+ * The hand-written event parser (docs/events.md §6): what it accepts and rejects, and the values it gives, as
+ * Python's {@code json.loads}; on standard JSON it agrees with Jackson's parser, checked on random mutated lines.
+ */
+class EventParserTest {
+
+    private static final String HEAD = "{\"source_kind\":\"command\",\"source_id\":\"c1\",\"attacker_uuid\":\"a\",\"payload\":";
+
+    private static Event parse(String line) {
+        byte[] b = line.getBytes(StandardCharsets.UTF_8);
+        return new EventParser().parse(b, 0, b.length, 7);
+    }
+
+    private static Object payloadValue(String json) {
+        return parse(HEAD + "{\"v\":" + json + "}}").payload().get("v");
+    }
+
+    private static String error(String line) {
+        return assertThrows(EventFormatException.class, () -> parse(line), line).getMessage();
+    }
+
+    @Test
+    void numbersAreWhatJsonLoadsGives() {
+        assertEquals(0, payloadValue("-0"));
+        assertEquals(2147483647, payloadValue("2147483647"));
+        assertEquals(2147483648L, payloadValue("2147483648"));
+        assertEquals(-2147483648, payloadValue("-2147483648"));
+        assertEquals(Long.MAX_VALUE, payloadValue("9223372036854775807"));
+        assertEquals(Long.MIN_VALUE, payloadValue("-9223372036854775808"));
+        assertEquals(new BigInteger("9223372036854775808"), payloadValue("9223372036854775808"));
+        assertEquals(new BigInteger("-123456789012345678901234567890"), payloadValue("-123456789012345678901234567890"));
+        assertEquals(-0.0, payloadValue("-0.0"));
+        assertEquals(1e20, payloadValue("1E20"));
+        assertEquals(0.5, payloadValue("5e-1"));
+        assertEquals(Double.POSITIVE_INFINITY, payloadValue("1e400")); // float('1e400') is inf
+        assertEquals(Double.NaN, payloadValue("NaN"));
+        assertEquals(Double.POSITIVE_INFINITY, payloadValue("Infinity"));
+        assertEquals(Double.NEGATIVE_INFINITY, payloadValue("-Infinity"));
+        assertEquals(BigInteger.TEN.pow(999), payloadValue("1" + "0".repeat(999)));
+        assertTrue(error(HEAD + "{\"v\":1" + "0".repeat(1000) + "}}").endsWith(": a number longer than 1000 characters"));
+        for (String bad : List.of("01", "-", "1.", ".5", "+1", "1e", "1e+", "-NaN", "nan", "infinity", "0x10", "1.5.3")) {
+            assertTrue(error(HEAD + "{\"v\":" + bad + "}}").startsWith("line 7: malformed JSON at column "), bad);
+        }
+    }
+
+    @Test
+    void stringsAreWhatJsonLoadsGives() {
+        assertEquals("a\"\\/\b\f\n\r\t\u00e9\u20ac\ud83d\ude00", payloadValue("\"a\\\"\\\\\\/\\b\\f\\n\\r\\t\\u00e9\\u20AC\\ud83d\\ude00\""));
+        assertEquals("\u00e9\u20ac\ud83d\ude00 raw", payloadValue("\"\u00e9\u20ac\ud83d\ude00 raw\""));
+        assertEquals("x\u00e9\ud83d\ude00\\", payloadValue("\"x\u00e9\ud83d\ude00\\\\\""));
+        assertEquals("\ud800", payloadValue("\"\\ud800\"")); // a lone surrogate escape is kept
+        assertEquals("\udc00x\ud83d", payloadValue("\"\\udc00x\\ud83d\""));
+        assertEquals("\u007f", payloadValue("\"\u007f\""));
+        assertTrue(error(HEAD + "{\"v\":\"a\tb\"}}").endsWith("a control character (0x09) in a string: it must be escaped"));
+        assertTrue(error(HEAD + "{\"v\":\"\\x\"}}").endsWith("an invalid escape \\'x'"));
+        assertTrue(error(HEAD + "{\"v\":\"\\u12g4\"}}").endsWith("a \\u escape needs four hex digits"));
+        assertTrue(error(HEAD + "{\"v\":\"\\u12\"}}").endsWith("a \\u escape needs four hex digits"));
+        assertEquals("line 7: malformed JSON at column 82: the line ends inside a string", error(HEAD + "{\"v\":\"abc"));
+        assertEquals("line 7: malformed JSON at column 84: the line ends inside a string", error(HEAD + "{\"v\":\"ab\\n\\"));
+    }
+
+    @Test
+    void duplicateKeysKeepTheLastValueInTheFirstPlace() {
+        Event e = parse("{\"source_kind\":\"x\",\"source_kind\":\"command\",\"source_id\":\"c\",\"attacker_uuid\":\"a\","
+                + "\"payload\":{\"a\":1},\"payload\":{\"command_text\":\"id\",\"env\":{\"k\":1,\"j\":2,\"k\":3}}}");
+        assertEquals("command", e.sourceKind());
+        assertEquals(Map.of("command_text", "id", "env", Map.of("k", 3, "j", 2)), e.payload());
+        assertEquals(List.of("k", "j"), List.copyOf(((Map<?, ?>) e.payload().get("env")).keySet()));
+        Map<String, Object> p = parse(HEAD + "{\"a\":1,\"b\":2,\"a\":3,\"c\":null}}").payload();
+        assertEquals(List.of("a", "b", "c"), List.copyOf(p.keySet()));
+        assertEquals(3, p.get("a"));
+        assertTrue(p.containsKey("c"));
+        assertNull(p.get("d"));
+        assertEquals(Map.of("a", 3, "b", 2, "c", "x").size(), p.size());
+        assertEquals(p, new java.util.HashMap<>(p));
+    }
+
+    @Test
+    void nestingIsLimitedToAThousandLevels() {
+        String ok = "[".repeat(998) + "]".repeat(998); // the event and its payload are two levels
+        assertInstanceOf(List.class, payloadValue(ok));
+        String deep = "[".repeat(999) + "]".repeat(999);
+        assertTrue(error(HEAD + "{\"v\":" + deep + "}}").endsWith(": nested deeper than 1000 levels"));
+    }
+
+    @Test
+    void whatIsNotAnEventIsNamed() {
+        assertEquals("line 7: expected a JSON object, found an array", error("[1,2]"));
+        assertEquals("line 7: expected a JSON object, found 7", error(" 7 "));
+        assertEquals("line 7: expected a JSON object, found a string", error("\"x\""));
+        assertEquals("line 7: expected a JSON object, found NaN", error("NaN"));
+        assertEquals("line 7: expected a JSON object, found null", error("null"));
+        assertEquals("line 7: more than one JSON value on the line", error(HEAD + "{}} {\"a\":1}"));
+        assertEquals("line 7: malformed JSON at column 77: expected a value, found 'x'", error(HEAD + "{}} x"));
+        assertEquals("line 7: source_id must be a string or null, found 7",
+                error("{\"source_kind\":\"command\",\"source_id\":7,\"attacker_uuid\":\"a\"}"));
+        assertEquals("line 7: source_id must be a string or null, found an object",
+                error("{\"source_kind\":\"command\",\"source_id\":{\"a\":[1]},\"attacker_uuid\":\"a\"}"));
+        assertEquals("line 7: payload must be an object, found true", error(HEAD + "true}"));
+        assertEquals("line 7: payload must be an object, found an array", error(HEAD + "[]}"));
+        assertNull(parse(HEAD + "null}").payload().get("x"));
+        assertEquals("line 7: malformed JSON at column 1: expected a value, found byte 0xef",
+                error("\ufeff" + HEAD + "{}}")); // json.loads refuses a BOM too
+        assertEquals("line 7: malformed JSON at column 2: expected a double-quoted key", error("{'a':1}"));
+        assertEquals("line 7: malformed JSON at column 8: expected a double-quoted key", error("{\"a\":1,}"));
+        assertEquals("line 7: malformed JSON at column 9: expected a value, found ']'", error("{\"a\":[1,]}"));
+        assertEquals("line 7: malformed JSON at column 6: expected ':' after a key", error("{\"a\" 1}"));
+        assertEquals("line 7: malformed JSON at column 8: expected ',' or '}'", error("{\"a\":1 \"b\":2}"));
+        assertEquals("line 7: malformed JSON at column 8: the line ends inside an object", error("{\"a\":1 "));
+        assertEquals("line 7: malformed JSON at column 6: expected a value, found 'tru'", error("{\"a\":tru}"));
+        assertEquals("line 7: malformed JSON at column 6: the line ends where a value was expected", error("{\"a\":"));
+        assertEquals("line 7: event command/c has neither attacker_uuid nor identity_uuid (at least one is required)",
+                error("{\"source_kind\":\"command\",\"source_id\":\"c\",\"x\":[{\"y\":null}]}"));
+        assertEquals("line 7: ill-formed UTF-8: byte 0xc0 at offset 5: invalid start byte",
+                assertThrows(EventFormatException.class, () -> new EventParser().parse(
+                        new byte[] {'{', '"', 'a', '"', ':', (byte) 0xc0, (byte) 0xaf, '}'}, 0, 8, 7)).getMessage());
+    }
+
+    @Test
+    void theLibraryReaderIsAsStrictAsTheCommandAndGoesOnAfterABadLine() throws IOException {
+        byte[] overlong = (HEAD + "{\"command_text\":\"cat \u0001etc\"}}\n").getBytes(StandardCharsets.UTF_8);
+        int at = new String(overlong, StandardCharsets.ISO_8859_1).indexOf('\u0001');
+        byte[] in = new byte[overlong.length + 1];
+        System.arraycopy(overlong, 0, in, 0, at);
+        in[at] = (byte) 0xc0;
+        in[at + 1] = (byte) 0xaf;
+        System.arraycopy(overlong, at + 1, in, at + 2, overlong.length - at - 1);
+        String good = HEAD + "{\"command_text\":\"ok\"}}\r\n \n";
+        byte[] all = (good + new String(in, StandardCharsets.ISO_8859_1) + "{\"a\":\n" + good)
+                .getBytes(StandardCharsets.ISO_8859_1);
+        try (EventReader r = new EventReader(new ByteArrayInputStream(all))) {
+            assertEquals("ok", r.next().payload().get("command_text"));
+            assertEquals("line 3: ill-formed UTF-8: byte 0xc0 at offset " + at + ": invalid start byte",
+                    assertThrows(EventFormatException.class, r::next).getMessage());
+            assertEquals(4, assertThrows(EventFormatException.class, r::next).line());
+            assertEquals("ok", r.next().payload().get("command_text"));
+            assertNull(r.next());
+        }
+    }
+
+    @Test
+    void theNewlineSearchFindsTheFirstNewlineEightBytesAtATime() {
+        Random r = new Random(8);
+        for (int n = 0; n < 20_000; n++) {
+            byte[] b = new byte[r.nextInt(40)];
+            for (int k = 0; k < b.length; k++) {
+                b[k] = (byte) (r.nextInt(b.length + 1) == 0 ? '\n' : new int[] {0x0b, 0x09, 0x8a, 'a', 0, 0xff, 0x0e}[r.nextInt(7)]);
+            }
+            int from = b.length == 0 ? 0 : r.nextInt(b.length);
+            int to = from + (b.length == from ? 0 : r.nextInt(b.length - from + 1));
+            int expected = -1;
+            for (int i = from; i < to; i++) {
+                if (b[i] == '\n') {
+                    expected = i;
+                    break;
+                }
+            }
+            assertEquals(expected, EventReader.newline(b, from, to));
+        }
+    }
+
+    @Test
+    void stringsWithEverySpecialByteAtEveryOffsetOfAWord() {
+        for (int at = 0; at < 17; at++) {
+            String head = "x".repeat(at);
+            assertEquals(head + "\"" + head, payloadValue("\"" + head + "\\\"" + head + "\""));
+            assertEquals(head + "\u00e9" + head, payloadValue("\"" + head + "\u00e9" + head + "\""));
+            assertEquals(head, payloadValue("\"" + head + "\""));
+            assertTrue(error(HEAD + "{\"v\":\"" + head + "\u0001\"}}").contains("control character (0x01)"));
+        }
+    }
+
+    // --- agreement with Jackson on standard JSON ---
+
+    private static final JsonFactory JACKSON = JsonFactory.builder().build();
+
+    /** Jackson's reading of a line: the top-level object as maps and lists, or null when it is malformed. */
+    private static Object jackson(byte[] line) {
+        try (JsonParser p = JACKSON.createParser(line)) {
+            JsonToken t = p.nextToken();
+            Object v = t == null ? null : jacksonValue(p, t);
+            return p.nextToken() == null ? v : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static Object jacksonValue(JsonParser p, JsonToken t) throws IOException {
+        return switch (t) {
+            case START_OBJECT -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                String name;
+                while ((name = p.nextFieldName()) != null) {
+                    m.put(name, jacksonValue(p, p.nextToken()));
+                }
+                yield m;
+            }
+            case START_ARRAY -> {
+                List<Object> l = new ArrayList<>();
+                for (JsonToken e; (e = p.nextToken()) != JsonToken.END_ARRAY; ) {
+                    l.add(jacksonValue(p, e));
+                }
+                yield l;
+            }
+            case VALUE_STRING -> p.getText();
+            case VALUE_NUMBER_INT -> p.getNumberValue();
+            case VALUE_NUMBER_FLOAT -> p.getDoubleValue();
+            case VALUE_TRUE -> true;
+            case VALUE_FALSE -> false;
+            default -> null;
+        };
+    }
+
+    private static final String[] PIECES = {"{", "}", "[", "]", ",", ":", "\"", "\\", "\"k\"", "\"v\\u00e9\"", "\"\\n\"",
+        "0", "-", "1.5", "e3", "12345678901234567890", "true", "null", "fals", " ", "\t", "\u00e9", "\ud83d\ude00", "\\u",
+        "\u0001", "x", "00", "."};
+
+    @Test
+    void agreesWithJacksonOnRandomlyMutatedLines() {
+        Random r = new Random(14);
+        String base = HEAD + "{\"command_text\":\"cat /etc/shadow\",\"uid\":0,\"argv\":[\"a\",1.5,-2,true,null,{\"k\":[]}],"
+                + "\"n\":12345678901234567890,\"s\":\"\\u00e9\\n\\\"q\\\"\"}}";
+        int accepted = 0;
+        for (int n = 0; n < 100_000; n++) {
+            StringBuilder sb = new StringBuilder(base);
+            for (int k = 1 + r.nextInt(3); k > 0; k--) {
+                int at = r.nextInt(sb.length() + 1);
+                switch (r.nextInt(3)) {
+                    case 0 -> sb.insert(at, PIECES[r.nextInt(PIECES.length)]);
+                    case 1 -> sb.delete(at, Math.min(sb.length(), at + 1 + r.nextInt(3)));
+                    default -> sb.replace(at, Math.min(sb.length(), at + 1), PIECES[r.nextInt(PIECES.length)]);
+                }
+            }
+            String line = sb.toString().replace("\n", "");
+            byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+            Object expected = jackson(bytes);
+            Event ours;
+            try {
+                ours = new EventParser().parse(bytes, 0, bytes.length, 1);
+            } catch (EventFormatException e) {
+                if (e.getMessage().startsWith("line 1: expected a JSON object")) {
+                    continue; // a top-level value that is not an object is named before the rest is read, as before
+                }
+                boolean malformed = e.getMessage().startsWith("line 1: malformed JSON")
+                        || e.getMessage().equals("line 1: more than one JSON value on the line");
+                assertTrue(malformed == (expected == null), () -> line + " -> " + e.getMessage() + " / Jackson " + expected);
+                continue;
+            }
+            accepted++;
+            assertTrue(expected instanceof Map<?, ?>, () -> line + " / Jackson " + expected);
+            Object payload = ((Map<?, ?>) expected).get("payload");
+            assertEquals(payload == null ? Map.of() : payload, ours.payload(), line);
+        }
+        assertTrue(accepted > 10_000, "mutations that stay events: " + accepted);
+    }
+}

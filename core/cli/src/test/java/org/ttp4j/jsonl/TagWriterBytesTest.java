@@ -1,0 +1,199 @@
+package org.ttp4j.jsonl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.ttp4j.engine.Tag;
+
+/**
+ * The tag writer formats bytes itself (docs/events.md §7); the bytes stay those the Jackson generator wrote before,
+ * checked here against Jackson on random tags whose evidence holds every kind of char and value.
+ */
+class TagWriterBytesTest {
+
+    private static final JsonFactory JACKSON = JsonFactory.builder().build();
+    private static final char[] CHARS = {'a', 'Z', '0', ' ', '"', '\\', '/', '\b', '\t', '\n', '\f', '\r', 0, 1, 0x1f,
+        0x7f, 0x80, 0xe9, 0x7ff, 0x800, 0x2028, 0xfffd, 0xffff, 0xd83d, 0xde00, 0xd800, 0xdfff, '<', '&', '\''};
+
+    /** The tag as the Jackson generator wrote it (the writer before docs/events.md §7). */
+    private static String jackson(Tag tag) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JsonGenerator g = JACKSON.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("uuid", tag.uuid().toString());
+            g.writeStringField("source_kind", tag.sourceKind());
+            g.writeStringField("source_id", tag.sourceId());
+            g.writeStringField("attacker_uuid", tag.attackerUuid());
+            g.writeStringField("identity_uuid", tag.identityUuid());
+            g.writeStringField("session_id", tag.sessionId());
+            g.writeStringField("decky_id", tag.deckyId());
+            g.writeStringField("tactic", tag.tactic());
+            g.writeStringField("technique_id", tag.techniqueId());
+            g.writeStringField("sub_technique_id", tag.subTechniqueId());
+            g.writeNumberField("confidence", tag.confidence());
+            g.writeStringField("rule_id", tag.ruleId());
+            g.writeNumberField("rule_version", tag.ruleVersion());
+            g.writeFieldName("evidence");
+            value(g, tag.evidence());
+            g.writeStringField("attack_release", tag.attackRelease());
+            g.writeStringField("mitre_url", tag.mitreUrl());
+            g.writeStringField("created_at", tag.createdAt().toString());
+            g.writeEndObject();
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private static void value(JsonGenerator g, Object v) throws IOException {
+        switch (v) {
+            case null -> g.writeNull();
+            case String s -> g.writeString(s);
+            case Integer i -> g.writeNumber(i);
+            case Long l -> g.writeNumber(l);
+            case Double d -> g.writeNumber(d);
+            case BigInteger b -> g.writeNumber(b);
+            case BigDecimal b -> g.writeNumber(b);
+            case Boolean b -> g.writeBoolean(b);
+            case Map<?, ?> m -> {
+                g.writeStartObject();
+                for (Map.Entry<?, ?> e : m.entrySet()) {
+                    g.writeFieldName(String.valueOf(e.getKey()));
+                    value(g, e.getValue());
+                }
+                g.writeEndObject();
+            }
+            case List<?> l -> {
+                g.writeStartArray();
+                for (Object o : l) {
+                    value(g, o);
+                }
+                g.writeEndArray();
+            }
+            default -> throw new AssertionError(v);
+        }
+    }
+
+    private static String text(Random r, int max) {
+        StringBuilder sb = new StringBuilder();
+        for (int n = r.nextInt(max); n > 0; n--) {
+            sb.append(r.nextInt(3) == 0 ? (char) (0x20 + r.nextInt(0x5f)) : CHARS[r.nextInt(CHARS.length)]);
+        }
+        return sb.toString();
+    }
+
+    private static Object any(Random r, int depth) {
+        return switch (r.nextInt(depth > 2 ? 9 : 11)) {
+            case 0 -> null;
+            case 1 -> r.nextInt();
+            case 2 -> r.nextLong();
+            case 3 -> new double[] {0.5, 1e20, 1e-7, -0.0, 1.0, Double.NaN, Double.POSITIVE_INFINITY,
+                Double.NEGATIVE_INFINITY, r.nextDouble(), Double.MIN_VALUE, Double.MAX_VALUE}[r.nextInt(11)];
+            case 4 -> new BigInteger("123456789012345678901234567890").negate();
+            case 5 -> new BigDecimal("1.50");
+            case 6 -> r.nextBoolean();
+            case 7, 8 -> text(r, 40);
+            case 9 -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                for (int n = r.nextInt(4); n > 0; n--) {
+                    m.put(text(r, 6), any(r, depth + 1));
+                }
+                yield m;
+            }
+            default -> {
+                List<Object> l = new ArrayList<>();
+                for (int n = r.nextInt(4); n > 0; n--) {
+                    l.add(any(r, depth + 1));
+                }
+                yield l;
+            }
+        };
+    }
+
+    private static Tag tag(Random r) {
+        Map<String, Object> evidence = new LinkedHashMap<>();
+        for (int n = r.nextInt(5); n > 0; n--) {
+            evidence.put(text(r, 12), any(r, 0));
+        }
+        return new Tag(new UUID(r.nextLong(), r.nextLong()), text(r, 10), text(r, 20), r.nextBoolean() ? null : text(r, 36),
+                r.nextBoolean() ? null : text(r, 8), r.nextBoolean() ? null : "s", text(r, 5), "TA0007", "T1033",
+                r.nextBoolean() ? null : "T1033.001", new double[] {0.6, 0.95, 1.0, 0.1 + 0.2, 0}[r.nextInt(5)],
+                "R" + r.nextInt(9999), r.nextInt(Integer.MAX_VALUE), evidence, "v15.1",
+                "https://attack.mitre.org/techniques/T1033",
+                Instant.ofEpochSecond(r.nextInt(2_000_000_000), r.nextInt(4) == 0 ? 0 : r.nextInt(1_000_000_000)));
+    }
+
+    @Test
+    void theBytesAreJacksonsOnRandomTags() throws IOException {
+        Random r = new Random(14);
+        ByteArrayOutputStream ours = new ByteArrayOutputStream();
+        StringBuilder expected = new StringBuilder();
+        try (TagWriter w = new TagWriter(ours)) {
+            for (int n = 0; n < 5_000; n++) {
+                Tag t = tag(r);
+                for (int k = r.nextInt(3); k >= 0; k--) { // the same confidence and time again: the cached forms
+                    w.write(t);
+                    expected.append(jackson(t)).append('\n');
+                }
+            }
+        }
+        assertEquals(expected.toString(), ours.toString(StandardCharsets.UTF_8));
+    }
+
+    /** Counts the writes and checks that each one ends a line. */
+    private static final class Writes extends OutputStream {
+        final ByteArrayOutputStream all = new ByteArrayOutputStream();
+        int writes;
+
+        @Override
+        public void write(int b) {
+            throw new AssertionError("a byte at a time");
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            assertTrue(len > 0 && b[off + len - 1] == '\n', "a write that does not end a line");
+            writes++;
+            all.write(b, off, len);
+        }
+    }
+
+    @Test
+    void theStreamIsOnlyEverHandedWholeLinesEvenOfALineLongerThanTheBuffer() throws IOException {
+        Writes out = new Writes();
+        char[] big = new char[3 * JsonLinesWriter.SPILL];
+        Arrays.fill(big, 'x');
+        Random r = new Random(3);
+        StringBuilder expected = new StringBuilder();
+        try (TagWriter w = new TagWriter(out)) {
+            for (int n = 0; n < 2_000; n++) {
+                Tag t = tag(r);
+                if (n % 500 == 7) {
+                    t = new Tag(t.uuid(), t.sourceKind(), t.sourceId(), t.attackerUuid(), t.identityUuid(), t.sessionId(),
+                            t.deckyId(), t.tactic(), t.techniqueId(), t.subTechniqueId(), t.confidence(), t.ruleId(),
+                            t.ruleVersion(), Map.of("command_text", new String(big)), t.attackRelease(), t.mitreUrl(),
+                            t.createdAt());
+                }
+                w.write(t);
+                expected.append(jackson(t)).append('\n');
+            }
+        }
+        assertTrue(out.writes > 10, "the buffer was handed over many times: " + out.writes);
+        assertEquals(expected.toString(), out.all.toString(StandardCharsets.UTF_8));
+    }
+}

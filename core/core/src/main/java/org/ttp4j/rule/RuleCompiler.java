@@ -158,13 +158,37 @@ public final class RuleCompiler {
         return new CompileResult.Failed(List.of(Problem.error(path, 1, 1, "-", message)));
     }
 
-    /** The schema validator, built once per JVM (building one costs tens of milliseconds). */
+    /**
+     * Starts building the schema validator on a background thread, so that its bootstrap, the largest fixed cost
+     * of the first compile, overlaps whatever the caller does first (a command line's parsing, listing a
+     * directory); a compile that comes sooner waits for it (docs/cli.md §12). Cheap to call more than once.
+     */
+    public static void prepare() {
+        if (!PREPARING.getAndSet(true)) {
+            Thread.ofPlatform().daemon().name("ttp4j-schema").start(() -> {
+                try {
+                    Schema.ready();
+                } catch (Throwable e) {
+                    // the first compile fails on it, on its own thread, and reports it there
+                }
+            });
+        }
+    }
+
+    private static final java.util.concurrent.atomic.AtomicBoolean PREPARING = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** The schema validator, built once per JVM (building one costs a few hundred milliseconds of CPU). */
     private static final class Schema {
         static final Validator VALIDATOR = jakarta.validation.Validation.byProvider(HibernateValidator.class)
                 .configure()
+                .ignoreXmlConfiguration() // no META-INF/validation.xml to look for: the schema is the annotations
                 .messageInterpolator(new ParameterMessageInterpolator())
                 .buildValidatorFactory()
                 .getValidator();
+
+        /** Initialises this class, that is, builds the validator. */
+        static void ready() {
+        }
     }
 
     /** YAML 1.1 implicit tags; only read after construction, so one is shared by every compilation. */

@@ -1399,7 +1399,20 @@ public final class PythonRegex {
         private static final int[] MEMBERS;
         private static final int[] GROUP_OF;
 
+        /** Every member of an {@link #EXTRA} group, ascending, and the first member of its group. */
+        private static final int[] EXTRA_MEMBERS;
+        private static final int[] EXTRA_KEYS;
+
         static {
+            long[] extra = java.util.Arrays.stream(EXTRA)
+                    .flatMapToLong(g -> java.util.Arrays.stream(g).mapToLong(m -> ((long) m << 32) | g[0]))
+                    .sorted().toArray();
+            EXTRA_MEMBERS = new int[extra.length];
+            EXTRA_KEYS = new int[extra.length];
+            for (int i = 0; i < extra.length; i++) {
+                EXTRA_MEMBERS[i] = (int) (extra[i] >>> 32);
+                EXTRA_KEYS[i] = (int) extra[i];
+            }
             Map<Integer, List<Integer>> byKey = new java.util.TreeMap<>();
             for (int cp = 0; cp < CASED_LIMIT; cp++) {
                 int key = key(cp);
@@ -1429,16 +1442,9 @@ public final class PythonRegex {
         /** The simple lowercase mapping, then the first of its {@link #EXTRA} group. */
         private static int key(int cp) {
             int lower = Character.toLowerCase(cp);
-            if (lower < 0x10000 && lower >= 0x69) {
-                for (int[] extra : EXTRA) {
-                    for (int member : extra) {
-                        if (member == lower) {
-                            return extra[0];
-                        }
-                    }
-                }
-            }
-            return lower;
+            // a binary search, not a scan of EXTRA: this runs for every code point below CASED_LIMIT at startup
+            int k = lower >= 0x69 && lower < 0x10000 ? java.util.Arrays.binarySearch(EXTRA_MEMBERS, lower) : -1;
+            return k < 0 ? lower : EXTRA_KEYS[k];
         }
 
         /** The group of {@code cp}, or null when it matches only itself. */

@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.ttp4j.inotify.Inotify;
 import org.ttp4j.rule.RuleCompiler;
 import org.ttp4j.store.jdbc.Credentials;
 import org.ttp4j.store.jdbc.DatabaseConfig;
@@ -46,6 +47,16 @@ public final class Ttp4jCommand implements Runnable {
         Class<?> named = args.length == 0 || args[0].equals("help") ? null : SUBCOMMANDS.get(args[0]);
         if (named != null) {
             RuleCompiler.prepare(); // every command compiles rules: the validator builds while picocli parses
+        }
+        if (named == RunCommand.class || named == WatchCommand.class) {
+            // the filesystem store's first step, linking the inotify calls, meanwhile too (docs/cli.md §12)
+            Thread.ofPlatform().daemon().name("ttp4j-inotify").start(() -> {
+                try {
+                    Inotify.isAvailable();
+                } catch (Throwable e) {
+                    // the store says why it cannot watch, on its own thread
+                }
+            });
         }
         Ttp4jCommand root = new Ttp4jCommand();
         CommandLine cl = new CommandLine(root);

@@ -159,20 +159,26 @@ public final class RuleCompiler {
     }
 
     /**
-     * Starts building the schema validator on a background thread, so that its bootstrap, the largest fixed cost
-     * of the first compile, overlaps whatever the caller does first (a command line's parsing, listing a
-     * directory); a compile that comes sooner waits for it (docs/cli.md §12). Cheap to call more than once.
+     * Starts building the schema validator and the case-folding tables on background threads, so that these
+     * bootstraps, the largest fixed costs of the first compile, overlap whatever the caller does first (a command
+     * line's parsing, listing a directory); a compile that comes sooner waits for them (docs/cli.md §12). Cheap to
+     * call more than once.
      */
     public static void prepare() {
         if (!PREPARING.getAndSet(true)) {
-            Thread.ofPlatform().daemon().name("ttp4j-schema").start(() -> {
-                try {
-                    Schema.ready();
-                } catch (Throwable e) {
-                    // the first compile fails on it, on its own thread, and reports it there
-                }
-            });
+            inBackground("ttp4j-schema", Schema::ready);
+            inBackground("ttp4j-case-groups", PythonRegex::prepare);
         }
+    }
+
+    private static void inBackground(String name, Runnable bootstrap) {
+        Thread.ofPlatform().daemon().name(name).start(() -> {
+            try {
+                bootstrap.run();
+            } catch (Throwable e) {
+                // the first compile that needs it fails on it, on its own thread, and reports it there
+            }
+        });
     }
 
     private static final java.util.concurrent.atomic.AtomicBoolean PREPARING = new java.util.concurrent.atomic.AtomicBoolean();

@@ -185,12 +185,21 @@ public final class RuleCompiler {
 
     /** The schema validator, built once per JVM (building one costs a few hundred milliseconds of CPU). */
     private static final class Schema {
-        static final Validator VALIDATOR = jakarta.validation.Validation.byProvider(HibernateValidator.class)
-                .configure()
-                .ignoreXmlConfiguration() // no META-INF/validation.xml to look for: the schema is the annotations
-                .messageInterpolator(new ParameterMessageInterpolator())
-                .buildValidatorFactory()
-                .getValidator();
+        static final Validator VALIDATOR = build();
+
+        private static Validator build() {
+            Validator v = jakarta.validation.Validation.byProvider(HibernateValidator.class)
+                    .configure()
+                    .ignoreXmlConfiguration() // no META-INF/validation.xml to look for: the schema is the annotations
+                    .messageInterpolator(new ParameterMessageInterpolator())
+                    .buildValidatorFactory()
+                    .getValidator();
+            // reads the records' constraints and initialises their validators here, where prepare() overlaps it,
+            // rather than in the first compiles (which wait for this class), each doing it again
+            v.validate(new RuleDocument("R0", 1L, "n", null, List.of("command"), Map.of(),
+                    List.of(new EmitDocument("T1059", "T1059.004", "TA0002", 0.5)), List.of("command")));
+            return v;
+        }
 
         /** Initialises this class, that is, builds the validator. */
         static void ready() {

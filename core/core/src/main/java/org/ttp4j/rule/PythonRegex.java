@@ -170,11 +170,22 @@ public final class PythonRegex {
             long[] width = parseSequence(depth, topLevel);
             Facts facts = sequenceFacts;
             List<RequiredLiterals.Chars> chars = sequenceChars;
+            Set<String> strings = null; // while every branch is exact: their union, grown in place (what or() builds)
             while (peekIs('|')) {
                 i++;
                 out.append('|');
                 long[] branch = parseSequence(depth, false);
-                facts = facts.or(sequenceFacts);
+                Set<String> next = sequenceFacts.exact();
+                if (facts.exact() != null && next != null && facts.exact().size() + next.size() <= MAX_SET) {
+                    if (strings == null) {
+                        strings = new LinkedHashSet<>(facts.exact());
+                    }
+                    strings.addAll(next);
+                    facts = Facts.exact(strings);
+                } else {
+                    facts = facts.or(sequenceFacts);
+                    strings = null;
+                }
                 chars = eitherChars(chars, sequenceChars);
                 width[0] = Math.min(width[0], branch[0]);
                 width[1] = Math.max(width[1], branch[1]);
@@ -1035,16 +1046,21 @@ public final class PythonRegex {
 
         private void appendLiteral(int cp) {
             int[] group = foldsUnicodeCase() ? CaseGroups.of(cp) : null;
-            Set<String> matched = new LinkedHashSet<>(2);
-            if (group != null) {
-                for (int member : group) {
-                    addMember(matched, member);
+            boolean asciiCase = group == null && javaIgnoresCase() && cp < 128 && Character.isLetter(cp);
+            if (group == null && !asciiCase || group != null && CaseGroups.foldsToOne(cp)) {
+                itemFacts = Facts.ofChar(cp); // the common case: one folded spelling
+            } else {
+                Set<String> matched = new LinkedHashSet<>(4);
+                if (group != null) {
+                    for (int member : group) {
+                        addMember(matched, member);
+                    }
+                } else {
+                    addMember(matched, Character.toUpperCase(cp)); // Java's ASCII case folding under (?ai)
                 }
-            } else if (javaIgnoresCase() && cp < 128 && Character.isLetter(cp)) {
-                addMember(matched, Character.toUpperCase(cp)); // Java's ASCII case folding under (?ai)
+                addMember(matched, cp);
+                itemFacts = Facts.exact(matched);
             }
-            addMember(matched, cp);
-            itemFacts = Facts.exact(matched);
             if (group != null) {
                 out.append('[');
                 for (int member : group) {
@@ -1167,8 +1183,12 @@ public final class PythonRegex {
 
     /** Adds the folded spelling of {@code cp} to {@code set} (see {@link RequiredLiterals#fold(char)}). */
     private static void addMember(Set<String> set, int cp) {
-        set.add(cp < Character.MIN_SUPPLEMENTARY_CODE_POINT
-                ? String.valueOf(RequiredLiterals.fold((char) cp)) : Character.toString(cp));
+        set.add(member(cp));
+    }
+
+    private static String member(int cp) {
+        return cp < Character.MIN_SUPPLEMENTARY_CODE_POINT
+                ? String.valueOf(RequiredLiterals.fold((char) cp)) : Character.toString(cp);
     }
 
     /**
@@ -1182,6 +1202,19 @@ public final class PythonRegex {
 
         static Facts exact(Set<String> strings) {
             return new Facts(strings, strings, strings, List.of());
+        }
+
+        /** The facts of one character literal spelled {@code member(cp)}, shared for Latin-1 (most pattern text). */
+        static Facts ofChar(int cp) {
+            return cp < LATIN1.length ? LATIN1[cp] : exact(Set.of(member(cp)));
+        }
+
+        private static final Facts[] LATIN1 = new Facts[256];
+
+        static {
+            for (int cp = 0; cp < LATIN1.length; cp++) {
+                LATIN1[cp] = exact(Set.of(member(cp)));
+            }
         }
 
         /** The facts of {@code this|other}: a match of either holds a member of the union of their best sets. */
@@ -1263,15 +1296,14 @@ public final class PythonRegex {
                     clipped.add(s.length() > MAX_LITERAL ? s.substring(0, MAX_LITERAL) : s);
                 }
                 // a member containing another adds nothing: any text holding it holds the shorter one
-                List<String> minimal = new ArrayList<>();
+                List<String> minimal = new ArrayList<>(clipped.size());
                 for (String s : clipped) {
-                    if (clipped.stream().noneMatch(o -> o.length() < s.length() && s.contains(o))) {
+                    if (!containsShorter(s, clipped)) {
                         minimal.add(s);
                     }
                 }
                 // a set one of whose members is in every member of a set already kept adds nothing either
-                if (out.stream().noneMatch(kept -> implied(minimal, kept))
-                        && !out.contains(minimal)) {
+                if (!impliedByAny(minimal, out) && !out.contains(minimal)) {
                     out.removeIf(kept -> implied(kept, minimal));
                     out.add(minimal);
                 }
@@ -1279,16 +1311,46 @@ public final class PythonRegex {
             out.sort((x, y) -> Integer.compare(score(y), score(x)) != 0 ? Integer.compare(score(y), score(x))
                     : Integer.compare(x.size(), y.size()));
             // a char set that holds most of ASCII and anything beyond rules out almost nothing
-            List<RequiredLiterals.Chars> selective = chars.stream().distinct()
+            List<RequiredLiterals.Chars> selective = chars.isEmpty() ? List.of() : chars.stream().distinct()
                     .filter(c -> c.weight() < 100)
                     .sorted(java.util.Comparator.comparingInt(RequiredLiterals.Chars::weight))
                     .limit(MAX_CHAR_SETS).toList();
             return new RequiredLiterals(out.subList(0, Math.min(MAX_SETS, out.size())), selective);
         }
 
+        private static boolean containsShorter(String s, Set<String> set) {
+            for (String o : set) {
+                if (o.length() < s.length() && s.contains(o)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private static boolean impliedByAny(List<String> weak, List<List<String>> kept) {
+            for (List<String> strong : kept) {
+                if (implied(weak, strong)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
         /** True when every member of {@code strong} contains a member of {@code weak}: weak then adds nothing. */
         private static boolean implied(List<String> weak, List<String> strong) {
-            return strong.stream().allMatch(s -> weak.stream().anyMatch(s::contains));
+            for (String s : strong) {
+                boolean holds = false;
+                for (String w : weak) {
+                    if (s.contains(w)) {
+                        holds = true;
+                        break;
+                    }
+                }
+                if (!holds) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         private static boolean useful(Set<String> set) {
@@ -1335,25 +1397,58 @@ public final class PythonRegex {
      */
     private static final class Concatenation {
         private Set<String> run = Set.of("");
+        /** Single strings appended to every member of {@code run} but not yet multiplied in: a literal costs O(1). */
+        private final StringBuilder tail = new StringBuilder();
+        private int runLongest;
         private boolean exact = true;
         private Set<String> prefix; // the sequence's, fixed at the first break
         private final List<Set<String>> required = new ArrayList<>();
 
         void add(Facts item) {
-            if (item.exact() != null) {
-                Set<String> joined = product(run, item.exact());
+            Set<String> e = item.exact();
+            if (e != null && e.size() == 1 && run.size() <= MAX_SET) {
+                String y = e.iterator().next();
+                if (runLongest + tail.length() + y.length() <= MAX_TRACKED) {
+                    tail.append(y); // what product(run, {y}) would give, deferred
+                    return;
+                }
+            }
+            settle();
+            if (e != null) {
+                Set<String> joined = product(run, e);
                 if (joined != null) {
-                    run = joined;
+                    setRun(joined);
                     return;
                 }
                 end(run);
-                run = item.exact();
+                setRun(e);
                 return;
             }
             Set<String> head = item.prefix() == null ? null : product(run, item.prefix());
             end(head != null ? head : run);
             required.addAll(item.required());
-            run = item.suffix() != null ? item.suffix() : Set.of("");
+            setRun(item.suffix() != null ? item.suffix() : Set.of(""));
+        }
+
+        /** Multiplies the pending tail into {@code run}. */
+        private void settle() {
+            if (!tail.isEmpty()) {
+                String t = tail.toString();
+                tail.setLength(0);
+                Set<String> joined = new LinkedHashSet<>();
+                for (String x : run) {
+                    joined.add(x + t);
+                }
+                setRun(joined);
+            }
+        }
+
+        private void setRun(Set<String> strings) {
+            run = strings;
+            runLongest = 0;
+            for (String x : strings) {
+                runLongest = Math.max(runLongest, x.length());
+            }
         }
 
         private void end(Set<String> strings) {
@@ -1367,6 +1462,7 @@ public final class PythonRegex {
         }
 
         Facts result() {
+            settle();
             if (exact) {
                 return Facts.exact(run);
             }
@@ -1403,6 +1499,11 @@ public final class PythonRegex {
         /** Every code point that has a group, ascending, and the index of its group in {@link #ALL}. */
         private static final int[] MEMBERS;
         private static final int[] GROUP_OF;
+        /** The groups of the ASCII code points (most pattern text), looked up without a search. */
+        private static final int[][] ASCII = new int[128][];
+        /** The groups whose members all have the same {@link PythonRegex#member} spelling. */
+        private static final BitSet FOLDS_TO_ONE = new BitSet();
+        private static final boolean[] ASCII_FOLDS_TO_ONE = new boolean[128];
 
         /** Every member of an {@link #EXTRA} group, ascending, and the first member of its group. */
         private static final int[] EXTRA_MEMBERS;
@@ -1441,6 +1542,18 @@ public final class PythonRegex {
             for (int k = 0; k < n; k++) {
                 MEMBERS[k] = (int) (pairs[k] >>> 32);
                 GROUP_OF[k] = (int) pairs[k];
+                if (MEMBERS[k] < ASCII.length) {
+                    ASCII[MEMBERS[k]] = ALL[GROUP_OF[k]];
+                }
+            }
+            for (int g = 0; g < ALL.length; g++) {
+                String first = member(ALL[g][0]);
+                if (java.util.Arrays.stream(ALL[g]).allMatch(cp -> member(cp).equals(first))) {
+                    FOLDS_TO_ONE.set(g);
+                }
+            }
+            for (int k = 0; k < n && MEMBERS[k] < ASCII.length; k++) {
+                ASCII_FOLDS_TO_ONE[MEMBERS[k]] = FOLDS_TO_ONE.get(GROUP_OF[k]);
             }
         }
 
@@ -1454,8 +1567,20 @@ public final class PythonRegex {
 
         /** The group of {@code cp}, or null when it matches only itself. */
         static int[] of(int cp) {
+            if (cp < ASCII.length) {
+                return ASCII[cp];
+            }
             int k = java.util.Arrays.binarySearch(MEMBERS, cp);
             return k < 0 ? null : ALL[GROUP_OF[k]];
+        }
+
+        /** True when {@code cp} has a group whose members all fold to one prefilter spelling ('a' and 'A'). */
+        static boolean foldsToOne(int cp) {
+            if (cp < ASCII.length) {
+                return ASCII_FOLDS_TO_ONE[cp];
+            }
+            int k = java.util.Arrays.binarySearch(MEMBERS, cp);
+            return k >= 0 && FOLDS_TO_ONE.get(GROUP_OF[k]);
         }
 
         /** Feeds every code point outside [lo, hi] that is case-equivalent to one inside it. */

@@ -53,7 +53,8 @@ class HotReloadTest {
     }
 
     @Test
-    void aSavedRuleIsLiveAndAnEditReplacesIt(@TempDir Path dir) throws Exception {
+    void aSavedRuleIsLiveAndAnEditReplacesIt(@TempDir Path tmp) throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("rules")); // its state file is a sibling: keep it inside tmp
         Files.writeString(dir.resolve("R0001.yaml"), rule("R0001", 1, "wget\\s+http"));
         List<Problem> problems = new CopyOnWriteArrayList<>();
         try (FilesystemRuleStore store = FilesystemRuleStore.builder(dir).problems(problems::add).open()) {
@@ -87,7 +88,8 @@ class HotReloadTest {
     }
 
     @Test
-    void aDeletedRuleStopsFiring(@TempDir Path dir) throws Exception {
+    void aDeletedRuleStopsFiring(@TempDir Path tmp) throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("rules")); // its state file is a sibling: keep it inside tmp
         Files.writeString(dir.resolve("R0001.yaml"), rule("R0001", 1, "wget\\s+http"));
         Files.writeString(dir.resolve("R0002.yaml"), rule("R0002", 1, "curl\\s+(-s\\s+)?http"));
         try (FilesystemRuleStore store = FilesystemRuleStore.open(dir)) {

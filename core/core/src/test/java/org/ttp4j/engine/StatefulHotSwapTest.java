@@ -24,7 +24,8 @@ class StatefulHotSwapTest {
     static final Path BRUTE = Path.of("../../rules/ttp/T1110_001_brute_force.yaml");
 
     @Test
-    void aThresholdEditedMidStreamKeepsTheCountsAndAWindowEditResetsThem(@TempDir Path dir) throws Exception {
+    void aThresholdEditedMidStreamKeepsTheCountsAndAWindowEditResetsThem(@TempDir Path tmp) throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("rules")); // its state file is a sibling: keep it inside tmp
         String yaml = Files.readString(BRUTE);
         Files.writeString(dir.resolve("T1110_001_brute_force.yaml"), yaml);
         StatefulRules rules = new StatefulRules(StatefulOptions.DEFAULTS.withClock(StatefulRulesTest.CLOCK));
@@ -61,7 +62,8 @@ class StatefulHotSwapTest {
     }
 
     @Test
-    void disabledStopsCountingAndReEnabledCountsAgain(@TempDir Path dir) throws Exception {
+    void disabledStopsCountingAndReEnabledCountsAgain(@TempDir Path tmp) throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("rules")); // its state file is a sibling: keep it inside tmp
         Files.copy(BRUTE, dir.resolve("T1110_001_brute_force.yaml"));
         StatefulRules rules = new StatefulRules(StatefulOptions.DEFAULTS.withClock(StatefulRulesTest.CLOCK));
         try (FilesystemRuleStore store = FilesystemRuleStore.open(dir);

@@ -46,6 +46,15 @@ class TranslatedLiteralsTest {
     }
 
     @Test
+    void aRunLongerThanTheTrackedLengthStartsANewSetAtItsLimit() {
+        // 256 characters are tracked per string: the 257th starts a new run; each set is clipped to 32 characters
+        String a32 = "a".repeat(32);
+        assertSets("a".repeat(256) + "b", List.of(a32), List.of("b"));
+        assertSets("(?:x|y)" + "a".repeat(255) + "b", List.of("x" + "a".repeat(31), "y" + "a".repeat(31)), List.of("b"));
+        assertSets("a".repeat(300), List.of(a32));
+    }
+
+    @Test
     void gapsGiveOneSetPerSide() {
         // a text needs both sides: "cat README.md" holds neither passwd nor shadow
         assertSets("\\b(?:cat|less)\\b.*\\b(?:passwd|shadow)\\b", List.of("passwd", "shadow"), List.of("cat", "less"));

@@ -1474,16 +1474,16 @@ public final class PythonRegex {
         }
     }
 
-    /**
-     * Python's Unicode case-insensitive equivalence: two code points match under {@code (?i)} iff their
-     * simple lowercase mappings are equal or are linked by {@code re._casefix._EXTRA_CASES} (e.g. 's' and
-     * U+017F, 'i' and U+0131). Groups of two or more, built once from the JDK's case tables.
-     */
     /** Builds the case groups (a pass over every cased code point) now, on the caller's thread. */
     static void prepare() {
         CaseGroups.of('k');
     }
 
+    /**
+     * Python's Unicode case-insensitive equivalence: two code points match under {@code (?i)} iff their
+     * simple lowercase mappings are equal or are linked by {@code re._casefix._EXTRA_CASES} (e.g. 's' and
+     * U+017F, 'i' and U+0131). Groups of two or more, built once from the JDK's case tables.
+     */
     private static final class CaseGroups {
         /** {@code re._casefix._EXTRA_CASES} (Python 3.11) as groups of lowercase code points, the least first. */
         private static final int[][] EXTRA = {

@@ -27,6 +27,7 @@ import org.ttp4j.store.fs.FilesystemRuleStore;
 import org.ttp4j.store.fs.StateFile;
 import org.ttp4j.store.jdbc.DatabaseConfig;
 import org.ttp4j.store.jdbc.DatabaseRuleStore;
+import org.ttp4j.store.jdbc.DatabaseStates;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -80,8 +81,15 @@ final class StateCommand implements Runnable {
         }
     }
 
-    static States open(CommandSpec spec) {
-        return open(spec, Clock.systemUTC());
+    /** The configured store's states for reading: the state file, or the database's state tables (no store opened). */
+    static States openForReading(CommandSpec spec) {
+        RuleStores.Builder b = RuleStores.fromEnvironment(System.getenv());
+        if (b.type() == RuleStoreType.FILESYSTEM) {
+            return new States(new StateFile(b.stateFile(), Clock.systemUTC()), null, b.rulesDirectory());
+        }
+        StoreReporter reporter = TagCommand.problemsTo(spec.commandLine().getErr());
+        return new States(DatabaseStates.of(DatabaseConfig.fromEnvironment(b.environment()), Clock.systemUTC(),
+                reporter::problem), null, null);
     }
 
     /** Opens the configured store's state on {@code clock} (it stamps {@code set_at} and decides expiry). */
@@ -109,7 +117,7 @@ final class StateCommand implements Runnable {
 
     @Command(name = "get", mixinStandardHelpOptions = true, description = "Print a rule's state in effect now.")
     void get(@Parameters(paramLabel = "RULE_ID", converter = RuleIdArgument.class) String ruleId) {
-        try (States store = open(spec)) {
+        try (States store = openForReading(spec)) {
             print(spec, ChangeLines.state(ruleId, store.store().getState(ruleId)));
         }
     }
@@ -117,7 +125,7 @@ final class StateCommand implements Runnable {
     @Command(name = "list", mixinStandardHelpOptions = true,
             description = "Print every state in effect now that is not the default (enabled, no ceiling, no expiry), by rule id.")
     void list() {
-        try (States store = open(spec)) {
+        try (States store = openForReading(spec)) {
             PrintWriter out = spec.commandLine().getOut();
             store.store().states().forEach((ruleId, state) -> {
                 if (!state.isDefault()) {
@@ -131,7 +139,7 @@ final class StateCommand implements Runnable {
     @Command(name = "history", mixinStandardHelpOptions = true,
             description = "Print every state written for a rule, oldest first (the audit), one state per line.")
     void history(@Parameters(paramLabel = "RULE_ID", converter = RuleIdArgument.class) String ruleId) {
-        try (States store = open(spec)) {
+        try (States store = openForReading(spec)) {
             PrintWriter out = spec.commandLine().getOut();
             for (StateAuditEntry entry : store.store().stateHistory(ruleId)) {
                 out.println(ChangeLines.state(ruleId, entry.after()));

@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -160,6 +164,34 @@ class StateEndToEndTest {
                 + " (see 'ttp4j state set --help')\n", past.err());
         assertEquals(List.of("R0010"), ttp4j("state", "list").out().lines()
                 .map(l -> l.replaceAll(".*\"rule_id\":\"([^\"]+)\".*", "$1")).toList());
+    }
+
+    @Test
+    void getListAndHistoryOnADatabaseReadTheStateTablesOnly() throws Exception {
+        assertEquals(0, ttp4j("sync", "--once", "--rules", "rules").exit());
+        assertEquals(0, ttp4j("state", "set", "R0001", "--state", "disabled", "--by", "alice").exit());
+        // a rule row no compiler accepts: opening a store reports it; reading states compiles no rule
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + work.resolve("rules.db"));
+             Statement st = c.createStatement()) {
+            st.executeUpdate("UPDATE ttp_rule SET yaml_content = 'rule_id: [' WHERE rule_id = 'R0002'");
+        }
+        for (List<String> args : List.of(List.of("state", "get", "R0001"), List.of("state", "list"),
+                List.of("state", "history", "R0001"))) {
+            Ttp4jProcess.Result r = ttp4j(args.toArray(String[]::new));
+            assertEquals(0, r.exit(), r.err());
+            assertEquals("", r.err(), String.join(" ", args));
+            assertTrue(r.out().contains("\"rule_id\":\"R0001\",\"state\":\"disabled\""), r.out());
+        }
+        // a database without the tables holds no state, and reading it creates none
+        String empty = "jdbc:sqlite:" + work.resolve("empty.db");
+        Ttp4jProcess.Result r = Ttp4jProcess.run(work, Map.of("DECNET_TTP_RULE_STORE_TYPE", "database", "TTP4J_DB_URL", empty),
+                "", "state", "get", "R0001");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("\"state\":\"enabled\""), r.out());
+        try (Connection c = DriverManager.getConnection(empty);
+             ResultSet tables = c.getMetaData().getTables(null, null, "ttp_%", null)) {
+            assertTrue(!tables.next(), "no table was created");
+        }
     }
 
     @Test

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -36,10 +37,13 @@ public abstract class RuleStoreConformanceTest {
 
     /** How long to wait for a change that must come. */
     protected static final Duration ARRIVAL = Duration.ofSeconds(20);
-    /** How long to watch for a change that must not come. */
-    protected static final Duration QUIET = Duration.ofMillis(500);
+    /** The rule whose states {@link Recorder#assertQuiet()} writes as a barrier; no test uses it. */
+    protected static final String BARRIER = "ZZ_QUIET_BARRIER";
 
     protected RuleStore store;
+    /** Writes the barriers: another store on the same backing, opened on the first {@code assertQuiet}. */
+    private RuleStore barrierWriter;
+    private int barriers;
 
     /** A store on a fresh, empty backing. Called once per test; closed after it. */
     protected abstract RuleStore openStore() throws Exception;
@@ -60,8 +64,19 @@ public abstract class RuleStoreConformanceTest {
         store = openStore();
     }
 
+    /**
+     * Another store on the backing of {@link #store} (a second worker, another process's view), or null when the
+     * backend has no such thing. Barriers written through it reach every store through its change feed.
+     */
+    protected RuleStore openAnotherStore() throws Exception {
+        return null;
+    }
+
     @AfterEach
     void close() {
+        if (barrierWriter != null && barrierWriter != store) {
+            barrierWriter.close();
+        }
         if (store != null) {
             store.close();
         }
@@ -77,12 +92,16 @@ public abstract class RuleStoreConformanceTest {
                 + "emits:\n  - technique_id: T1059\n    sub_technique_id: T1059.004\n    tactic: TA0002\n    confidence: 0.7\n";
     }
 
-    protected static final class Recorder {
+    /** A subscriber's changes, in order; the barriers of {@link #assertQuiet()} are not among them. */
+    protected final class Recorder {
         public final BlockingQueue<RuleChange> queue = new LinkedBlockingQueue<>();
 
         public RuleChange next() throws InterruptedException {
-            RuleChange c = queue.poll(ARRIVAL.toMillis(), TimeUnit.MILLISECONDS);
-            assertNotNull(c, "no change arrived within " + ARRIVAL);
+            RuleChange c;
+            do {
+                c = queue.poll(ARRIVAL.toMillis(), TimeUnit.MILLISECONDS);
+                assertNotNull(c, "no change arrived within " + ARRIVAL);
+            } while (BARRIER.equals(c.ruleId()));
             return c;
         }
 
@@ -94,10 +113,47 @@ public abstract class RuleStoreConformanceTest {
             return out;
         }
 
-        public void assertQuiet() throws InterruptedException {
-            RuleChange c = queue.poll(QUIET.toMillis(), TimeUnit.MILLISECONDS);
-            assertNull(c, "unexpected change " + c);
+        /**
+         * Asserts that no change is pending: writes a barrier state from another store on the same backing and
+         * requires it to be the next change. Changes reach a subscriber in the order they were made, so a change
+         * caused by anything before the barrier (a read-back published again, a second expiry) comes first.
+         */
+        public void assertQuiet() throws Exception {
+            String reason = "barrier " + writeBarrier();
+            RuleChange c;
+            do {
+                c = queue.poll(ARRIVAL.toMillis(), TimeUnit.MILLISECONDS);
+                assertNotNull(c, "the barrier did not arrive within " + ARRIVAL);
+                if (!BARRIER.equals(c.ruleId())) {
+                    fail("unexpected change " + c);
+                }
+            } while (!(c instanceof RuleChange.State st && reason.equals(st.state().reason())));
         }
+
+        /** Like {@link #assertQuiet()}, with a rule definition put into the backing as the barrier (state writes may fail). */
+        public void assertQuietUntilDefinition() throws Exception {
+            putRules(Map.of(BARRIER, ruleYaml(BARRIER, ++barriers, "zz barrier")));
+            RuleChange c;
+            do {
+                c = queue.poll(ARRIVAL.toMillis(), TimeUnit.MILLISECONDS);
+                assertNotNull(c, "the barrier did not arrive within " + ARRIVAL);
+                if (!BARRIER.equals(c.ruleId())) {
+                    fail("unexpected change " + c);
+                }
+            } while (!(c instanceof RuleChange.Definition d && d.rule().ruleVersion() == barriers));
+        }
+    }
+
+    /** Writes the next barrier state and returns its number. */
+    private int writeBarrier() throws Exception {
+        if (barrierWriter == null) {
+            RuleStore other = openAnotherStore();
+            barrierWriter = other != null ? other : store;
+        }
+        int n = ++barriers;
+        barrierWriter.setState(BARRIER, new RuleState(n % 2 == 0 ? Mode.DISABLED : Mode.CLIPPED, n % 2 == 0 ? null : 0.5,
+                null, "barrier " + n, null, null), "conformance-test");
+        return n;
     }
 
     protected Recorder record() {
@@ -105,7 +161,7 @@ public abstract class RuleStoreConformanceTest {
     }
 
     /** Records the changes of {@code other} (e.g. a second worker on the same backing). */
-    protected static Recorder record(RuleStore other) {
+    protected Recorder record(RuleStore other) {
         Recorder r = new Recorder();
         other.subscribe(r.queue::add);
         return r;
@@ -220,7 +276,7 @@ public abstract class RuleStoreConformanceTest {
         r.next();
         breakStateWrites();
         assertThrows(StoreException.class, () -> store.setState("R0001", RuleState.of(Mode.ENABLED), "alice"));
-        r.assertQuiet();
+        r.assertQuietUntilDefinition(); // state writes are broken: a rule definition is the barrier
     }
 
     @Test

@@ -17,6 +17,19 @@ class FilesystemRuleStoreConformanceTest extends RuleStoreConformanceTest {
         return FilesystemRuleStore.open(Files.createDirectories(tmp.resolve("rules")));
     }
 
+    /** A second store on the same directory: its state writes reach the first through the watched state file. */
+    @Override
+    protected RuleStore openAnotherStore() {
+        return FilesystemRuleStore.open(tmp.resolve("rules"));
+    }
+
+    /** A directory where the state file's temporary copy goes: every state write fails, the store stays open. */
+    @Override
+    protected void breakStateWrites() throws Exception {
+        Path state = StateFile.defaultFor(tmp.resolve("rules"));
+        Files.createDirectories(state.resolveSibling("." + state.getFileName() + ".tmp"));
+    }
+
     @Override
     protected void putRules(Map<String, String> yamlById) throws Exception {
         for (Map.Entry<String, String> e : yamlById.entrySet()) {

@@ -22,7 +22,6 @@ final class StoreProbe implements StoreReporter {
     /** How long to wait for something that must come. */
     static final Duration ARRIVAL = Duration.ofSeconds(30);
     /** How long to watch for something that must not come (after the store has demonstrably caught up). */
-    static final Duration QUIET = Duration.ofMillis(400);
 
     final BlockingQueue<RuleChange> changes = new LinkedBlockingQueue<>();
     final BlockingQueue<Problem> problems = new LinkedBlockingQueue<>();
@@ -89,11 +88,6 @@ final class StoreProbe implements StoreReporter {
         Problem p = problems.poll(ARRIVAL.toMillis(), TimeUnit.MILLISECONDS);
         assertNotNull(p, "no problem was reported within " + ARRIVAL);
         return p;
-    }
-
-    void assertNoChange() throws InterruptedException {
-        RuleChange c = changes.poll(QUIET.toMillis(), TimeUnit.MILLISECONDS);
-        assertNull(c, "unexpected change " + c);
     }
 
     void assertNoProblem() {

@@ -504,7 +504,7 @@ public final class DatabaseRuleStore implements RuleStore {
     }
 
     /** {@link #rootMessage(Throwable)}, also masking {@code config}'s own passwords verbatim. */
-    private static String rootMessage(Throwable e, DatabaseConfig config) {
+    static String rootMessage(Throwable e, DatabaseConfig config) {
         return Credentials.redact(rootMessageAsIs(e), config);
     }
 

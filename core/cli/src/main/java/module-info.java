@@ -4,6 +4,7 @@
  */
 module org.ttp4j.cli {
     requires org.ttp4j.core;
+    requires org.ttp4j.inotify; // only to link it early (Ttp4jCommand)
     requires org.ttp4j.store.jdbc;
     requires com.fasterxml.jackson.core;
     requires info.picocli;

@@ -1,7 +1,13 @@
 package org.ttp4j.cli;
 
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.ttp4j.inotify.Inotify;
+import org.ttp4j.rule.RuleCompiler;
 import org.ttp4j.store.jdbc.Credentials;
+import org.ttp4j.store.jdbc.DatabaseConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -19,17 +25,16 @@ import picocli.CommandLine.Spec;
 @Command(name = "ttp4j",
         mixinStandardHelpOptions = true,
         versionProvider = Ttp4jCommand.Version.class,
-        description = "MITRE ATT&CK (TTP) rule store and tagging engine.",
-        subcommands = {
-            ValidateCommand.class,
-            TagCommand.class,
-            RunCommand.class,
-            WatchCommand.class,
-            StateCommand.class,
-            SyncCommand.class,
-            CommandLine.HelpCommand.class
-        })
+        description = "MITRE ATT&CK (TTP) rule store and tagging engine.")
 public final class Ttp4jCommand implements Runnable {
+
+    /**
+     * The subcommands by their {@code @Command} name, in the order {@code --help} lists them; spelled out, as
+     * reading seven annotations costs more than the rest of this map (Ttp4jCommandTest checks the names).
+     */
+    static final Map<String, Class<?>> SUBCOMMANDS = subcommands("validate", ValidateCommand.class, "tag",
+            TagCommand.class, "run", RunCommand.class, "watch", WatchCommand.class, "state", StateCommand.class,
+            "sync", SyncCommand.class, "help", CommandLine.HelpCommand.class);
 
     /** Exit status of a usage error (picocli's default, kept explicit here). */
     static final int USAGE = CommandLine.ExitCode.USAGE;
@@ -43,8 +48,28 @@ public final class Ttp4jCommand implements Runnable {
 
     /** Runs the command line {@code args} and returns the exit status. */
     public static int execute(String... args) {
+        Class<?> named = args.length == 0 || args[0].equals("help") ? null : SUBCOMMANDS.get(args[0]);
+        if (named != null) {
+            RuleCompiler.prepare(); // every command compiles rules: the validator builds while picocli parses
+        }
+        if (named == RunCommand.class || named == WatchCommand.class) {
+            // the filesystem store's first step, linking the inotify calls, meanwhile too (docs/cli.md §12)
+            Thread.ofPlatform().daemon().name("ttp4j-inotify").start(() -> {
+                try {
+                    Inotify.isAvailable();
+                } catch (Throwable e) {
+                    // the store says why it cannot watch, on its own thread
+                }
+            });
+        }
         Ttp4jCommand root = new Ttp4jCommand();
         CommandLine cl = new CommandLine(root);
+        // Only the subcommand named first is modelled when one is: picocli reads every registered command's
+        // annotations up front, the largest part of its start-up cost (docs/cli.md §12). Before the settings
+        // below, which reach only the subcommands already added.
+        for (Class<?> sub : named != null ? List.<Class<?>>of(named) : SUBCOMMANDS.values()) {
+            cl.addSubcommand(sub);
+        }
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setParameterExceptionHandler((ex, ignored) -> {
             CommandLine cmd = ex.getCommandLine();
@@ -95,8 +120,11 @@ public final class Ttp4jCommand implements Runnable {
 
     /** The database password and the URL's are masked verbatim in everything printed, driver texts included. */
     static void hideCredentials(java.util.Map<String, String> env) {
+        if (env.get(DatabaseConfig.URL_ENV) == null && env.get(DatabaseConfig.PASSWORD_ENV) == null) {
+            return; // nothing to hide (the default URL holds no password), and no database classes to load
+        }
         try {
-            Credentials.hide(org.ttp4j.store.jdbc.DatabaseConfig.fromEnvironment(env));
+            Credentials.hide(DatabaseConfig.fromEnvironment(env));
         } catch (IllegalArgumentException e) {
             // a bad setting is reported by the command that uses it
         }
@@ -121,6 +149,14 @@ public final class Ttp4jCommand implements Runnable {
         java.io.StringWriter w = new java.io.StringWriter();
         ex.printStackTrace(new PrintWriter(w));
         return Credentials.redact(w.toString());
+    }
+
+    private static Map<String, Class<?>> subcommands(Object... nameThenClass) {
+        Map<String, Class<?>> byName = new LinkedHashMap<>();
+        for (int i = 0; i < nameThenClass.length; i += 2) {
+            byName.put((String) nameThenClass[i], (Class<?>) nameThenClass[i + 1]);
+        }
+        return byName;
     }
 
     /** Without a subcommand: the usage, as a usage error. */

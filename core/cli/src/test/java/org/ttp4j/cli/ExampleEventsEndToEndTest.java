@@ -57,4 +57,19 @@ class ExampleEventsEndToEndTest {
         assertEquals(2, none.exit());
         assertEquals("ttp4j: a command is required (see 'ttp4j --help')\n", none.err());
     }
+
+    /** picocli models only the subcommand named first (docs/cli.md §12): help and a mistyped name still see them all. */
+    @Test
+    void helpAndAMistypedCommandStillKnowEveryCommand() throws Exception {
+        Ttp4jProcess.Result help = Ttp4jProcess.run(REPO, "help", "validate");
+        assertEquals(0, help.exit());
+        assertTrue(help.out().startsWith("Usage: ttp4j validate"), help.out());
+        Ttp4jProcess.Result typo = Ttp4jProcess.run(REPO, "valdate", "x");
+        assertEquals(2, typo.exit());
+        assertEquals("ttp4j: Unmatched arguments from index 0: 'valdate', 'x' (see 'ttp4j --help')\n", typo.err());
+        Ttp4jProcess.Result top = Ttp4jProcess.run(REPO, "--help");
+        for (String command : new String[] {"validate", "tag", "run", "watch", "state", "sync", "help"}) {
+            assertTrue(top.out().contains("\n  " + command + " "), command + " in\n" + top.out());
+        }
+    }
 }

@@ -1648,6 +1648,11 @@ public final class PythonRegex {
         }
     }
 
+    /** Builds the case groups (a pass over every cased code point) now, on the caller's thread. */
+    static void prepare() {
+        CaseGroups.of('k');
+    }
+
     /**
      * Python's Unicode case-insensitive equivalence: two code points match under {@code (?i)} iff their
      * simple lowercase mappings are equal or are linked by {@code re._casefix._EXTRA_CASES} (e.g. 's' and
@@ -1674,7 +1679,20 @@ public final class PythonRegex {
         private static final BitSet FOLDS_TO_ONE = new BitSet();
         private static final boolean[] ASCII_FOLDS_TO_ONE = new boolean[128];
 
+        /** Every member of an {@link #EXTRA} group, ascending, and the first member of its group. */
+        private static final int[] EXTRA_MEMBERS;
+        private static final int[] EXTRA_KEYS;
+
         static {
+            long[] extra = java.util.Arrays.stream(EXTRA)
+                    .flatMapToLong(g -> java.util.Arrays.stream(g).mapToLong(m -> ((long) m << 32) | g[0]))
+                    .sorted().toArray();
+            EXTRA_MEMBERS = new int[extra.length];
+            EXTRA_KEYS = new int[extra.length];
+            for (int i = 0; i < extra.length; i++) {
+                EXTRA_MEMBERS[i] = (int) (extra[i] >>> 32);
+                EXTRA_KEYS[i] = (int) extra[i];
+            }
             Map<Integer, List<Integer>> byKey = new java.util.TreeMap<>();
             for (int cp = 0; cp < CASED_LIMIT; cp++) {
                 int key = key(cp);
@@ -1716,16 +1734,9 @@ public final class PythonRegex {
         /** The simple lowercase mapping, then the first of its {@link #EXTRA} group. */
         private static int key(int cp) {
             int lower = Character.toLowerCase(cp);
-            if (lower < 0x10000 && lower >= 0x69) {
-                for (int[] extra : EXTRA) {
-                    for (int member : extra) {
-                        if (member == lower) {
-                            return extra[0];
-                        }
-                    }
-                }
-            }
-            return lower;
+            // a binary search, not a scan of EXTRA: this runs for every code point below CASED_LIMIT at startup
+            int k = lower >= 0x69 && lower < 0x10000 ? java.util.Arrays.binarySearch(EXTRA_MEMBERS, lower) : -1;
+            return k < 0 ? lower : EXTRA_KEYS[k];
         }
 
         /** The group of {@code cp}, or null when it matches only itself. */

@@ -158,13 +158,52 @@ public final class RuleCompiler {
         return new CompileResult.Failed(List.of(Problem.error(path, 1, 1, "-", message)));
     }
 
-    /** The schema validator, built once per JVM (building one costs tens of milliseconds). */
+    /**
+     * Starts building the schema validator and the case-folding tables on background threads, so that these
+     * bootstraps, the largest fixed costs of the first compile, overlap whatever the caller does first (a command
+     * line's parsing, listing a directory); a compile that comes sooner waits for them (docs/cli.md §12). Cheap to
+     * call more than once.
+     */
+    public static void prepare() {
+        if (!PREPARING.getAndSet(true)) {
+            inBackground("ttp4j-schema", Schema::ready);
+            inBackground("ttp4j-case-groups", PythonRegex::prepare);
+        }
+    }
+
+    private static void inBackground(String name, Runnable bootstrap) {
+        Thread.ofPlatform().daemon().name(name).start(() -> {
+            try {
+                bootstrap.run();
+            } catch (Throwable e) {
+                // the first compile that needs it fails on it, on its own thread, and reports it there
+            }
+        });
+    }
+
+    private static final java.util.concurrent.atomic.AtomicBoolean PREPARING = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** The schema validator, built once per JVM (building one costs a few hundred milliseconds of CPU). */
     private static final class Schema {
-        static final Validator VALIDATOR = jakarta.validation.Validation.byProvider(HibernateValidator.class)
-                .configure()
-                .messageInterpolator(new ParameterMessageInterpolator())
-                .buildValidatorFactory()
-                .getValidator();
+        static final Validator VALIDATOR = build();
+
+        private static Validator build() {
+            Validator v = jakarta.validation.Validation.byProvider(HibernateValidator.class)
+                    .configure()
+                    .ignoreXmlConfiguration() // no META-INF/validation.xml to look for: the schema is the annotations
+                    .messageInterpolator(new ParameterMessageInterpolator())
+                    .buildValidatorFactory()
+                    .getValidator();
+            // reads the records' constraints and initialises their validators here, where prepare() overlaps it,
+            // rather than in the first compiles (which wait for this class), each doing it again
+            v.validate(new RuleDocument("R0", 1L, "n", null, List.of("command"), Map.of(),
+                    List.of(new EmitDocument("T1059", "T1059.004", "TA0002", 0.5)), List.of("command")));
+            return v;
+        }
+
+        /** Initialises this class, that is, builds the validator. */
+        static void ready() {
+        }
     }
 
     /** YAML 1.1 implicit tags; only read after construction, so one is shared by every compilation. */

@@ -18,10 +18,11 @@ import org.ttp4j.store.RuleStore;
 /** {@link RuleStore#follow} on a real filesystem store: a change made while the rules load comes after them, once. */
 class FollowTest {
     @TempDir
-    Path dir;
+    Path tmp;
 
     @Test
     void aChangeDuringTheLoadFollowsTheLoadedRulesAndLaterOnesArriveAsTheyHappen() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("rules")); // its state file is a sibling: keep it inside tmp
         Files.writeString(dir.resolve("R0001.yaml"), ruleYaml("R0001", 1, "whoami"));
         List<String> seen = new CopyOnWriteArrayList<>();
         try (FilesystemRuleStore real = FilesystemRuleStore.open(dir)) {

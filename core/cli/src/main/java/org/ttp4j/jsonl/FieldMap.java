@@ -3,6 +3,7 @@ package org.ttp4j.jsonl;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Set;
@@ -11,15 +12,23 @@ import java.util.Set;
  * An event's payload as the parser builds it: keys and values in two arrays, in the order they came, looked up by a
  * linear scan (a payload has a handful of keys, which come from the parser's cache, so {@code ==} mostly decides).
  * A repeated key keeps its first place and takes the last value, as a Python dict does. Cheaper to build than a
- * HashMap: two arrays instead of a table and a node per entry.
+ * HashMap: two arrays instead of a table and a node per entry. Past {@link #INDEXED} keys a hash index takes over the
+ * lookups, so a hostile line of a million keys costs linear time, not quadratic.
  */
 final class FieldMap extends AbstractMap<String, Object> {
 
     private String[] keys = new String[8];
     private Object[] values = new Object[8];
     private int size;
+    private static final int INDEXED = 16;
+    /** Key to position, once there are more than {@link #INDEXED} keys; null before. */
+    private HashMap<Object, Integer> index;
 
     private int indexOf(Object key) {
+        if (index != null) {
+            Integer i = index.get(key);
+            return i == null ? -1 : i;
+        }
         for (int i = 0; i < size; i++) {
             if (keys[i] == key) {
                 return i;
@@ -47,6 +56,14 @@ final class FieldMap extends AbstractMap<String, Object> {
         }
         keys[size] = key;
         values[size++] = value;
+        if (index != null) {
+            index.put(key, size - 1);
+        } else if (size > INDEXED) {
+            index = new HashMap<>(size * 4);
+            for (int k = 0; k < size; k++) {
+                index.put(keys[k], k);
+            }
+        }
         return null;
     }
 

@@ -42,6 +42,27 @@ class EventParserTest {
         return assertThrows(EventFormatException.class, () -> parse(line), line).getMessage();
     }
 
+    /** A hostile line of many keys: linear work (a hash index past a few keys), and a dict's semantics kept. */
+    @Test
+    @org.junit.jupiter.api.Timeout(60) // only guards against a hang: quadratic lookups would take many minutes here
+    void aPayloadOfManyKeysKeepsOrderAndTheLastValueOfARepeatedKey() {
+        int n = 300_000;
+        StringBuilder line = new StringBuilder(HEAD).append('{');
+        for (int i = 0; i < n; i++) {
+            line.append("\"k").append(i).append("\":").append(i).append(',');
+        }
+        line.append("\"k7\":\"again\",\"k12\":\"again\"}}");
+        java.util.Map<String, Object> payload = parse(line.toString()).payload();
+        assertEquals(n, payload.size());
+        assertEquals("again", payload.get("k7")); // below the index's threshold when first seen
+        assertEquals("again", payload.get("k12"));
+        assertEquals(n - 1, payload.get("k" + (n - 1)));
+        java.util.Iterator<String> keys = payload.keySet().iterator();
+        for (int i = 0; i < 20; i++) {
+            assertEquals("k" + i, keys.next()); // a repeated key keeps its first place
+        }
+    }
+
     @Test
     void numbersAreWhatJsonLoadsGives() {
         assertEquals(0, payloadValue("-0"));

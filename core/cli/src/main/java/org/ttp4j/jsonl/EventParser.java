@@ -37,7 +37,8 @@ public final class EventParser {
     private int start;
     private int end;
     private long line;
-    private String bad; // the first problem of a well-formed line that is not a valid event
+    /** The problems of a well-formed line that is not a valid event, by field (a repeated key's last value decides). */
+    private java.util.LinkedHashMap<String, String> bad;
 
     /** The event of the line {@code bytes[from, to)}; throws {@link EventFormatException} naming {@code line}. */
     public Event parse(byte[] bytes, int from, int to, long line) {
@@ -53,7 +54,7 @@ public final class EventParser {
         this.start = from;
         this.end = to;
         this.line = line;
-        this.bad = null;
+        this.bad = null; // allocated only for a line with a wrong-typed field
         skipSpace();
         if (p == end) {
             throw new EventFormatException(line, "no event: the line is empty", null);
@@ -95,8 +96,10 @@ public final class EventParser {
                             @SuppressWarnings("unchecked")
                             Map<String, Object> m = (Map<String, Object>) v;
                             payload = m;
-                        } else if (bad == null) {
-                            bad = "payload must be an object, found " + describe(v, at);
+                            good(name);
+                        } else {
+                            payload = null;
+                            bad(name, "payload must be an object, found " + describe(v, at));
                         }
                     }
                     default -> value(1);
@@ -111,8 +114,8 @@ public final class EventParser {
             value(0);
             throw new EventFormatException(line, "more than one JSON value on the line", null);
         }
-        if (bad != null) {
-            throw new EventFormatException(line, bad, null);
+        if (bad != null && !bad.isEmpty()) {
+            throw new EventFormatException(line, bad.values().iterator().next(), null);
         }
         try {
             return new Event(sourceKind, sourceId, attacker, identity, session, decky, payload);
@@ -126,12 +129,26 @@ public final class EventParser {
         int at = p;
         Object v = value(1);
         if (v == null || v instanceof String) {
+            good(name);
             return (String) v;
         }
-        if (bad == null) {
-            bad = name + " must be a string or null, found " + describe(v, at);
-        }
+        bad(name, name + " must be a string or null, found " + describe(v, at));
         return null;
+    }
+
+    /** {@code field}'s value (so far its last one, as json.loads keeps) is wrong: the first such field is reported. */
+    private void bad(String field, String message) {
+        if (bad == null) {
+            bad = new java.util.LinkedHashMap<>();
+        }
+        bad.put(field, message);
+    }
+
+    /** {@code field}'s last value is right after all. */
+    private void good(String field) {
+        if (bad != null) {
+            bad.remove(field);
+        }
     }
 
     /** A quoted key and its colon, then the space before the value. */

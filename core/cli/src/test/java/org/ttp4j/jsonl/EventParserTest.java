@@ -104,6 +104,18 @@ class EventParserTest {
     }
 
     @Test
+    void aRepeatedTopLevelKeyIsJudgedByItsLastValue() {
+        // json.loads keeps the last value: a wrong first one is no problem, a wrong last one is
+        Event e = parse("{\"source_kind\":\"command\",\"source_id\":5,\"source_id\":\"c1\",\"attacker_uuid\":\"a\","
+                + "\"payload\":7,\"payload\":{\"command_text\":\"id\"}}");
+        assertEquals("c1", e.sourceId());
+        assertEquals(Map.of("command_text", "id"), e.payload());
+        assertTrue(error("{\"source_kind\":\"command\",\"source_id\":\"c1\",\"source_id\":5,\"attacker_uuid\":\"a\","
+                + "\"payload\":{}}").endsWith("source_id must be a string or null, found 5"));
+        assertTrue(error(HEAD + "{},\"payload\":7}").contains("payload must be an object, found 7"));
+    }
+
+    @Test
     void duplicateKeysKeepTheLastValueInTheFirstPlace() {
         Event e = parse("{\"source_kind\":\"x\",\"source_kind\":\"command\",\"source_id\":\"c\",\"attacker_uuid\":\"a\","
                 + "\"payload\":{\"a\":1},\"payload\":{\"command_text\":\"id\",\"env\":{\"k\":1,\"j\":2,\"k\":3}}}");

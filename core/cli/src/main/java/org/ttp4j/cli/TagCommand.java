@@ -97,8 +97,12 @@ final class TagCommand implements Callable<Integer> {
                     // stdout is gone: nothing left to save
                 }
             });
-            long bad = new EventLines(in, signal).pump(tagging);
-            signal.end();
+            long bad;
+            try {
+                bad = new EventLines(in, signal).pump(tagging);
+            } finally {
+                signal.end(); // the last flush, under the stop lock, whatever ended the input
+            }
             return bad == 0 ? 0 : 1;
         }
     }

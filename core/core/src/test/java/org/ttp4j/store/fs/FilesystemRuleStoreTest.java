@@ -42,7 +42,6 @@ class FilesystemRuleStoreTest {
     Path dir;
     FilesystemRuleStore store;
     StoreProbe probe;
-    private int sentinels;
 
     @AfterEach
     void closeStore() {
@@ -73,15 +72,6 @@ class FilesystemRuleStoreTest {
 
     void write(String name, String content) throws IOException {
         Files.writeString(dir.resolve(name), content);
-    }
-
-    /** Asserts that the store published nothing for what came before, by a sentinel round trip. */
-    void assertNoChange() throws Exception {
-        String id = "Zsentinel" + sentinels++;
-        write(id + ".yaml", ruleYaml(id, 1, "sentinel"));
-        probe.nextDefinition(id);
-        Files.delete(dir.resolve(id + ".yaml"));
-        probe.nextRemoved(id);
     }
 
     Map<String, CompiledRule> rules() {
@@ -134,7 +124,7 @@ class FilesystemRuleStoreTest {
         write("R0001.yaml", ruleYaml("R0001", 2, "b"));
         RuleChange.Definition d = probe.nextDefinition("R0001");
         assertEquals(2, d.rule().ruleVersion());
-        assertNoChange();
+        probe.assertNoChange(dir);
         assertEquals(2, rules().get("R0001").ruleVersion());
     }
 
@@ -142,11 +132,11 @@ class FilesystemRuleStoreTest {
     void saveWithIdenticalBytesIsNoChangeFromTheFirstSave() throws Exception {
         open(Map.of("R0001.yaml", ruleYaml("R0001", 1, "a")));
         write("R0001.yaml", ruleYaml("R0001", 1, "a")); // hash seeded at startup
-        assertNoChange();
+        probe.assertNoChange(dir);
         write("R0001.yaml", ruleYaml("R0001", 2, "a"));
         probe.nextDefinition("R0001");
         write("R0001.yaml", ruleYaml("R0001", 2, "a"));
-        assertNoChange();
+        probe.assertNoChange(dir);
     }
 
     @Test
@@ -155,7 +145,7 @@ class FilesystemRuleStoreTest {
         write(".R0001.yaml.tmp", ruleYaml("R0001", 2, "b"));
         Files.move(dir.resolve(".R0001.yaml.tmp"), dir.resolve("R0001.yaml"), StandardCopyOption.ATOMIC_MOVE);
         assertEquals(2, probe.nextDefinition("R0001").rule().ruleVersion());
-        assertNoChange();
+        probe.assertNoChange(dir);
         probe.assertNoProblem();
     }
 
@@ -165,7 +155,7 @@ class FilesystemRuleStoreTest {
         write("T1110_brute_force.yaml", ruleYaml("R0100", 1, "hydra"));
         RuleChange.Definition d = probe.nextDefinition("R0100");
         assertEquals(dir.resolve("T1110_brute_force.yaml").toString(), d.rule().sourcePath());
-        assertNoChange();
+        probe.assertNoChange(dir);
     }
 
     @Test
@@ -182,7 +172,7 @@ class FilesystemRuleStoreTest {
         assertTrue(refused.message().startsWith("a symbolic link to " + other.toRealPath() + ", which the store does"
                 + " not watch"), refused.message());
         Files.writeString(other, ruleYaml("R0008", 2, "edited")); // its edits would never arrive: nothing to go stale
-        assertNoChange();
+        probe.assertNoChange(dir);
         assertFalse(rules().containsKey("R0008"));
         probe.assertNoProblem();
     }
@@ -214,7 +204,7 @@ class FilesystemRuleStoreTest {
         store.subscribe(probe::record);
         assertTrue(rules().isEmpty());
         Files.createSymbolicLink(dir.resolve("R0009.yaml"), Path.of("R0009.yaml"));
-        assertNoChange();
+        probe.assertNoChange(dir);
         probe.assertNoProblem();
     }
 
@@ -253,7 +243,7 @@ class FilesystemRuleStoreTest {
         Files.createSymbolicLink(dir.resolve("..data_tmp"), v2.getFileName());
         Files.move(dir.resolve("..data_tmp"), dir.resolve("..data"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         assertEquals(2, probe.nextDefinition("R0001").rule().ruleVersion());
-        assertNoChange();
+        probe.assertNoChange(dir);
         probe.assertNoProblem();
     }
 
@@ -261,10 +251,10 @@ class FilesystemRuleStoreTest {
     void touchOfAnEmptyFileIsNothingThenContentIsOneDefinition() throws Exception {
         open(Map.of());
         Files.createFile(dir.resolve("R0001.yaml"));
-        assertNoChange();
+        probe.assertNoChange(dir);
         write("R0001.yaml", ruleYaml("R0001", 1, "a"));
         probe.nextDefinition("R0001");
-        assertNoChange();
+        probe.assertNoChange(dir);
         probe.assertNoProblem();
     }
 
@@ -281,14 +271,14 @@ class FilesystemRuleStoreTest {
         Problem p = probe.nextProblem();
         assertEquals(dir.resolve("R0001.yaml").toString(), p.path());
         assertTrue(p.isError());
-        assertNoChange();
+        probe.assertNoChange(dir);
         for (Problem more : probe.problems) { // a schema error may list several violations, all of this file
             assertEquals(p.path(), more.path());
         }
         probe.problems.clear();
         assertEquals(1, rules().get("R0001").ruleVersion(), "the last good version stays live");
         write("R0001.yaml", invalid); // the same bad bytes again: not reported again
-        assertNoChange();
+        probe.assertNoChange(dir);
         probe.assertNoProblem();
         write("R0001.yaml", ruleYaml("R0001", 4, "fixed"));
         assertEquals(4, probe.nextDefinition("R0001").rule().ruleVersion());
@@ -299,7 +289,7 @@ class FilesystemRuleStoreTest {
         open(Map.of("R0001.yaml", ruleYaml("R0001", 1, "a"), "R0002.yaml", ruleYaml("R0002", 1, "b")));
         Files.delete(dir.resolve("R0001.yaml"));
         probe.nextRemoved("R0001");
-        assertNoChange();
+        probe.assertNoChange(dir);
         assertEquals(Set.of("R0002"), rules().keySet());
     }
 
@@ -308,7 +298,7 @@ class FilesystemRuleStoreTest {
         open(Map.of("R0001.yaml", ruleYaml("R0001", 1, "a")));
         Files.move(dir.resolve("R0001.yaml"), tmp.resolve("R0001.yaml"));
         probe.nextRemoved("R0001");
-        assertNoChange();
+        probe.assertNoChange(dir);
         assertTrue(rules().isEmpty());
     }
 
@@ -318,14 +308,14 @@ class FilesystemRuleStoreTest {
         open(Map.of("R0001.yaml", ruleYaml("R0001", 1, "a")));
         Files.move(dir.resolve("R0001.yaml"), dir.resolve(scratch));
         probe.nextRemoved("R0001");
-        assertNoChange();
+        probe.assertNoChange(dir);
     }
 
     @Test
     void renameToAnotherValidNameWithTheSameContentIsNoChange() throws Exception {
         open(Map.of("A.yaml", ruleYaml("R0001", 1, "a")));
         Files.move(dir.resolve("A.yaml"), dir.resolve("B.yaml"));
-        assertNoChange();
+        probe.assertNoChange(dir);
         CompiledRule r = rules().get("R0001");
         assertEquals(dir.resolve("B.yaml").toString(), r.sourcePath(), "the store follows the file");
         Files.delete(dir.resolve("B.yaml"));
@@ -340,7 +330,7 @@ class FilesystemRuleStoreTest {
             write(name, "not: [a rule\n");
             Files.delete(dir.resolve(name));
         }
-        assertNoChange();
+        probe.assertNoChange(dir);
         probe.assertNoProblem();
     }
 
@@ -354,7 +344,7 @@ class FilesystemRuleStoreTest {
 
         write("B.yaml", ruleYaml("R0001", 2, "b")); // second by name: reported, no change
         assertEquals(dir.resolve("B.yaml").toString(), probe.nextProblem().path());
-        assertNoChange();
+        probe.assertNoChange(dir);
 
         Files.delete(dir.resolve("A.yaml")); // B takes over
         assertEquals(2, probe.nextDefinition("R0001").rule().ruleVersion());
@@ -363,7 +353,7 @@ class FilesystemRuleStoreTest {
         assertEquals(3, probe.nextDefinition("R0001").rule().ruleVersion());
         Files.delete(dir.resolve("C.yaml"));
         probe.nextRemoved("R0001");
-        assertNoChange();
+        probe.assertNoChange(dir);
         probe.assertNoProblem();
     }
 
@@ -395,7 +385,7 @@ class FilesystemRuleStoreTest {
             versions.put(d.ruleId(), d.rule().ruleVersion());
         }
         assertEquals(Map.of("R0002", 2, "R0003", 1), versions);
-        assertNoChange();
+        probe.assertNoChange(dir);
         assertEquals(Set.of("R0002", "R0003"), rules().keySet());
     }
 
@@ -409,7 +399,7 @@ class FilesystemRuleStoreTest {
         Files.createDirectories(dir);
         write("R0002.yaml", ruleYaml("R0002", 1, "b"));
         probe.nextDefinition("R0002");
-        assertNoChange();
+        probe.assertNoChange(dir);
         assertEquals(Set.of("R0002"), rules().keySet());
     }
 
@@ -441,7 +431,7 @@ class FilesystemRuleStoreTest {
         probe.nextDefinition("R0001");
         RuleChange.State s = (RuleChange.State) probe.next();
         assertEquals("auto-clip", s.state().setBy());
-        assertNoChange();
+        probe.assertNoChange(dir);
     }
 
     @Test
@@ -490,7 +480,7 @@ class FilesystemRuleStoreTest {
             ids.add(c.ruleId());
         }
         assertEquals(count, ids.size(), "distinct ids");
-        assertNoChange();
+        probe.assertNoChange(dir);
         assertEquals(ids, rules().keySet());
     }
 
@@ -512,7 +502,7 @@ class FilesystemRuleStoreTest {
         write(first, files.get(first) + "\n# reviewed\n");
         RuleChange.Definition d = (RuleChange.Definition) probe.next();
         assertEquals(dir.resolve(first).toString(), d.rule().sourcePath());
-        assertNoChange();
+        probe.assertNoChange(dir);
     }
 
     // ---- the reported path and the guard line ---------------------------------------------------------------

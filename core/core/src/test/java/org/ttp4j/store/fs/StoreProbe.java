@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,6 +21,7 @@ import org.ttp4j.store.StoreReporter;
 /** What a store published and reported, as seen by one subscriber and its reporter, with waits that do not hang. */
 final class StoreProbe implements StoreReporter {
     /** How long to wait for something that must come. */
+    private int sentinels;
     static final Duration ARRIVAL = Duration.ofSeconds(30);
     /** How long to watch for something that must not come (after the store has demonstrably caught up). */
 
@@ -88,6 +90,18 @@ final class StoreProbe implements StoreReporter {
         Problem p = problems.poll(ARRIVAL.toMillis(), TimeUnit.MILLISECONDS);
         assertNotNull(p, "no problem was reported within " + ARRIVAL);
         return p;
+    }
+
+    /**
+     * Asserts that the store published nothing for what came before: a sentinel rule file's round trip through
+     * {@code dir} is the barrier (the store's events, the state file's too, come from one watcher, in order).
+     */
+    void assertNoChange(Path dir) throws Exception {
+        String id = "Zsentinel" + sentinels++;
+        Files.writeString(dir.resolve(id + ".yaml"), FilesystemRuleStoreTest.ruleYaml(id, 1, "sentinel"));
+        nextDefinition(id);
+        Files.delete(dir.resolve(id + ".yaml"));
+        nextRemoved(id);
     }
 
     void assertNoProblem() {

@@ -3,8 +3,6 @@ package org.ttp4j.engine;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -185,6 +183,8 @@ public final class RuleEngine {
             sc.text.clear();
             sc.presence.clear();
             sc.createdAt = null;
+            sc.lastEvidenceFields = null;
+            sc.lastEvidence = null;
             if (foldOnce) {
                 sc.folded.clear();
                 if (!complete) {
@@ -219,7 +219,7 @@ public final class RuleEngine {
             if (sc.createdAt == null) {
                 sc.createdAt = options.clock().instant();
             }
-            count += emit(event, rule, expired, sc.createdAt, sc.tags);
+            count += emit(event, rule, expired, sc);
         }
         return count;
     }
@@ -259,39 +259,54 @@ public final class RuleEngine {
         }
     }
 
-    private int emit(Event event, IndexedRule indexed, boolean expired, Instant createdAt, List<Tag> out) {
+    private int emit(Event event, IndexedRule indexed, boolean expired, Scratch sc) {
         CompiledRule rule = indexed.rule();
-        Map<String, Object> evidence = evidence(rule, event);
+        Map<String, Object> evidence = sc.evidence(rule.evidenceFields(), event);
         List<Emit> emits = rule.emits();
         for (int k = 0; k < emits.size(); k++) {
-            out.add(Tag.of(event, rule, emits.get(k), indexed.confidence(k, expired), evidence, options.attackRelease(),
-                    indexed.mitreUrl(k), createdAt));
+            sc.tags.add(Tag.of(event, rule, emits.get(k), indexed.confidence(k, expired), evidence,
+                    options.attackRelease(), indexed.mitreUrl(k), sc.createdAt));
         }
         return emits.size();
     }
 
     /** {@code evidence_fields} present in the payload (a present null stays null), then command aux fields. */
-    private static Map<String, Object> evidence(CompiledRule rule, Event event) {
-        List<String> fields = rule.evidenceFields();
+    static Map<String, Object> evidence(List<String> fields, Event event) {
         boolean command = "command".equals(event.sourceKind());
         if (fields.isEmpty() && !command) {
             return Map.of();
         }
         Map<String, Object> payload = event.payload();
-        Map<String, Object> evidence = new LinkedHashMap<>();
-        for (String f : fields) {
-            if (payload.containsKey(f)) {
-                evidence.put(f, payload.get(f));
-            }
+        int max = fields.size() + (command ? COMMAND_AUX.length : 0);
+        String[] keys = new String[max];
+        Object[] values = new Object[max];
+        int n = 0;
+        for (int k = 0; k < fields.size(); k++) {
+            n = put(payload, fields.get(k), keys, values, n);
         }
         if (command) {
             for (String f : COMMAND_AUX) {
-                if (payload.containsKey(f)) {
-                    evidence.put(f, payload.get(f));
-                }
+                n = put(payload, f, keys, values, n);
             }
         }
-        return evidence.isEmpty() ? Map.of() : Collections.unmodifiableMap(evidence);
+        return n == 0 ? Map.of() : new Evidence(keys, values, n);
+    }
+
+    /** Adds {@code key} when the payload has it and it is not in {@code keys[0, n)} yet; returns the new size. */
+    private static int put(Map<String, Object> payload, String key, String[] keys, Object[] values, int n) {
+        Object v = payload.get(key);
+        if (v == null && !payload.containsKey(key)) {
+            return n;
+        }
+        for (int k = 0; k < n; k++) {
+            if (keys[k].equals(key)) {
+                values[k] = v; // as a map's put: the first position, the last value (the same value here)
+                return n;
+            }
+        }
+        keys[n] = key;
+        values[n] = v;
+        return n + 1;
     }
 
     private void cutOff(IndexedRule rule, Event event, String why) {
@@ -319,6 +334,17 @@ public final class RuleEngine {
         private long[] touched = new long[1];
         long now;
         Instant createdAt;
+        // the evidence of the event's previous matching rule: the next one with the same fields shares it
+        List<String> lastEvidenceFields;
+        Map<String, Object> lastEvidence;
+
+        Map<String, Object> evidence(List<String> fields, Event event) {
+            if (lastEvidence == null || !fields.equals(lastEvidenceFields)) {
+                lastEvidence = RuleEngine.evidence(fields, event);
+                lastEvidenceFields = fields;
+            }
+            return lastEvidence;
+        }
 
         long[] masks(int n) {
             if (masks.length < n) {

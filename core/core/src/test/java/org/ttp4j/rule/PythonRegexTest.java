@@ -143,4 +143,33 @@ class PythonRegexTest {
         assertTrue(p.matcher("WGET x").find());
         assertTrue(!p.matcher("wgetx").find());
     }
+
+    /** Python 3's re.match(r'\s', chr(c)) over all code points (str.isspace(): Unicode White_Space and U+001C..1F). */
+    private static final int[] PYTHON_SPACE = {0x9, 0xa, 0xb, 0xc, 0xd, 0x1c, 0x1d, 0x1e, 0x1f, 0x20, 0x85, 0xa0,
+        0x1680, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006, 0x2007, 0x2008, 0x2009, 0x200a, 0x2028,
+        0x2029, 0x202f, 0x205f, 0x3000};
+
+    @Test
+    void unicodeSpaceIsPythonsSetOverEveryCodePointInEveryPlaceAClassCanStand() {
+        java.util.Set<Integer> space = new java.util.HashSet<>();
+        for (int c : PYTHON_SPACE) {
+            space.add(c);
+        }
+        Pattern s = PythonRegex.compile("\\s");
+        Pattern notS = PythonRegex.compile("\\S");
+        Pattern inClass = PythonRegex.compile("[\\s]");
+        Pattern negated = PythonRegex.compile("[^\\s]");
+        Pattern mixed = PythonRegex.compile("[x\\s]");
+        Pattern notSInClass = PythonRegex.compile("[\\S]");
+        for (int c = 0; c <= Character.MAX_CODE_POINT; c++) {
+            String text = Character.toString(c);
+            boolean expected = space.contains(c);
+            assertEquals(expected, s.matcher(text).matches(), () -> "\\s on U+" + Integer.toHexString(text.codePointAt(0)));
+            assertEquals(!expected, notS.matcher(text).matches(), () -> "\\S on U+" + Integer.toHexString(text.codePointAt(0)));
+            assertEquals(expected, inClass.matcher(text).matches());
+            assertEquals(!expected, negated.matcher(text).matches());
+            assertEquals(expected || c == 'x', mixed.matcher(text).matches());
+            assertEquals(!expected, notSInClass.matcher(text).matches());
+        }
+    }
 }

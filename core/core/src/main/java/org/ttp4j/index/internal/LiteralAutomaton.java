@@ -385,7 +385,7 @@ final class LiteralAutomaton {
             s = next(s, CaseFold.fold(text.charAt(k)));
             long o = out[s];
             if (edgedFirst != null && edgedFirst[s] != 0) {
-                o |= edged(s, text, length, k + 1);
+                o |= edged(s, text, length, k + 1, hits);
             }
             if (o != 0) {
                 hits |= o;
@@ -405,7 +405,7 @@ final class LiteralAutomaton {
             s = next(s, text[k]);
             long o = out[s];
             if (edgedFirst != null && edgedFirst[s] != 0) {
-                o |= edged(s, original, length, k + 1);
+                o |= edged(s, original, length, k + 1, hits);
             }
             if (o != 0) {
                 hits |= o;
@@ -417,12 +417,16 @@ final class LiteralAutomaton {
         return hits;
     }
 
-    /** The bits of the literals with edges that end at {@code end} in state {@code s} and whose edges hold. */
-    private long edged(int s, String text, int length, int end) {
+    /**
+     * The bits of the literals with edges that end at {@code end} in state {@code s} and whose edges hold; a
+     * literal whose bits are all in {@code known} (found earlier) is not checked again.
+     */
+    private long edged(int s, String text, int length, int end, long known) {
         long hits = 0;
         for (int st = edgedFirst[s]; st != 0; st = edgedFirst[fail[st]]) {
             for (int e = edgedStart[st], stop = edgedStart[st + 1]; e < stop; e++) {
-                if (edgedEdges[e].holds(text, length, end - edgedLength[e], end)) {
+                if ((edgedBits[e] & ~(known | hits)) != 0
+                        && edgedEdges[e].holds(text, length, end - edgedLength[e], end)) {
                     hits |= edgedBits[e];
                 }
             }
@@ -448,14 +452,15 @@ final class LiteralAutomaton {
             s = next(s, text[k]);
             for (int o = ownStart[s] < ownStart[s + 1] ? s : dict[s]; o != 0; o = dict[o]) {
                 for (int e = ownStart[o], end = ownStart[o + 1]; e < end; e++) {
+                    int p = position == null ? ownGroup[e] : position[ownGroup[e]];
+                    if (p < 0 || (masks[p] & ownBits[e]) == ownBits[e]) {
+                        continue; // its rules are candidates already (and their segment marked): no edge check
+                    }
                     RequiredLiterals.Edges edges = ownEdges[e];
                     if (edges == null || edges.holds(original, length, k + 1 - ownLength[e], k + 1)) {
-                        int p = position == null ? ownGroup[e] : position[ownGroup[e]];
-                        if (p >= 0) {
-                            masks[p] |= ownBits[e];
-                            if (touched != null) {
-                                touched[p >>> 6] |= 1L << p;
-                            }
+                        masks[p] |= ownBits[e];
+                        if (touched != null) {
+                            touched[p >>> 6] |= 1L << p;
                         }
                     }
                 }

@@ -21,6 +21,7 @@ import org.ttp4j.index.internal.Segment;
 import org.ttp4j.index.internal.SnapshotInternals;
 import org.ttp4j.rule.CompiledRule;
 import org.ttp4j.rule.Emit;
+import org.ttp4j.rule.RequiredLiterals;
 
 /**
  * Events in, tags out (docs/engine.md §2, docs/events.md §3), over the current snapshot of a {@link RuleIndex}.
@@ -213,7 +214,7 @@ public final class RuleEngine {
             String value = values[seg.fieldOf(k)];
             if ((rule.disabled() && !expired)
                     || (prefilter && !rule.confirmed(value, Math.min(limit, value.length()), sc.presence))
-                    || !found(sc, rule, value, limit, event)) {
+                    || !found(sc, rule, value, limit, prefilter, event)) {
                 continue;
             }
             if (sc.createdAt == null) {
@@ -233,13 +234,17 @@ public final class RuleEngine {
         return false;
     }
 
-    private boolean found(Scratch sc, IndexedRule rule, String value, int limit, Event event) {
+    private boolean found(Scratch sc, IndexedRule rule, String value, int limit, boolean prefilter, Event event) {
         BoundedText text = sc.text;
         text.aim(value, options.maxRegexSteps());
         Matcher m = sc.matcher(rule, text);
+        int end = Math.min(limit, value.length());
+        RequiredLiterals.Chars start = prefilter ? rule.start() : null;
         try {
             // a match must lie in the first `limit` chars; anchors and lookarounds still see the real text
-            if (m.region(0, Math.min(limit, value.length())).find()) {
+            // an ASCII value and a known first char: only the positions holding one can start a match (§8)
+            boolean skip = start != null && sc.presence.ascii(value, end);
+            if (skip ? startsAt(m, start, value, end, text) : m.region(0, end).find()) {
                 return true;
             }
             if (value.length() > limit) {
@@ -307,6 +312,27 @@ public final class RuleEngine {
         keys[n] = key;
         values[n] = v;
         return n + 1;
+    }
+
+    /**
+     * Whether a match starts at one of the positions of {@code value[0, end)} holding a member of {@code start},
+     * the set every match's first char is in (an ASCII value: a char is a code point): the same answer as
+     * {@code find()}, without trying the other positions (docs/engine.md §8).
+     */
+    private boolean startsAt(Matcher m, RequiredLiterals.Chars start, String value, int end, BoundedText text) {
+        try {
+            for (int i = 0; i < end; i++) {
+                if (start.contains(value.charAt(i)) && m.region(i, end).lookingAt()) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (BoundedText.Exhausted e) {
+            // its reads can exceed find()'s only where find() skips (a literal's Boyer-Moore): search as before,
+            // on a fresh budget, so that the skip never costs a tag or adds a bound hit
+            text.aim(value, options.maxRegexSteps());
+            return m.region(0, end).find();
+        }
     }
 
     private void cutOff(IndexedRule rule, Event event, String why) {

@@ -139,6 +139,11 @@ public final class PythonRegex {
         private String atToken;
         /** What the first char of a match of the item, sequence, alternation just parsed is, or null. */
         private First itemFirst, sequenceFirst, alternationFirst;
+        /**
+         * What the first char consumed by any match of the sequence or alternation just parsed is (zero-width items
+         * before it skipped), or null: unknown, or a match may be empty (docs/engine.md §8).
+         */
+        private First sequenceStart, alternationStart;
 
         /** What the last item of the current sequence was, for quantifier checks. */
         private enum Last { NONE, AT, REPEAT, ITEM }
@@ -154,7 +159,9 @@ public final class PythonRegex {
                 throw error("unbalanced parenthesis", i);
             }
             int flags = Pattern.UNIX_LINES | globalJavaFlags;
-            return new Translation(out.toString(), flags, alternationFacts.literals(alternationChars, anchors));
+            RequiredLiterals literals = alternationFacts.literals(alternationChars, anchors);
+            return new Translation(out.toString(), flags, alternationStart == null ? literals
+                    : literals.withStart(alternationStart.chars()));
         }
 
         /** The token standing for {@code a} in the facts' strings, or null once all tokens are taken. */
@@ -207,12 +214,14 @@ public final class PythonRegex {
             Facts facts = sequenceFacts;
             List<RequiredLiterals.Chars> chars = sequenceChars;
             First first = sequenceFirst;
+            First lead = sequenceStart;
             Set<String> strings = null; // while every branch is exact: their union, grown in place (what or() builds)
             while (peekIs('|')) {
                 i++;
                 out.append('|');
                 long[] branch = parseSequence(depth, false);
                 first = First.either(first, sequenceFirst);
+                lead = First.either(lead, sequenceStart);
                 Set<String> next = sequenceFacts.exact();
                 if (facts.exact() != null && next != null && facts.exact().size() + next.size() <= MAX_SET) {
                     if (strings == null) {
@@ -231,6 +240,7 @@ public final class PythonRegex {
             alternationFacts = facts;
             alternationChars = chars;
             alternationFirst = first;
+            alternationStart = lead;
             return width;
         }
 
@@ -244,6 +254,9 @@ public final class PythonRegex {
             List<RequiredLiterals.Chars> chars = new ArrayList<>();
             List<RequiredLiterals.Chars> pendingChars = List.of();
             First first = null; // of the sequence's first item, kept unless a quantifier makes it optional
+            First lead = null; // of its first item that consumes: known once led, null when unknown
+            boolean led = false;
+            boolean ledHere = false; // the last item is the one that led (a quantifier may make it optional)
             int items = 0;
             while (more()) {
                 int start = i;
@@ -272,12 +285,15 @@ public final class PythonRegex {
                 itemFirst = null;
                 atToken = null;
                 boolean wordLiteral = false;
+                First groupStart = null;
                 switch (c) {
                     case '(' -> {
+                        alternationStart = null; // stays null for a group without content (a back-reference)
                         GroupKind kind = parseGroup(start, depth, items == 0 && atPatternStart);
                         if (kind == GroupKind.NOTHING) {
                             continue; // comment or global flags: the previous item stays the last one
                         }
+                        groupStart = alternationStart;
                         itemFirst = null;
                         last = Last.ITEM;
                     }
@@ -340,6 +356,18 @@ public final class PythonRegex {
                     // zero width: the items around it stay adjacent, with its condition between them as a token
                     itemFacts = atToken == null ? Facts.EMPTY : Facts.exact(Set.of(atToken));
                 }
+                if (last == Last.REPEAT) {
+                    if (ledHere && repeatMin == 0) {
+                        lead = null; // the item that starts every match may be absent
+                    }
+                } else {
+                    ledHere = false;
+                    if (!led && itemMax > 0) { // zero-width items consume nothing: the next item leads
+                        led = true;
+                        ledHere = true;
+                        lead = itemMin == 0 || last != Last.ITEM ? null : c == '(' ? groupStart : itemFirst;
+                    }
+                }
                 if (items == 0 && last == Last.ITEM) {
                     first = itemFirst;
                 } else if (items == 1 && last == Last.REPEAT && repeatMin == 0) {
@@ -379,6 +407,7 @@ public final class PythonRegex {
             sequenceFacts = facts.result();
             sequenceChars = chars;
             sequenceFirst = items == 0 ? null : first;
+            sequenceStart = led && min > 0 ? lead : null;
             return new long[] {min, max};
         }
 
@@ -1129,7 +1158,8 @@ public final class PythonRegex {
                 addMember(matched, cp);
                 itemFacts = Facts.exact(matched);
             }
-            itemFirst = First.ofChar(cp, (ignoreCase || group != null) && Character.isLetter(cp));
+            // a case group can join non-letters and non-ASCII chars to ASCII ones (KELVIN SIGN and k): all members
+            itemFirst = group != null ? First.ofGroup(cp, group) : First.ofChar(cp, ignoreCase && Character.isLetter(cp));
             if (group != null) {
                 out.append('[');
                 for (int member : group) {
@@ -1208,6 +1238,16 @@ public final class PythonRegex {
         /** A literal {@code cp}; {@code cased}: under (?i), with its case partners (shared for ASCII). */
         static First ofChar(int cp, boolean cased) {
             return cp < 128 ? ASCII[(cased ? 128 : 0) + cp] : build(cp, cased);
+        }
+
+        /** A literal {@code cp} matched case-insensitively: any member of its case group {@code group}. */
+        static First ofGroup(int cp, int[] group) {
+            CharsBuilder members = new CharsBuilder();
+            members.add(cp);
+            for (int member : group) {
+                members.add(member);
+            }
+            return new First(members.build(), false);
         }
 
         private static First build(int cp, boolean cased) {

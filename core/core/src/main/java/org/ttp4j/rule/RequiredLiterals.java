@@ -15,11 +15,23 @@ import java.util.List;
  * @param allOf sets of case-folded, non-empty strings; deep-immutable
  * @param chars character sets of which the text holds a member each
  * @param edges parallel to {@code allOf}: the edges of each string ({@link Edges#NONE} when nothing is known)
+ * @param start the first char of every match is a member (never empty: the pattern cannot match empty), or null
+ *              when unknown; not case-folded
  */
-public record RequiredLiterals(List<List<String>> allOf, List<Chars> chars, List<List<Edges>> edges) {
+public record RequiredLiterals(List<List<String>> allOf, List<Chars> chars, List<List<Edges>> edges, Chars start) {
 
     /** Nothing known: the rule always runs. */
     public static final RequiredLiterals NONE = new RequiredLiterals(List.of(), List.of());
+
+    /** Without a known first char. */
+    public RequiredLiterals(List<List<String>> allOf, List<Chars> chars, List<List<Edges>> edges) {
+        this(allOf, chars, edges, null);
+    }
+
+    /** These facts, and every match's first char is a member of {@code start} (docs/engine.md §8). */
+    public RequiredLiterals withStart(Chars start) {
+        return new RequiredLiterals(allOf, chars, edges, start);
+    }
 
     /** Required strings without known edges. */
     public RequiredLiterals(List<List<String>> allOf, List<Chars> chars) {
@@ -107,16 +119,33 @@ public record RequiredLiterals(List<List<String>> allOf, List<Chars> chars, List
         /** True when an occurrence at {@code text[start, end)} (of {@code text[0, length)}) meets every anchor. */
         public boolean holds(CharSequence text, int length, int start, int end) {
             for (int k = 0; k < before.size(); k++) {
-                if (!before.get(k).holds(text, length, start)) {
+                if (!holds(before.get(k), text, length, start)) {
                     return false;
                 }
             }
             for (int k = 0; k < after.size(); k++) {
-                if (!after.get(k).holds(text, length, end)) {
+                if (!holds(after.get(k), text, length, end)) {
                     return false;
                 }
             }
             return true;
+        }
+
+        /** {@code a.holds(...)} through exact types: the prefilter's hot path, no interface call per anchor. */
+        private static boolean holds(Anchor a, CharSequence text, int length, int pos) {
+            if (a instanceof Next n) {
+                return n.holds(text, length, pos);
+            }
+            if (a instanceof WordBoundary w) {
+                return w.holds(text, length, pos);
+            }
+            if (a instanceof Prev p) {
+                return p.holds(text, length, pos);
+            }
+            if (a instanceof Start s) {
+                return s.holds(text, length, pos);
+            }
+            return ((End) a).holds(text, length, pos);
         }
     }
 

@@ -83,6 +83,28 @@ class BoundedEvaluationTest {
     }
 
     @Test
+    void positionsThatCannotStartAMatchCostNoBudgetAndASkipThatRunsOutSearchesAsBefore() {
+        RuleIndex index = new RuleIndex();
+        index.apply(new RuleChange.Definition("R1", TestRules.regex("R1", "cat\\s+/etc/shadow", "command")));
+        index.apply(new RuleChange.Definition("R2", TestRules.regex("R2", "shadow", "command")));
+        EngineOptions small = EngineOptions.DEFAULTS.withMaxRegexSteps(50_000);
+        RuleEngine engine = new RuleEngine(index, small);
+        RuleEngine plain = new RuleEngine(index, small.withPrefilter(false));
+        String padded = "x".repeat(200_000) + " cat /etc/shadow";
+        assertEquals(List.of("R1", "R2"), engine.evaluate(RuleEngineTest.command(padded)).stream()
+                .map(Tag::ruleId).toList(), "every match of R1 starts with c (docs/engine.md §8)");
+        assertEquals(0, engine.boundHits());
+        assertEquals(List.of("R2"), plain.evaluate(RuleEngineTest.command(padded)).stream().map(Tag::ruleId)
+                .toList(), "the plain loop tries every position and runs out");
+        assertEquals(1, plain.boundHits("R1"));
+        // each s is a possible start of R2 (two reads each), where Boyer-Moore reads one char in six
+        String esses = "s".repeat(120_000) + "shadow";
+        assertEquals(List.of("R2"), engine.evaluate(RuleEngineTest.command(esses)).stream().map(Tag::ruleId)
+                .toList());
+        assertEquals(0, engine.boundHits(), "the skip ran out, the search as before did not");
+    }
+
+    @Test
     void aBudgetThatRunsOutIsCountedPerRuleAndReported() {
         RuleIndex index = new RuleIndex();
         index.apply(new RuleChange.Definition("R1", TestRules.regex("R1", "cat\\s+/etc/shadow", "command")));
@@ -96,7 +118,8 @@ class BoundedEvaluationTest {
         };
         RuleEngine engine = new RuleEngine(index, EngineOptions.DEFAULTS.withMaxRegexSteps(50_000).withClock(clock),
                 reports::add);
-        String padded = "x".repeat(200_000) + " cat /etc/shadow";
+        // each c could start a match of R1 (docs/engine.md §8): it reads at least one char at each of them
+        String padded = "c".repeat(200_000) + " cat /etc/shadow";
         List<Tag> tags = engine.evaluate(RuleEngineTest.command(padded));
         assertEquals(1, engine.boundHits("R1"), "R1 reads a char per start position: 200,000 > 50,000");
         assertEquals(java.util.Map.of("R1", 1L), engine.boundHitsByRule());

@@ -172,6 +172,85 @@ class TranslatedLiteralsTest {
         assertTrue(holdsAll(PythonRegex.translate("(?i)[a-c]|\\d").literals(), "7"));
     }
 
+    /** The positions where a match starts, as find() would try them: each must hold a member of the start set. */
+    private static String unsoundStart(PythonRegex.Translation t, String python, String text) {
+        RequiredLiterals.Chars start = t.literals().start();
+        if (start == null) {
+            return null;
+        }
+        Matcher m = PythonRegex.compile(t, python).matcher(text);
+        m.useTransparentBounds(true).useAnchoringBounds(false);
+        for (int i = 0; i <= text.length(); i++) {
+            if (m.region(i, text.length()).lookingAt() && (i == text.length() || !start.contains(text.charAt(i)))) {
+                return "/" + python + "/ matches \"" + text + "\" from " + i + " but " + start + " says no";
+            }
+        }
+        return null;
+    }
+
+    private static boolean starts(String python, String chars) {
+        RequiredLiterals.Chars start = PythonRegex.translate(python).literals().start();
+        if (start == null) {
+            return chars == null;
+        }
+        for (char c = 0; c < 128; c++) {
+            if (start.contains(c) != (chars != null && chars.indexOf(c) >= 0)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Test
+    void aCaseGroupJoiningNonAsciiAndAsciiCharsCountsAllOfThemAsAFirstChar() {
+        // Python: (?i)ſ matches s and S, KELVIN SIGN matches k and K; a look-ahead's edge must let them through
+        assertTrue(PythonRegex.compile("(?i)x(?=\u017f)").matcher("xs").find());
+        assertTrue(holdsAll(PythonRegex.translate("(?i)x(?=\u017f)").literals(), "xs"));
+        assertTrue(holdsAll(PythonRegex.translate("(?i)x(?=\u212a)").literals(), "xK"));
+        assertTrue(starts("(?i)\u212a", "kK"));
+    }
+
+    @Test
+    void theFirstCharOfEveryMatchIsKnownPastZeroWidthItems() {
+        assertTrue(starts("\\bps\\s+-?[aux]+\\b|\\bpstree\\b|\\btop\\s+-b", "pt"));
+        assertTrue(starts("\\b(?:cat|less)\\b.*passwd", "cl"));
+        assertTrue(starts("(?i)wget", "wW"));
+        assertTrue(starts("(?<![;&])(?=x)x+", "x"));
+        assertTrue(starts("^\\$(?:1|2)\\$", "$"));
+        assertTrue(starts("[0-9a-f]{32}", "0123456789abcdef"));
+        assertTrue(starts("a?b", null), "the first item may be absent");
+        assertTrue(starts("x*", null));
+        assertTrue(starts("(?:a|)b", null), "a group that may be empty");
+        assertTrue(starts("^\\s*[a-z]{3}", null));
+        assertTrue(starts("(a)\\1|b", "ab"));
+        assertTrue(starts("(a)|\\1b", null), "a back-reference first: unknown");
+        assertTrue(starts("(?P<g>a)(?P=g)", "a"));
+        assertTrue(starts("(?:^|;)\\s*id", null), "an alternative that consumes nothing");
+        assertTrue(starts(".x", null));
+        assertTrue(starts("\\b$", null), "an empty match");
+    }
+
+    @Test
+    void everyTranslatedMatchOfTheRegexTableStartsWithAMemberOfItsStartSet() {
+        List<String> failures = new ArrayList<>();
+        int known = 0;
+        for (RegexTable.Case c : RegexTable.cases()) {
+            PythonRegex.Translation t;
+            try {
+                t = PythonRegex.translate(c.pattern());
+            } catch (PatternSyntaxException e) {
+                continue;
+            }
+            known += t.literals().start() == null ? 0 : 1;
+            String failure = unsoundStart(t, c.pattern(), c.input());
+            if (failure != null) {
+                failures.add(failure);
+            }
+        }
+        assertTrue(known > 100, "many table patterns have a known first char: " + known);
+        assertTrue(failures.isEmpty(), failures.size() + " unsound start sets:\n" + String.join("\n", failures));
+    }
+
     @Test
     void everyTranslatedMatchOfTheRegexTableHoldsEverySet() {
         List<String> failures = new ArrayList<>();
@@ -215,6 +294,8 @@ class TranslatedLiteralsTest {
             assertTrue(holdsAll(t.literals(), text),
                     () -> python + " matched '" + text + "' but not every one of " + t.literals() + " occurs");
         }
+        String failure = unsoundStart(t, python, text);
+        assertTrue(failure == null, failure);
     }
 
     @Provide

@@ -23,6 +23,14 @@ public final class CharPresence {
         return chars.meets(low, high, nonAscii);
     }
 
+    /** True when {@code value[0, length)} holds only ASCII characters; reads the value once per event. */
+    public boolean ascii(String value, int length) {
+        if (value != this.value || length != this.length) {
+            read(value, length);
+        }
+        return !nonAscii;
+    }
+
     private void read(String v, int n) {
         long lo = 0;
         long hi = 0;

@@ -30,6 +30,7 @@ public final class IndexedRule {
     private final Instant expiresAt;
     private final long expiresAtFloorMillis;
     private final String[] mitreUrls;
+    private final RequiredLiterals.Chars start;
 
     private static final LiteralAutomaton[] NO_CONFIRM = {};
     private static final RequiredLiterals.Chars[] NO_CHARS = {};
@@ -50,6 +51,7 @@ public final class IndexedRule {
         this.confirm = confirm;
         this.chars = chars;
         this.mitreUrls = mitreUrls;
+        this.start = rule.match() instanceof Match.Regex r ? r.literals().start() : null;
         RuleState state = rule.state();
         this.disabled = state.mode() == RuleState.Mode.DISABLED;
         this.expiresAt = state.expiresAt();
@@ -126,6 +128,14 @@ public final class IndexedRule {
     /** The prefilter literals (case-folded, one of which every match contains), or null: always run. */
     String[] literals() {
         return literals;
+    }
+
+    /**
+     * The set every match's first char is a member of, or null when unknown: a search need only try the
+     * positions holding one (docs/engine.md §8).
+     */
+    public RequiredLiterals.Chars start() {
+        return start;
     }
 
     /** The required char sets (checked by {@link #confirmed} too). */

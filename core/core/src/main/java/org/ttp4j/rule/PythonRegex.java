@@ -1167,6 +1167,8 @@ public final class PythonRegex {
     private static final int MAX_LITERAL = 32;
     /** Literals this long are selective enough: longer ones score the same (and smaller sets win ties). */
     private static final int MAX_SCORE = 8;
+    /** Size from which a set costs rank, and a single string multiplied into a run that large is a set of its own. */
+    private static final int MIN_PRODUCT = 4;
     /** Sets handed out per pattern. */
     private static final int MAX_SETS = 4;
     /** Char sets handed out per pattern. */
@@ -1319,8 +1321,13 @@ public final class PythonRegex {
      * else null); every match starts with a member of {@code prefix} and ends with one of {@code suffix} (when
      * known, else null), and holds a member of each set of {@code required}.
      */
-    private record Facts(Set<String> exact, Set<String> prefix, Set<String> suffix, List<Set<String>> required) {
+    private record Facts(Set<String> exact, Set<String> prefix, Set<String> suffix, List<Set<String>> required,
+                         List<Set<String>> pieces) {
         static final Facts UNKNOWN = new Facts(null, null, null, List.of());
+
+        Facts(Set<String> exact, Set<String> prefix, Set<String> suffix, List<Set<String>> required) {
+            this(exact, prefix, suffix, required, List.of());
+        }
         static final Facts EMPTY = exact(Set.of(""));
 
         static Facts exact(Set<String> strings) {
@@ -1384,7 +1391,7 @@ public final class PythonRegex {
                 }
                 return new Facts(null, exact, exact, List.of(exact));
             }
-            return new Facts(null, prefix, suffix, required); // the first copy starts it, the last ends it
+            return new Facts(null, prefix, suffix, required, pieces); // the first copy starts it, the last ends it
         }
 
         /** The most selective usable set known, or null. */
@@ -1409,7 +1416,8 @@ public final class PythonRegex {
                 java.util.Collections.addAll(sets, prefix, suffix);
             }
             sets.addAll(required);
-            List<List<String>> out = new ArrayList<>();
+            sets.addAll(pieces);
+            List<List<String>> candidates = new ArrayList<>();
             for (Set<String> set : sets) {
                 if (set == null || !useful(set)) {
                     continue;
@@ -1425,14 +1433,21 @@ public final class PythonRegex {
                         minimal.add(s);
                     }
                 }
-                // a set one of whose members is in every member of a set already kept adds nothing either
-                if (!impliedByAny(minimal, out) && !out.contains(minimal)) {
-                    out.removeIf(kept -> implied(kept, minimal));
-                    out.add(minimal);
+                candidates.add(minimal);
+            }
+            java.util.Comparator<List<String>> byRank = (x, y) -> Integer.compare(rank(y), rank(x)) != 0
+                    ? Integer.compare(rank(y), rank(x)) : Integer.compare(x.size(), y.size());
+            candidates.sort(byRank);
+            // of two sets where one implies the other (any text holding the first holds the second), only the
+            // higher-ranked one stays, on a tie the implying one: usually the implied one goes, but a large
+            // product holding one long piece costs the automaton many states for little more selectivity
+            List<List<String>> out = new ArrayList<>();
+            for (List<String> set : candidates) {
+                if (!outranked(set, out)) {
+                    out.removeIf(kept -> implied(kept, set)); // an implied set of the same rank
+                    out.add(set);
                 }
             }
-            out.sort((x, y) -> Integer.compare(score(y), score(x)) != 0 ? Integer.compare(score(y), score(x))
-                    : Integer.compare(x.size(), y.size()));
             out = out.subList(0, Math.min(MAX_SETS, out.size()));
             // each string as the prefilter reads it: tokens at its ends become its edges, inner ones go
             List<List<String>> strings = new ArrayList<>();
@@ -1492,9 +1507,13 @@ public final class PythonRegex {
             return false;
         }
 
-        private static boolean impliedByAny(List<String> weak, List<List<String>> kept) {
-            for (List<String> strong : kept) {
-                if (implied(weak, strong)) {
+        /**
+         * True when a set of {@code kept} (each ranked at least as high as {@code set}) makes {@code set} useless:
+         * it is implied by that set, or it implies that set and ranks lower.
+         */
+        private static boolean outranked(List<String> set, List<List<String>> kept) {
+            for (List<String> k : kept) {
+                if (implied(set, k) || implied(k, set) && rank(k) > rank(set)) {
                     return true;
                 }
             }
@@ -1538,6 +1557,16 @@ public final class PythonRegex {
             return sa != sb ? sa > sb : a.size() < b.size();
         }
 
+        /**
+         * The order of the sets handed out, in eighths of a char: the score, less half the base-2 log of a large
+         * set's size, as a set of n strings lets about n times as much text through and costs the automaton n
+         * strings' states.
+         */
+        private static int rank(java.util.Collection<String> set) {
+            int size = set.size();
+            return 8 * score(set) - (size < MIN_PRODUCT ? 0 : (int) Math.round(4 * Math.log(size) / Math.log(2)));
+        }
+
         private static int score(java.util.Collection<String> set) {
             int min = MAX_SCORE;
             for (String s : set) {
@@ -1577,6 +1606,8 @@ public final class PythonRegex {
         private boolean exact = true;
         private Set<String> prefix; // the sequence's, fixed at the first break
         private final List<Set<String>> required = new ArrayList<>();
+        /** Single strings multiplied into a larger run: required on their own, whatever the run's fate. */
+        private final List<Set<String>> pieces = new ArrayList<>(0);
 
         void add(Facts item) {
             Set<String> e = item.exact();
@@ -1601,6 +1632,7 @@ public final class PythonRegex {
             Set<String> head = item.prefix() == null ? null : product(run, item.prefix());
             end(head != null ? head : run);
             required.addAll(item.required());
+            pieces.addAll(item.pieces());
             setRun(item.suffix() != null ? item.suffix() : Set.of(""));
         }
 
@@ -1609,6 +1641,9 @@ public final class PythonRegex {
             if (!tail.isEmpty()) {
                 String t = tail.toString();
                 tail.setLength(0);
+                if (run.size() >= MIN_PRODUCT && Facts.useful(Set.of(t))) {
+                    pieces.add(Set.of(t)); // every match holds it: one string where the product has many
+                }
                 Set<String> joined = new LinkedHashSet<>();
                 for (String x : run) {
                     joined.add(x + t);
@@ -1638,13 +1673,13 @@ public final class PythonRegex {
         Facts result() {
             settle();
             if (exact) {
-                return Facts.exact(run);
+                return pieces.isEmpty() ? Facts.exact(run) : new Facts(run, run, run, List.of(), List.copyOf(pieces));
             }
             Set<String> suffix = run;
             if (Facts.useful(run)) {
                 required.add(run);
             }
-            return new Facts(null, prefix, suffix, List.copyOf(required));
+            return new Facts(null, prefix, suffix, List.copyOf(required), List.copyOf(pieces));
         }
     }
 

@@ -1417,7 +1417,7 @@ public final class PythonRegex {
             }
             sets.addAll(required);
             sets.addAll(pieces);
-            List<List<String>> candidates = new ArrayList<>();
+            List<Ranked> candidates = new ArrayList<>();
             for (Set<String> set : sets) {
                 if (set == null || !useful(set)) {
                     continue;
@@ -1433,22 +1433,24 @@ public final class PythonRegex {
                         minimal.add(s);
                     }
                 }
-                candidates.add(minimal);
+                candidates.add(new Ranked(minimal, rank(minimal)));
             }
-            java.util.Comparator<List<String>> byRank = (x, y) -> Integer.compare(rank(y), rank(x)) != 0
-                    ? Integer.compare(rank(y), rank(x)) : Integer.compare(x.size(), y.size());
-            candidates.sort(byRank);
+            candidates.sort((x, y) -> x.rank != y.rank ? Integer.compare(y.rank, x.rank)
+                    : Integer.compare(x.set.size(), y.set.size()));
             // of two sets where one implies the other (any text holding the first holds the second), only the
             // higher-ranked one stays, on a tie the implying one: usually the implied one goes, but a large
             // product holding one long piece costs the automaton many states for little more selectivity
-            List<List<String>> out = new ArrayList<>();
-            for (List<String> set : candidates) {
-                if (!outranked(set, out)) {
-                    out.removeIf(kept -> implied(kept, set)); // an implied set of the same rank
-                    out.add(set);
+            List<Ranked> kept = new ArrayList<>();
+            for (Ranked r : candidates) {
+                if (!outranked(r, kept)) {
+                    kept.removeIf(k -> implied(k.set, r.set)); // an implied set of the same rank
+                    kept.add(r);
                 }
             }
-            out = out.subList(0, Math.min(MAX_SETS, out.size()));
+            List<List<String>> out = new ArrayList<>(Math.min(MAX_SETS, kept.size()));
+            for (int k = 0; k < Math.min(MAX_SETS, kept.size()); k++) {
+                out.add(kept.get(k).set);
+            }
             // each string as the prefilter reads it: tokens at its ends become its edges, inner ones go
             List<List<String>> strings = new ArrayList<>();
             List<List<RequiredLiterals.Edges>> edges = new ArrayList<>();
@@ -1456,6 +1458,17 @@ public final class PythonRegex {
                 List<String> core = new ArrayList<>();
                 List<RequiredLiterals.Edges> edge = new ArrayList<>();
                 for (String s : set) {
+                    if (realLength(s) == s.length()) { // no token, no edges: the common case
+                        boolean seen = false;
+                        for (int k = 0; k < core.size() && !seen; k++) {
+                            seen = edge.get(k) == RequiredLiterals.Edges.NONE && core.get(k).equals(s);
+                        }
+                        if (!seen) {
+                            core.add(s);
+                            edge.add(RequiredLiterals.Edges.NONE);
+                        }
+                        continue;
+                    }
                     int from = 0;
                     int to = s.length();
                     List<RequiredLiterals.Anchor> before = new ArrayList<>();
@@ -1507,13 +1520,16 @@ public final class PythonRegex {
             return false;
         }
 
+        /** A candidate set and its {@link #rank}. */
+        private record Ranked(List<String> set, int rank) {}
+
         /**
-         * True when a set of {@code kept} (each ranked at least as high as {@code set}) makes {@code set} useless:
-         * it is implied by that set, or it implies that set and ranks lower.
+         * True when a set of {@code kept} (each ranked at least as high as {@code r}) makes {@code r} useless:
+         * {@code r} is implied by that set, or implies it and ranks lower.
          */
-        private static boolean outranked(List<String> set, List<List<String>> kept) {
-            for (List<String> k : kept) {
-                if (implied(set, k) || implied(k, set) && rank(k) > rank(set)) {
+        private static boolean outranked(Ranked r, List<Ranked> kept) {
+            for (Ranked k : kept) {
+                if (implied(r.set, k.set) || k.rank > r.rank && implied(k.set, r.set)) {
                     return true;
                 }
             }
@@ -1564,7 +1580,17 @@ public final class PythonRegex {
          */
         private static int rank(java.util.Collection<String> set) {
             int size = set.size();
-            return 8 * score(set) - (size < MIN_PRODUCT ? 0 : (int) Math.round(4 * Math.log(size) / Math.log(2)));
+            return 8 * score(set) - (size < MIN_PRODUCT ? 0 : size < HALF_LOG2.length ? HALF_LOG2[size]
+                    : (int) Math.round(4 * Math.log(size) / Math.log(2)));
+        }
+
+        /** {@code round(4 * log2(n))}, for the sizes a set can have. */
+        private static final int[] HALF_LOG2 = new int[MAX_SET + 1];
+
+        static {
+            for (int n = 1; n < HALF_LOG2.length; n++) {
+                HALF_LOG2[n] = (int) Math.round(4 * Math.log(n) / Math.log(2));
+            }
         }
 
         private static int score(java.util.Collection<String> set) {

@@ -1479,16 +1479,18 @@ public final class PythonRegex {
                     while (isToken(s.charAt(to - 1))) {
                         after.add(0, anchors.get(s.charAt(--to) - TOKENS));
                     }
-                    StringBuilder plain = new StringBuilder(to - from);
-                    for (int k = from; k < to; k++) {
-                        if (!isToken(s.charAt(k))) {
-                            plain.append(s.charAt(k));
+                    String c = s.substring(from, to);
+                    if (realLength(c) < c.length()) {
+                        StringBuilder plain = new StringBuilder(to - from);
+                        for (int k = from; k < to; k++) {
+                            if (!isToken(s.charAt(k))) {
+                                plain.append(s.charAt(k));
+                            }
                         }
+                        c = plain.toString();
                     }
                     RequiredLiterals.Edges e = before.isEmpty() && after.isEmpty() ? RequiredLiterals.Edges.NONE
-                            : new RequiredLiterals.Edges(before.stream().distinct().toList(),
-                                    after.stream().distinct().toList());
-                    String c = plain.toString();
+                            : new RequiredLiterals.Edges(distinct(before), distinct(after));
                     boolean seen = false;
                     for (int k = 0; k < core.size() && !seen; k++) {
                         seen = core.get(k).equals(c) && edge.get(k).equals(e);
@@ -1518,6 +1520,16 @@ public final class PythonRegex {
                 }
             }
             return false;
+        }
+
+        private static <T> List<T> distinct(List<T> items) {
+            List<T> out = new ArrayList<>(items.size());
+            for (T t : items) {
+                if (!out.contains(t)) {
+                    out.add(t);
+                }
+            }
+            return out;
         }
 
         /** A candidate set and its {@link #rank}. */

@@ -49,7 +49,10 @@ import org.ttp4j.store.fs.FilesystemRuleStore;
  *   <li>{@code floor}: no watcher at all; the benchmark thread saves, then runs those same steps itself.
  *       What {@code ttp4j} and {@code jdk} add to it is the cost of being told.
  * </ul>
- * Every save alternates between two contents, so each is a real change and yields exactly one Definition.
+ * Every save is a real change and yields exactly one Definition. Two edits: {@code version} alternates two
+ * versions with the same pattern (the compiler reuses its translation, {@code RuleCompiler.Options.recentPatterns});
+ * {@code pattern} gives every save a new pattern (a distinct never-matching alternative from a ring of
+ * {@value #DISTINCT}, more than the compiler keeps), so each save pays the whole translation.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
@@ -62,22 +65,32 @@ public class FsStoreLatencyBench {
     @Param({"inplace", "rename"})
     public String save;
 
+    @Param({"version", "pattern"})
+    public String edit;
+
+    static final int DISTINCT = 1024;
+
     private Path dir;
     private Path rule;
     private Path scratch;
-    private final byte[][] contents = new byte[2][];
+    private byte[][] contents;
     private int next;
     private AutoCloseable pipeline;
     private String ruleName;
     private volatile long delivered;
 
     static String ruleYaml(int version) {
+        return ruleYaml(version, "");
+    }
+
+    /** Version {@code version}, its pattern followed by {@code alternative} (a {@code |...} branch, or ""). */
+    static String ruleYaml(int version, String alternative) {
         return "rule_id: R0001\n"
                 + "rule_version: " + version + "\n"
                 + "name: Unix shell download and execute\n"
                 + "description: a fetched script piped into a shell\n"
                 + "applies_to: [command]\n"
-                + "match:\n  pattern: '(?i)(curl|wget)\\s+\\S+\\s*\\|\\s*(ba|z)?sh'\n"
+                + "match:\n  pattern: '(?i)(curl|wget)\\s+\\S+\\s*\\|\\s*(ba|z)?sh" + alternative + "'\n"
                 + "emits:\n"
                 + "  - technique_id: T1059\n    sub_technique_id: T1059.004\n    tactic: TA0002\n    confidence: 0.8\n"
                 + "  - technique_id: T1105\n    tactic: TA0011\n    confidence: 0.6\n"
@@ -89,8 +102,11 @@ public class FsStoreLatencyBench {
         dir = Tmpfs.newDirectory("ttp4j-fsbench");
         rule = dir.resolve("R0001.yaml");
         scratch = dir.resolve(".R0001.yaml.tmp");
-        contents[0] = ruleYaml(1).getBytes(StandardCharsets.UTF_8);
-        contents[1] = ruleYaml(2).getBytes(StandardCharsets.UTF_8);
+        contents = new byte[edit.equals("version") ? 2 : DISTINCT][];
+        for (int k = 0; k < contents.length; k++) {
+            String yaml = edit.equals("version") ? ruleYaml(k + 1) : ruleYaml(k + 1, "|zq" + k + "marker");
+            contents[k] = yaml.getBytes(StandardCharsets.UTF_8);
+        }
         Files.write(rule, contents[0]);
         next = 1;
         ruleName = rule.getFileName().toString();
@@ -121,7 +137,7 @@ public class FsStoreLatencyBench {
     public long saveUntilDefinition() throws Exception {
         long before = delivered;
         byte[] content = contents[next];
-        next ^= 1;
+        next = (next + 1) % contents.length;
         if (save.equals("inplace")) {
             Files.write(rule, content);
         } else {

@@ -27,7 +27,9 @@ import org.ttp4j.store.fs.FilesystemRuleStore;
  * File save to rule firing (target p99 &lt; 1 ms): a rule file in a tmpfs directory, watched by the filesystem
  * store, followed by a {@link RuleIndex}, evaluated by a {@link RuleEngine}. Each op saves the file in place
  * with the other of two patterns and spins evaluating one event until the engine's answer flips (the rule
- * starts or stops firing on it). The directory also holds the 23 DECNET-style rules.
+ * starts or stops firing on it). The directory also holds the 23 DECNET-style rules. Every save's pattern is
+ * new (a distinct never-matching alternative from a ring of {@value #DISTINCT}, more than the compiler keeps), so
+ * each save pays the whole translation, as an edit of the pattern does.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
@@ -37,7 +39,8 @@ public class ReloadToFiringBenchmark {
 
     private Path dir;
     private Path rule;
-    private final byte[][] contents = new byte[2][];
+    static final int DISTINCT = 1024;
+    private final byte[][] contents = new byte[DISTINCT][];
     private int next;
     private FilesystemRuleStore store;
     private RuleStore.Subscription subscription;
@@ -50,12 +53,13 @@ public class ReloadToFiringBenchmark {
         for (String[] r : RulePacks.DECNET_STYLE) {
             Files.writeString(dir.resolve(r[0] + ".yaml"), RulePacks.yaml(r[0], 1, r[1], r[2], r[3], r[4], r[5]));
         }
-        contents[0] = RulePacks.yaml("R0900", 1, "command", "(?i)\\bkinsing\\s+--run", "T1496", "", "TA0040")
-                .getBytes(StandardCharsets.UTF_8);
-        contents[1] = RulePacks.yaml("R0900", 2, "command", "(?i)\\bkinsing\\s+--stop", "T1496", "", "TA0040")
-                .getBytes(StandardCharsets.UTF_8);
+        for (int k = 0; k < DISTINCT; k++) { // even k fires on the event, odd k does not
+            String pattern = "(?i)\\bkinsing\\s+--" + (k % 2 == 0 ? "run" : "stop") + "|zq" + k + "marker";
+            contents[k] = RulePacks.yaml("R0900", k + 1, "command", pattern, "T1496", "", "TA0040")
+                    .getBytes(StandardCharsets.UTF_8);
+        }
         rule = dir.resolve("R0900.yaml");
-        Files.write(rule, contents[1]);
+        Files.write(rule, contents[DISTINCT - 1]);
         store = FilesystemRuleStore.open(dir);
         RuleIndex index = new RuleIndex(RuleIndex.engineOwned());
         subscription = index.watch(store);
@@ -74,8 +78,8 @@ public class ReloadToFiringBenchmark {
     @Benchmark
     public boolean saveUntilFiring() throws IOException {
         int k = next;
-        next ^= 1;
-        boolean expected = k == 0;
+        next = (next + 1) % DISTINCT;
+        boolean expected = k % 2 == 0;
         Files.write(rule, contents[k]);
         for (int spins = 1; fires() != expected; spins++) {
             if ((spins & 63) == 0) {

@@ -10,6 +10,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.ttp4j.engine.EngineOptions;
 import org.ttp4j.engine.Event;
@@ -19,9 +20,13 @@ import org.ttp4j.engine.StatefulRules;
 import org.ttp4j.engine.Tag;
 import org.ttp4j.jsonl.TagWriter;
 import org.ttp4j.index.RuleIndex;
+import org.ttp4j.rule.CompiledRule;
 import org.ttp4j.rule.Problem;
+import org.ttp4j.rule.RuleState;
+import org.ttp4j.store.RuleStores;
 import org.ttp4j.store.StoreReporter;
 import org.ttp4j.store.fs.FilesystemRuleStore;
+import org.ttp4j.store.fs.StateFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,6 +42,8 @@ import picocli.CommandLine.Spec;
  * reported on
  * stderr as {@code FILE:LINE: message} and skipped; the exit status is then 1. Streams: memory stays flat
  * whatever the input's length, and tags are flushed whenever the input has nothing more to read right now.
+ * The rules carry the operator's states in effect at startup, from the state file a {@code run} on the same
+ * directory serves ({@code TTP4J_STATE_FILE}, default beside the directory): a muted rule stays muted.
  */
 @Command(name = "tag", mixinStandardHelpOptions = true,
         description = {"Tag events: read JSON Lines events, write JSON Lines tags (one per line, in evaluation order).",
@@ -64,6 +71,19 @@ final class TagCommand implements Callable<Integer> {
     @Mixin
     private StatefulFlags statefulFlags;
 
+    /** Each rule with its state in effect now from {@code stateFile} (no file: every rule keeps the default). */
+    static List<CompiledRule> withOperatorStates(List<CompiledRule> rules, Path stateFile) {
+        Map<String, RuleState> states = new StateFile(stateFile).states(); // a bad file fails the command: one line
+        if (states.isEmpty()) {
+            return rules;
+        }
+        List<CompiledRule> out = new ArrayList<>(rules.size());
+        for (CompiledRule r : rules) {
+            out.add(r.withState(states.getOrDefault(r.ruleId(), RuleState.DEFAULT)));
+        }
+        return out;
+    }
+
     @Override
     public Integer call() throws IOException {
         StoreOptions.requireDirectory(spec, rules);
@@ -71,8 +91,9 @@ final class TagCommand implements Callable<Integer> {
         RuleIndex index = new RuleIndex(RuleIndex.engineOwned());
         StatefulRules stateful = new StatefulRules(statefulFlags.options(attackRelease));
         StrictStart start = new StrictStart(strict, problemsTo(err));
-        List<org.ttp4j.rule.CompiledRule> all = FilesystemRuleStore.readOnce(rules, start, strict); // one read, no watcher
+        List<CompiledRule> all = FilesystemRuleStore.readOnce(rules, start, strict); // one read, no watcher
         start.check(rules.toString());
+        all = withOperatorStates(all, RuleStores.fromEnvironment(System.getenv()).rulesDirectory(rules).stateFile());
         index.replaceAll(all);
         stateful.replaceAll(all);
         RuleEngine engine = new RuleEngine(index, EngineOptions.DEFAULTS.withAttackRelease(attackRelease), hit -> {

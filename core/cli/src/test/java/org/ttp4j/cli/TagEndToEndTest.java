@@ -125,6 +125,27 @@ class TagEndToEndTest {
     }
 
     @Test
+    void theOperatorsStatesApply() throws Exception {
+        Map<String, String> env = Map.of("TTP4J_RULES_DIR", "rules"); // its state file: rules.state.json beside it
+        assertEquals(0, Ttp4jProcess.run(work, env, "", "state", "set", "R0101", "--state", "disabled").exit());
+        assertEquals(0, Ttp4jProcess.run(work, env, "", "state", "set", "R0100", "--state", "clipped",
+                "--confidence-max", "0.25", "--ttl", "2h").exit());
+        Ttp4jProcess.Result r = Ttp4jProcess.run(work, "tag", "--rules", "rules", "--events", "events.jsonl");
+        String expected = TAGS.lines().filter(l -> !l.contains("\"rule_id\":\"R0101\""))
+                .map(l -> l.replace("\"confidence\":0.6,", "\"confidence\":0.25,")).map(l -> l + "\n")
+                .reduce("", String::concat);
+        assertEquals(2, expected.lines().filter(l -> l.contains("\"confidence\":0.25,")).count());
+        assertEquals(expected, withoutTimes(r.out()));
+
+        Files.writeString(work.resolve("rules.state.json"), "{\"R0101\": ");
+        Ttp4jProcess.Result bad = Ttp4jProcess.run(work, "tag", "--rules", "rules", "--events", "events.jsonl");
+        assertEquals(1, bad.exit());
+        assertEquals("", bad.out());
+        assertEquals(1, bad.err().lines().count(), bad.err());
+        assertTrue(bad.err().startsWith("ttp4j tag: ") && bad.err().contains("rules.state.json"), bad.err());
+    }
+
+    @Test
     void usageErrors() throws Exception {
         Ttp4jProcess.Result noRules = Ttp4jProcess.run(work, "tag", "--events", "events.jsonl");
         assertEquals(2, noRules.exit());

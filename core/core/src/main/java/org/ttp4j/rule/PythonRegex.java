@@ -1199,6 +1199,8 @@ public final class PythonRegex {
     private static final int MAX_LITERAL = 32;
     /** Literals this long are selective enough: longer ones score the same (and smaller sets win ties). */
     private static final int MAX_SCORE = 8;
+    /** Size from which a set costs rank, and a single string multiplied into a run that large is a set of its own. */
+    private static final int MIN_PRODUCT = 4;
     /** Sets handed out per pattern. */
     private static final int MAX_SETS = 4;
     /** Char sets handed out per pattern. */
@@ -1361,8 +1363,13 @@ public final class PythonRegex {
      * else null); every match starts with a member of {@code prefix} and ends with one of {@code suffix} (when
      * known, else null), and holds a member of each set of {@code required}.
      */
-    private record Facts(Set<String> exact, Set<String> prefix, Set<String> suffix, List<Set<String>> required) {
+    private record Facts(Set<String> exact, Set<String> prefix, Set<String> suffix, List<Set<String>> required,
+                         List<Set<String>> pieces) {
         static final Facts UNKNOWN = new Facts(null, null, null, List.of());
+
+        Facts(Set<String> exact, Set<String> prefix, Set<String> suffix, List<Set<String>> required) {
+            this(exact, prefix, suffix, required, List.of());
+        }
         static final Facts EMPTY = exact(Set.of(""));
 
         static Facts exact(Set<String> strings) {
@@ -1426,7 +1433,7 @@ public final class PythonRegex {
                 }
                 return new Facts(null, exact, exact, List.of(exact));
             }
-            return new Facts(null, prefix, suffix, required); // the first copy starts it, the last ends it
+            return new Facts(null, prefix, suffix, required, pieces); // the first copy starts it, the last ends it
         }
 
         /** The most selective usable set known, or null. */
@@ -1451,7 +1458,8 @@ public final class PythonRegex {
                 java.util.Collections.addAll(sets, prefix, suffix);
             }
             sets.addAll(required);
-            List<List<String>> out = new ArrayList<>();
+            sets.addAll(pieces);
+            List<Ranked> candidates = new ArrayList<>();
             for (Set<String> set : sets) {
                 if (set == null || !useful(set)) {
                     continue;
@@ -1467,15 +1475,24 @@ public final class PythonRegex {
                         minimal.add(s);
                     }
                 }
-                // a set one of whose members is in every member of a set already kept adds nothing either
-                if (!impliedByAny(minimal, out) && !out.contains(minimal)) {
-                    out.removeIf(kept -> implied(kept, minimal));
-                    out.add(minimal);
+                candidates.add(new Ranked(minimal, rank(minimal)));
+            }
+            candidates.sort((x, y) -> x.rank != y.rank ? Integer.compare(y.rank, x.rank)
+                    : Integer.compare(x.set.size(), y.set.size()));
+            // of two sets where one implies the other (any text holding the first holds the second), only the
+            // higher-ranked one stays, on a tie the implying one: usually the implied one goes, but a large
+            // product holding one long piece costs the automaton many states for little more selectivity
+            List<Ranked> kept = new ArrayList<>();
+            for (Ranked r : candidates) {
+                if (!outranked(r, kept)) {
+                    kept.removeIf(k -> implied(k.set, r.set)); // an implied set of the same rank
+                    kept.add(r);
                 }
             }
-            out.sort((x, y) -> Integer.compare(score(y), score(x)) != 0 ? Integer.compare(score(y), score(x))
-                    : Integer.compare(x.size(), y.size()));
-            out = out.subList(0, Math.min(MAX_SETS, out.size()));
+            List<List<String>> out = new ArrayList<>(Math.min(MAX_SETS, kept.size()));
+            for (int k = 0; k < Math.min(MAX_SETS, kept.size()); k++) {
+                out.add(kept.get(k).set);
+            }
             // each string as the prefilter reads it: tokens at its ends become its edges, inner ones go
             List<List<String>> strings = new ArrayList<>();
             List<List<RequiredLiterals.Edges>> edges = new ArrayList<>();
@@ -1483,6 +1500,17 @@ public final class PythonRegex {
                 List<String> core = new ArrayList<>();
                 List<RequiredLiterals.Edges> edge = new ArrayList<>();
                 for (String s : set) {
+                    if (realLength(s) == s.length()) { // no token, no edges: the common case
+                        boolean seen = false;
+                        for (int k = 0; k < core.size() && !seen; k++) {
+                            seen = edge.get(k) == RequiredLiterals.Edges.NONE && core.get(k).equals(s);
+                        }
+                        if (!seen) {
+                            core.add(s);
+                            edge.add(RequiredLiterals.Edges.NONE);
+                        }
+                        continue;
+                    }
                     int from = 0;
                     int to = s.length();
                     List<RequiredLiterals.Anchor> before = new ArrayList<>();
@@ -1493,16 +1521,18 @@ public final class PythonRegex {
                     while (isToken(s.charAt(to - 1))) {
                         after.add(0, anchors.get(s.charAt(--to) - TOKENS));
                     }
-                    StringBuilder plain = new StringBuilder(to - from);
-                    for (int k = from; k < to; k++) {
-                        if (!isToken(s.charAt(k))) {
-                            plain.append(s.charAt(k));
+                    String c = s.substring(from, to);
+                    if (realLength(c) < c.length()) {
+                        StringBuilder plain = new StringBuilder(to - from);
+                        for (int k = from; k < to; k++) {
+                            if (!isToken(s.charAt(k))) {
+                                plain.append(s.charAt(k));
+                            }
                         }
+                        c = plain.toString();
                     }
                     RequiredLiterals.Edges e = before.isEmpty() && after.isEmpty() ? RequiredLiterals.Edges.NONE
-                            : new RequiredLiterals.Edges(before.stream().distinct().toList(),
-                                    after.stream().distinct().toList());
-                    String c = plain.toString();
+                            : new RequiredLiterals.Edges(distinct(before), distinct(after));
                     boolean seen = false;
                     for (int k = 0; k < core.size() && !seen; k++) {
                         seen = core.get(k).equals(c) && edge.get(k).equals(e);
@@ -1534,9 +1564,26 @@ public final class PythonRegex {
             return false;
         }
 
-        private static boolean impliedByAny(List<String> weak, List<List<String>> kept) {
-            for (List<String> strong : kept) {
-                if (implied(weak, strong)) {
+        private static <T> List<T> distinct(List<T> items) {
+            List<T> out = new ArrayList<>(items.size());
+            for (T t : items) {
+                if (!out.contains(t)) {
+                    out.add(t);
+                }
+            }
+            return out;
+        }
+
+        /** A candidate set and its {@link #rank}. */
+        private record Ranked(List<String> set, int rank) {}
+
+        /**
+         * True when a set of {@code kept} (each ranked at least as high as {@code r}) makes {@code r} useless:
+         * {@code r} is implied by that set, or implies it and ranks lower.
+         */
+        private static boolean outranked(Ranked r, List<Ranked> kept) {
+            for (Ranked k : kept) {
+                if (implied(r.set, k.set) || k.rank > r.rank && implied(k.set, r.set)) {
                     return true;
                 }
             }
@@ -1580,6 +1627,26 @@ public final class PythonRegex {
             return sa != sb ? sa > sb : a.size() < b.size();
         }
 
+        /**
+         * The order of the sets handed out, in eighths of a char: the score, less half the base-2 log of a large
+         * set's size, as a set of n strings lets about n times as much text through and costs the automaton n
+         * strings' states.
+         */
+        private static int rank(java.util.Collection<String> set) {
+            int size = set.size();
+            return 8 * score(set) - (size < MIN_PRODUCT ? 0 : size < HALF_LOG2.length ? HALF_LOG2[size]
+                    : (int) Math.round(4 * Math.log(size) / Math.log(2)));
+        }
+
+        /** {@code round(4 * log2(n))}, for the sizes a set can have. */
+        private static final int[] HALF_LOG2 = new int[MAX_SET + 1];
+
+        static {
+            for (int n = 1; n < HALF_LOG2.length; n++) {
+                HALF_LOG2[n] = (int) Math.round(4 * Math.log(n) / Math.log(2));
+            }
+        }
+
         private static int score(java.util.Collection<String> set) {
             int min = MAX_SCORE;
             for (String s : set) {
@@ -1619,6 +1686,8 @@ public final class PythonRegex {
         private boolean exact = true;
         private Set<String> prefix; // the sequence's, fixed at the first break
         private final List<Set<String>> required = new ArrayList<>();
+        /** Single strings multiplied into a larger run: required on their own, whatever the run's fate. */
+        private final List<Set<String>> pieces = new ArrayList<>(0);
 
         void add(Facts item) {
             Set<String> e = item.exact();
@@ -1643,6 +1712,7 @@ public final class PythonRegex {
             Set<String> head = item.prefix() == null ? null : product(run, item.prefix());
             end(head != null ? head : run);
             required.addAll(item.required());
+            pieces.addAll(item.pieces());
             setRun(item.suffix() != null ? item.suffix() : Set.of(""));
         }
 
@@ -1651,6 +1721,9 @@ public final class PythonRegex {
             if (!tail.isEmpty()) {
                 String t = tail.toString();
                 tail.setLength(0);
+                if (run.size() >= MIN_PRODUCT && Facts.useful(Set.of(t))) {
+                    pieces.add(Set.of(t)); // every match holds it: one string where the product has many
+                }
                 Set<String> joined = new LinkedHashSet<>();
                 for (String x : run) {
                     joined.add(x + t);
@@ -1680,13 +1753,13 @@ public final class PythonRegex {
         Facts result() {
             settle();
             if (exact) {
-                return Facts.exact(run);
+                return pieces.isEmpty() ? Facts.exact(run) : new Facts(run, run, run, List.of(), List.copyOf(pieces));
             }
             Set<String> suffix = run;
             if (Facts.useful(run)) {
                 required.add(run);
             }
-            return new Facts(null, prefix, suffix, List.copyOf(required));
+            return new Facts(null, prefix, suffix, List.copyOf(required), List.copyOf(pieces));
         }
     }
 

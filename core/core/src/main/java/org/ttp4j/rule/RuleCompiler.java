@@ -71,47 +71,55 @@ public final class RuleCompiler {
      *                          catastrophically backtracking pattern (default 10,000,000)
      * @param maxProblems       most problems reported for one file; the rest are summed up in a last line
      *                          (default 100)
+     * @param recentPatterns    most distinct patterns whose translation the compiler keeps for the next file
+     *                          that has them, such as the next version of an edited rule (default 256; 0: none)
      */
     public record Options(long maxFileBytes, int maxAliases, int maxNestingDepth, int maxNodes,
-                          long exampleStepBudget, int maxProblems) {
+                          long exampleStepBudget, int maxProblems, int recentPatterns) {
 
-        public static final Options DEFAULTS = new Options(1L << 20, 50, 64, 100_000, 10_000_000L, 100);
+        public static final Options DEFAULTS = new Options(1L << 20, 50, 64, 100_000, 10_000_000L, 100, 256);
 
         public Options {
             if (maxFileBytes < 1 || maxFileBytes > Integer.MAX_VALUE - 16) {
                 throw new IllegalArgumentException("maxFileBytes must be in [1, 2^31 - 17], got " + maxFileBytes);
             }
-            if (maxAliases < 0 || maxNestingDepth < 2 || maxNodes < 1 || exampleStepBudget < 1 || maxProblems < 2) {
+            if (maxAliases < 0 || maxNestingDepth < 2 || maxNodes < 1 || exampleStepBudget < 1 || maxProblems < 2
+                    || recentPatterns < 0) {
                 throw new IllegalArgumentException("limits must be positive: " + this);
             }
         }
 
         public Options withMaxFileBytes(long v) {
-            return new Options(v, maxAliases, maxNestingDepth, maxNodes, exampleStepBudget, maxProblems);
+            return new Options(v, maxAliases, maxNestingDepth, maxNodes, exampleStepBudget, maxProblems, recentPatterns);
         }
 
         public Options withMaxAliases(int v) {
-            return new Options(maxFileBytes, v, maxNestingDepth, maxNodes, exampleStepBudget, maxProblems);
+            return new Options(maxFileBytes, v, maxNestingDepth, maxNodes, exampleStepBudget, maxProblems, recentPatterns);
         }
 
         public Options withMaxNestingDepth(int v) {
-            return new Options(maxFileBytes, maxAliases, v, maxNodes, exampleStepBudget, maxProblems);
+            return new Options(maxFileBytes, maxAliases, v, maxNodes, exampleStepBudget, maxProblems, recentPatterns);
         }
 
         public Options withMaxNodes(int v) {
-            return new Options(maxFileBytes, maxAliases, maxNestingDepth, v, exampleStepBudget, maxProblems);
+            return new Options(maxFileBytes, maxAliases, maxNestingDepth, v, exampleStepBudget, maxProblems, recentPatterns);
         }
 
         public Options withExampleStepBudget(long v) {
-            return new Options(maxFileBytes, maxAliases, maxNestingDepth, maxNodes, v, maxProblems);
+            return new Options(maxFileBytes, maxAliases, maxNestingDepth, maxNodes, v, maxProblems, recentPatterns);
         }
 
         public Options withMaxProblems(int v) {
-            return new Options(maxFileBytes, maxAliases, maxNestingDepth, maxNodes, exampleStepBudget, v);
+            return new Options(maxFileBytes, maxAliases, maxNestingDepth, maxNodes, exampleStepBudget, v, recentPatterns);
+        }
+
+        public Options withRecentPatterns(int v) {
+            return new Options(maxFileBytes, maxAliases, maxNestingDepth, maxNodes, exampleStepBudget, maxProblems, v);
         }
     }
 
     private final Options options;
+    private final RecentPatterns recent;
 
     /** A compiler with {@link Options#DEFAULTS}. */
     public RuleCompiler() {
@@ -120,6 +128,7 @@ public final class RuleCompiler {
 
     public RuleCompiler(Options options) {
         this.options = java.util.Objects.requireNonNull(options, "options");
+        this.recent = new RecentPatterns(options.recentPatterns());
     }
 
     public Options options() {
@@ -776,18 +785,20 @@ public final class RuleCompiler {
                     }
                 }
             }
-            Pattern regex;
-            PythonRegex.Translation translation;
-            try {
-                translation = PythonRegex.translate(p);
-                regex = PythonRegex.compile(translation, p);
-            } catch (PatternSyntaxException e) {
-                String where = e.getIndex() >= 0 ? " at offset " + e.getIndex() : "";
-                error(nodeFor("match.pattern"), "match.pattern", "invalid regular expression: "
-                        + e.getDescription() + where + " in /" + p + "/");
-                return null;
+            RecentPatterns.Compiled compiled = recent.get(p);
+            if (compiled == null) {
+                try {
+                    PythonRegex.Translation translation = PythonRegex.translate(p);
+                    compiled = new RecentPatterns.Compiled(PythonRegex.compile(translation, p), translation.literals());
+                } catch (PatternSyntaxException e) {
+                    String where = e.getIndex() >= 0 ? " at offset " + e.getIndex() : "";
+                    error(nodeFor("match.pattern"), "match.pattern", "invalid regular expression: "
+                            + e.getDescription() + where + " in /" + p + "/");
+                    return null;
+                }
+                recent.put(p, compiled);
             }
-            return new Match.Regex((String) field, p, regex, translation.literals(), match);
+            return new Match.Regex((String) field, p, compiled.regex(), compiled.literals(), match);
         }
 
         @Override

@@ -3,7 +3,9 @@ package org.ttp4j.rule;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -662,6 +664,59 @@ class RuleCompilerTest {
             }
             for (var f : futures) {
                 assertTrue(f.get());
+            }
+        }
+    }
+
+    @Nested
+    class RecentPatterns {
+        private static Match.Regex match(RuleCompiler compiler, String yaml) {
+            CompileResult r = compiler.compile("r.yaml", yaml.getBytes(UTF_8));
+            assertInstanceOf(CompileResult.Compiled.class, r, () -> "expected to compile, got " + r.problems());
+            return (Match.Regex) ((CompileResult.Compiled) r).rule().match();
+        }
+
+        private static String withPattern(String pattern) {
+            return VALID.replace("'\\bwget\\b'", "'" + pattern + "'");
+        }
+
+        @Test
+        void aNewVersionWithTheSamePatternReusesItsTranslation() {
+            RuleCompiler compiler = new RuleCompiler();
+            Match.Regex first = match(compiler, VALID);
+            Match.Regex next = match(compiler, VALID.replace("rule_version: 2", "rule_version: 3")
+                    .replace("confidence: 0.6", "confidence: 0.7"));
+            assertSame(first.regex(), next.regex());
+            assertSame(first.literals(), next.literals());
+            // a changed pattern is translated afresh
+            Match.Regex other = match(compiler, withPattern("\\bcurl\\b"));
+            assertNotSame(first.regex(), other.regex());
+            assertTrue(other.regex().matcher("curl x").find());
+            assertTrue(!other.regex().matcher("wget x").find());
+        }
+
+        @Test
+        void theLeastRecentlyUsedPatternGoesFirstAndNoneAreKeptAtZero() {
+            RuleCompiler two = new RuleCompiler(RuleCompiler.Options.DEFAULTS.withRecentPatterns(2));
+            Match.Regex wget = match(two, VALID);
+            Match.Regex curl = match(two, withPattern("curl"));
+            assertSame(wget.regex(), match(two, VALID).regex()); // wget used last
+            match(two, withPattern("fetch")); // evicts curl, the least recently used
+            assertSame(wget.regex(), match(two, VALID).regex());
+            assertNotSame(curl.regex(), match(two, withPattern("curl")).regex());
+
+            RuleCompiler none = new RuleCompiler(RuleCompiler.Options.DEFAULTS.withRecentPatterns(0));
+            assertNotSame(match(none, VALID).regex(), match(none, VALID).regex());
+            assertThrows(IllegalArgumentException.class, () -> RuleCompiler.Options.DEFAULTS.withRecentPatterns(-1));
+        }
+
+        @Test
+        void anInvalidPatternIsReportedEveryTime() {
+            RuleCompiler compiler = new RuleCompiler();
+            for (int k = 0; k < 2; k++) {
+                CompileResult r = compiler.compile("r.yaml", withPattern("a(b").getBytes(UTF_8));
+                assertInstanceOf(CompileResult.Failed.class, r);
+                assertTrue(lines(r).get(0).contains("invalid regular expression"), lines(r).toString());
             }
         }
     }

@@ -55,6 +55,16 @@ class TranslatedLiteralsTest {
     }
 
     @Test
+    void aLongPieceOfALargeProductReplacesIt() {
+        // 2 x 2 x 3 = 12 strings of 18+ chars cost the automaton ~200 states; "?v=4983" is in every one of
+        // them; "frpc.", implied by the product but not by "?v=4983", stays to confirm
+        assertSets("(?i)(drop|install)[_-]frpc\\.(sh|py|bin)\\?v=4983", List.of("?v=4983"), List.of("frpc."));
+        // a product of two strings keeps its place: twice the score of "://" outweighs its size
+        assertSets("https?://", List.of("https://", "http://"));
+        assertSets("(?:ba|z)sh -c", List.of("bash -c", "zsh -c"));
+    }
+
+    @Test
     void gapsGiveOneSetPerSide() {
         // a text needs both sides: "cat README.md" holds neither passwd nor shadow
         assertSets("\\b(?:cat|less)\\b.*\\b(?:passwd|shadow)\\b", List.of("passwd", "shadow"), List.of("cat", "less"));

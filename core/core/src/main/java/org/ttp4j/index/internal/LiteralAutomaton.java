@@ -205,15 +205,8 @@ final class LiteralAutomaton {
             }
         }
         // the full table: the classes of the chars the literals use (0: all others), then each state's row
-        char[] used = Arrays.copyOf(edgeChar, edgeChar.length);
-        Arrays.sort(used);
-        int nUsed = 0;
-        for (int k = 0; k < used.length; k++) {
-            if (k == 0 || used[k] != used[k - 1]) {
-                used[nUsed++] = used[k];
-            }
-        }
-        used = Arrays.copyOf(used, nUsed); // class of used[k] is k + 1
+        char[] used = distinct(edgeChar); // class of used[k] is k + 1
+        int nUsed = used.length;
         int nClasses = nUsed + 1;
         if (table && (long) states * nClasses <= MAX_TABLE && states <= Character.MAX_VALUE && nClasses <= 127) {
             classes = nClasses;
@@ -235,7 +228,7 @@ final class LiteralAutomaton {
                     System.arraycopy(rows, fail[st] * nClasses, rows, base, nClasses);
                 } // the root's row stays 0 (the root) but for its own transitions
                 for (int k = edgeStart[st]; k < edgeStart[st + 1]; k++) {
-                    rows[base + Arrays.binarySearch(used, edgeChar[k]) + 1] = (char) edgeTarget[k];
+                    rows[base + classOf(edgeChar[k])] = (char) edgeTarget[k];
                 }
             }
             delta = rows;
@@ -317,6 +310,27 @@ final class LiteralAutomaton {
         }
     }
 
+    /** The distinct chars of {@code chars}, ascending. */
+    private static char[] distinct(char[] chars) {
+        long[] seen = new long[1024];
+        int n = 0;
+        for (char c : chars) {
+            long bit = 1L << c;
+            if ((seen[c >>> 6] & bit) == 0) {
+                seen[c >>> 6] |= bit;
+                n++;
+            }
+        }
+        char[] out = new char[n];
+        int k = 0;
+        for (int w = 0; w < seen.length && k < n; w++) {
+            for (long bits = seen[w]; bits != 0; bits &= bits - 1) {
+                out[k++] = (char) (w << 6 | Long.numberOfTrailingZeros(bits));
+            }
+        }
+        return out;
+    }
+
     private static void sortByLabel(int[] nodes, int n, char[] label) {
         for (int a = 1; a < n; a++) {
             int v = nodes[a];
@@ -353,17 +367,16 @@ final class LiteralAutomaton {
 
     /** The state after reading {@code c} in state {@code s}: from the full table when there is one. */
     private int next(int s, char c) {
-        if (delta == null) {
-            return step(s, c);
-        }
-        int cls;
+        return delta == null ? step(s, c) : delta[s * classes + classOf(c)];
+    }
+
+    /** The full table's class of {@code c}: 0 for a char no literal uses. */
+    private int classOf(char c) {
         if (c < 128) {
-            cls = asciiClass[c];
-        } else {
-            int k = Arrays.binarySearch(otherChars, c);
-            cls = k >= 0 ? otherClass[k] : 0;
+            return asciiClass[c];
         }
-        return delta[s * classes + cls];
+        int k = Arrays.binarySearch(otherChars, c);
+        return k >= 0 ? otherClass[k] : 0;
     }
 
     /** The state after reading {@code c} in state {@code s}: its transition, else its failure chain's. */

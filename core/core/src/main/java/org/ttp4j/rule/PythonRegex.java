@@ -1484,6 +1484,9 @@ public final class PythonRegex {
             // product holding one long piece costs the automaton many states for little more selectivity
             List<Ranked> kept = new ArrayList<>();
             for (Ranked r : candidates) {
+                if (kept.size() >= MAX_SETS && r.rank < kept.get(MAX_SETS - 1).rank) {
+                    break; // kept is in rank order: r and the rest could only go after the sets handed out
+                }
                 if (!outranked(r, kept)) {
                     kept.removeIf(k -> implied(k.set, r.set)); // an implied set of the same rank
                     kept.add(r);
@@ -1499,10 +1502,11 @@ public final class PythonRegex {
             for (List<String> set : out) {
                 List<String> core = new ArrayList<>();
                 List<RequiredLiterals.Edges> edge = new ArrayList<>();
+                boolean stripped = false; // a string with tokens went into core
                 for (String s : set) {
                     if (realLength(s) == s.length()) { // no token, no edges: the common case
-                        boolean seen = false;
-                        for (int k = 0; k < core.size() && !seen; k++) {
+                        boolean seen = false; // the set's strings are distinct: only a stripped one can equal s
+                        for (int k = 0; k < core.size() && !seen && stripped; k++) {
                             seen = edge.get(k) == RequiredLiterals.Edges.NONE && core.get(k).equals(s);
                         }
                         if (!seen) {
@@ -1511,6 +1515,7 @@ public final class PythonRegex {
                         }
                         continue;
                     }
+                    stripped = true;
                     int from = 0;
                     int to = s.length();
                     List<RequiredLiterals.Anchor> before = new ArrayList<>();
@@ -1548,11 +1553,15 @@ public final class PythonRegex {
                 }
             }
             // a char set that holds most of ASCII and anything beyond rules out almost nothing
-            List<RequiredLiterals.Chars> selective = chars.isEmpty() ? List.of() : chars.stream().distinct()
-                    .filter(c -> c.weight() < 100)
-                    .sorted(java.util.Comparator.comparingInt(RequiredLiterals.Chars::weight))
-                    .limit(MAX_CHAR_SETS).toList();
-            return new RequiredLiterals(strings, selective, edges);
+            List<RequiredLiterals.Chars> selective = new ArrayList<>(0);
+            for (RequiredLiterals.Chars c : chars) {
+                if (c.weight() < 100 && !selective.contains(c)) {
+                    selective.add(c);
+                }
+            }
+            selective.sort(java.util.Comparator.comparingInt(RequiredLiterals.Chars::weight)); // stable, as before
+            return new RequiredLiterals(strings, selective.subList(0, Math.min(MAX_CHAR_SETS, selective.size())),
+                    edges);
         }
 
         private static boolean containsShorter(String s, Set<String> set) {

@@ -20,7 +20,8 @@ import org.ttp4j.rule.Emit;
  */
 public final class Tag {
 
-    private UUID uuid; // null until first read for an engine-made tag (racy single check: UUID is immutable)
+    private final UUID given; // the public constructor's: final, so that every thread sees it
+    private UUID derived; // an engine-made tag's, null until first read (racy single check: UUID is immutable)
     private final boolean derivedUuid;
     private final String sourceKind;
     private final String sourceId;
@@ -56,7 +57,7 @@ public final class Tag {
                 String identityUuid, String sessionId, String deckyId, String tactic, String techniqueId,
                 String subTechniqueId, double confidence, String ruleId, int ruleVersion,
                 Map<String, Object> evidence, String attackRelease, String mitreUrl, Instant createdAt) {
-        this.uuid = uuid;
+        this.given = derivedUuid ? null : uuid;
         this.derivedUuid = derivedUuid;
         this.sourceKind = sourceKind;
         this.sourceId = sourceId;
@@ -86,10 +87,13 @@ public final class Tag {
 
     /** {@link TagUuid#of} over the event and emit. */
     public UUID uuid() {
-        UUID u = uuid;
-        if (u == null && derivedUuid) {
+        if (!derivedUuid) {
+            return given;
+        }
+        UUID u = derived;
+        if (u == null) {
             u = TagUuid.of(sourceKind, sourceId, ruleId, ruleVersion, techniqueId, subTechniqueId);
-            uuid = u;
+            derived = u;
         }
         return u;
     }

@@ -79,6 +79,12 @@ public final class RuleCompiler {
 
         public static final Options DEFAULTS = new Options(1L << 20, 50, 64, 100_000, 10_000_000L, 100, 256);
 
+        /** The limits as before {@code recentPatterns} existed, keeping its default (256). */
+        public Options(long maxFileBytes, int maxAliases, int maxNestingDepth, int maxNodes, long exampleStepBudget,
+                       int maxProblems) {
+            this(maxFileBytes, maxAliases, maxNestingDepth, maxNodes, exampleStepBudget, maxProblems, 256);
+        }
+
         public Options {
             if (maxFileBytes < 1 || maxFileBytes > Integer.MAX_VALUE - 16) {
                 throw new IllegalArgumentException("maxFileBytes must be in [1, 2^31 - 17], got " + maxFileBytes);

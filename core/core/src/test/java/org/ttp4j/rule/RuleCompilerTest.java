@@ -711,6 +711,25 @@ class RuleCompilerTest {
         }
 
         @Test
+        void aHugePatternIsNotKeptAndTheKeptTextIsBounded() {
+            org.ttp4j.rule.RecentPatterns cache = new org.ttp4j.rule.RecentPatterns(256);
+            var compiled = new org.ttp4j.rule.RecentPatterns.Compiled(java.util.regex.Pattern.compile("x"),
+                    RequiredLiterals.NONE);
+            int max = org.ttp4j.rule.RecentPatterns.MAX_CHARS;
+            cache.put("a".repeat(max / 16 + 1), compiled);
+            assertEquals(0, cache.size());
+            List<String> patterns = new java.util.ArrayList<>();
+            for (int k = 0; k < 40; k++) {
+                patterns.add(k + "b".repeat(max / 16 - 10)); // 16 of these fit in the bound, 17 do not
+                cache.put(patterns.get(k), compiled);
+            }
+            assertEquals(16, cache.size());
+            assertSame(compiled, cache.get(patterns.get(39)));
+            assertSame(compiled, cache.get(patterns.get(24)));
+            assertNull(cache.get(patterns.get(23)));
+        }
+
+        @Test
         void anInvalidPatternIsReportedEveryTime() {
             RuleCompiler compiler = new RuleCompiler();
             for (int k = 0; k < 2; k++) {

@@ -59,6 +59,7 @@ final class Ttp4jProcess implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(commandLine(List.of(args))).directory(dir.toFile());
         pb.environment().remove("DECNET_TTP_RULE_STORE_TYPE");
         pb.environment().remove("TTP4J_RULES_DIR");
+        pb.environment().remove("TTP4J_STATE_FILE"); // each test names its own, or takes the default beside its rules
         pb.environment().putAll(env);
         return new Ttp4jProcess(pb.start());
     }

@@ -310,8 +310,19 @@ final class LiteralAutomaton {
         }
     }
 
-    /** The distinct chars of {@code chars}, ascending. */
+    /** The distinct chars of {@code chars}, ascending: sorted when few, else through a bitmap of every char. */
     private static char[] distinct(char[] chars) {
+        if (chars.length <= 256) { // a small automaton (a rule's confirming set): no 8 KiB bitmap
+            char[] sorted = Arrays.copyOf(chars, chars.length);
+            Arrays.sort(sorted);
+            int n = 0;
+            for (int k = 0; k < sorted.length; k++) {
+                if (k == 0 || sorted[k] != sorted[k - 1]) {
+                    sorted[n++] = sorted[k];
+                }
+            }
+            return Arrays.copyOf(sorted, n);
+        }
         long[] seen = new long[1024];
         int n = 0;
         for (char c : chars) {

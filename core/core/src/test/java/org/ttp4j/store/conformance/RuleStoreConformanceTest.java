@@ -120,19 +120,18 @@ public abstract class RuleStoreConformanceTest {
          */
         public void assertQuiet() throws Exception {
             String reason = "barrier " + writeBarrier();
-            RuleChange c;
-            do {
-                c = queue.poll(ARRIVAL.toMillis(), TimeUnit.MILLISECONDS);
-                assertNotNull(c, "the barrier did not arrive within " + ARRIVAL);
-                if (!BARRIER.equals(c.ruleId())) {
-                    fail("unexpected change " + c);
-                }
-            } while (!(c instanceof RuleChange.State st && reason.equals(st.state().reason())));
+            awaitBarrier(c -> c instanceof RuleChange.State st && reason.equals(st.state().reason()));
         }
 
         /** Like {@link #assertQuiet()}, with a rule definition put into the backing as the barrier (state writes may fail). */
         public void assertQuietUntilDefinition() throws Exception {
             putRules(Map.of(BARRIER, ruleYaml(BARRIER, ++barriers, "zz barrier")));
+            int version = barriers;
+            awaitBarrier(c -> c instanceof RuleChange.Definition d && d.rule().ruleVersion() == version);
+        }
+
+        /** Takes changes of the barrier rule until {@code arrived} holds; any other rule's change fails. */
+        private void awaitBarrier(java.util.function.Predicate<RuleChange> arrived) throws Exception {
             RuleChange c;
             do {
                 c = queue.poll(ARRIVAL.toMillis(), TimeUnit.MILLISECONDS);
@@ -140,7 +139,7 @@ public abstract class RuleStoreConformanceTest {
                 if (!BARRIER.equals(c.ruleId())) {
                     fail("unexpected change " + c);
                 }
-            } while (!(c instanceof RuleChange.Definition d && d.rule().ruleVersion() == barriers));
+            } while (!arrived.test(c));
         }
     }
 

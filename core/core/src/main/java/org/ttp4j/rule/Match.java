@@ -15,23 +15,87 @@ public sealed interface Match {
     Map<String, Object> raw();
 
     /**
-     * Engine-owned: a Python {@code re} pattern searched (unanchored) in one payload field.
-     *
-     * @param field   the payload key, or null for the source kind's default field
-     * @param pattern the pattern as written (Python syntax)
-     * @param regex    its Java translation, compiled once
-     * @param literals what every match contains, learned by the translation (the index's prefilter)
+     * Engine-owned: a Python {@code re} pattern searched (unanchored) in one payload field. A final class with a
+     * record's accessors, equality and text: the compiler's {@link #literals()} are learned on first read (the
+     * index's prefilter asks for them), so that validating or storing a rule skips the analysis.
      */
-    record Regex(String field, String pattern, Pattern regex, RequiredLiterals literals, Map<String, Object> raw)
-            implements Match {
+    final class Regex implements Match {
+        private final String field;
+        private final String pattern;
+        private final Pattern regex;
+        private final Map<String, Object> raw;
+        private final PatternLiterals literals;
 
-        public Regex {
-            java.util.Objects.requireNonNull(literals, "literals");
+        /**
+         * @param field    the payload key, or null for the source kind's default field
+         * @param pattern  the pattern as written (Python syntax)
+         * @param regex    its Java translation, compiled once
+         * @param literals what every match contains (the index's prefilter)
+         * @param raw      the {@code match} mapping as written
+         */
+        public Regex(String field, String pattern, Pattern regex, RequiredLiterals literals, Map<String, Object> raw) {
+            this(field, pattern, regex, new PatternLiterals(Objects.requireNonNull(literals, "literals")), raw);
         }
 
         /** A match on a pattern compiled elsewhere, with nothing known of its literals (it always runs). */
         public Regex(String field, String pattern, Pattern regex, Map<String, Object> raw) {
             this(field, pattern, regex, RequiredLiterals.NONE, raw);
+        }
+
+        /** The compiler's: literals learned from {@code pattern} when first read, shared by its versions. */
+        Regex(String field, String pattern, Pattern regex, PatternLiterals literals, Map<String, Object> raw) {
+            this.field = field;
+            this.pattern = pattern;
+            this.regex = regex;
+            this.literals = literals;
+            this.raw = raw;
+        }
+
+        /** The payload key, or null for the source kind's default field. */
+        public String field() {
+            return field;
+        }
+
+        /** The pattern as written (Python syntax). */
+        public String pattern() {
+            return pattern;
+        }
+
+        /** Its Java translation, compiled once. */
+        public Pattern regex() {
+            return regex;
+        }
+
+        /** What every match contains (docs/engine.md §3), learned from the pattern on first read. */
+        public RequiredLiterals literals() {
+            return literals.get();
+        }
+
+        @Override
+        public Map<String, Object> raw() {
+            return raw;
+        }
+
+        /** True once {@link #literals()} are known (a test's view of whether something read them). */
+        boolean literalsKnown() {
+            return literals.known();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Regex r && Objects.equals(field, r.field) && pattern.equals(r.pattern)
+                    && regex.equals(r.regex) && raw.equals(r.raw) && literals().equals(r.literals());
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(field, pattern, regex, literals(), raw);
+        }
+
+        @Override
+        public String toString() {
+            return "Regex[field=" + field + ", pattern=" + pattern + ", regex=" + regex + ", literals=" + literals()
+                    + ", raw=" + raw + "]";
         }
     }
 

@@ -63,7 +63,7 @@ public final class PythonRegex {
      *                                {@link PatternSyntaxException#getIndex()} is the offset in the Python pattern
      */
     public static Pattern compile(String pythonPattern) {
-        return compile(translate(pythonPattern), pythonPattern);
+        return compile(translateRegex(pythonPattern), pythonPattern);
     }
 
     /** Compiles {@code t}, the translation of {@code pythonPattern}; errors as {@link #compile(String)}. */
@@ -76,9 +76,18 @@ public final class PythonRegex {
         }
     }
 
-    /** Translates a Python {@code re} pattern without compiling it. */
+    /** Translates a Python {@code re} pattern without compiling it, with the literals every match holds. */
     public static Translation translate(String pythonPattern) {
-        return new Translator(pythonPattern).run();
+        return new Translator(pythonPattern, true).run();
+    }
+
+    /**
+     * The Java regex and flags of {@code pythonPattern} without the literal analysis, which is most of a
+     * translation's cost: its {@link Translation#literals()} is {@link RequiredLiterals#NONE}. The compiler uses
+     * it and leaves the analysis to the index ({@link PatternLiterals}); errors as {@link #compile(String)}.
+     */
+    static Translation translateRegex(String pythonPattern) {
+        return new Translator(pythonPattern, false).run();
     }
 
     // Python's Unicode classes, spelled for use inside a Java character class.
@@ -112,6 +121,11 @@ public final class PythonRegex {
     /** One translation: a recursive-descent parser that writes Java regex text as it goes. */
     private static final class Translator {
         private final String p;
+        /**
+         * Whether to learn the literals (the facts, char sets and first chars below): without, only the Java text
+         * is written and the facts stay unknown.
+         */
+        private final boolean analyse;
         private int i;
         private final StringBuilder out = new StringBuilder();
         /** Groups opened so far (Python numbering starts at 1). */
@@ -148,8 +162,9 @@ public final class PythonRegex {
         /** What the last item of the current sequence was, for quantifier checks. */
         private enum Last { NONE, AT, REPEAT, ITEM }
 
-        Translator(String p) {
+        Translator(String p, boolean analyse) {
             this.p = p;
+            this.analyse = analyse;
         }
 
         Translation run() {
@@ -159,6 +174,9 @@ public final class PythonRegex {
                 throw error("unbalanced parenthesis", i);
             }
             int flags = Pattern.UNIX_LINES | globalJavaFlags;
+            if (!analyse) {
+                return new Translation(out.toString(), flags, RequiredLiterals.NONE);
+            }
             RequiredLiterals literals = alternationFacts.literals(alternationChars, anchors);
             return new Translation(out.toString(), flags, alternationStart == null ? literals
                     : literals.withStart(alternationStart.chars()));
@@ -166,6 +184,9 @@ public final class PythonRegex {
 
         /** The token standing for {@code a} in the facts' strings, or null once all tokens are taken. */
         private String token(RequiredLiterals.Anchor a) {
+            if (!analyse) {
+                return null;
+            }
             int k = anchors.indexOf(a);
             if (k < 0) {
                 if (anchors.size() == TOKEN_COUNT) {
@@ -220,20 +241,22 @@ public final class PythonRegex {
                 i++;
                 out.append('|');
                 long[] branch = parseSequence(depth, false);
-                first = First.either(first, sequenceFirst);
-                lead = First.either(lead, sequenceStart);
-                Set<String> next = sequenceFacts.exact();
-                if (facts.exact() != null && next != null && facts.exact().size() + next.size() <= MAX_SET) {
-                    if (strings == null) {
-                        strings = new LinkedHashSet<>(facts.exact());
+                if (analyse) {
+                    first = First.either(first, sequenceFirst);
+                    lead = First.either(lead, sequenceStart);
+                    Set<String> next = sequenceFacts.exact();
+                    if (facts.exact() != null && next != null && facts.exact().size() + next.size() <= MAX_SET) {
+                        if (strings == null) {
+                            strings = new LinkedHashSet<>(facts.exact());
+                        }
+                        strings.addAll(next);
+                        facts = Facts.exact(strings);
+                    } else {
+                        facts = facts.or(sequenceFacts);
+                        strings = null;
                     }
-                    strings.addAll(next);
-                    facts = Facts.exact(strings);
-                } else {
-                    facts = facts.or(sequenceFacts);
-                    strings = null;
+                    chars = eitherChars(chars, sequenceChars);
                 }
-                chars = eitherChars(chars, sequenceChars);
                 width[0] = Math.min(width[0], branch[0]);
                 width[1] = Math.max(width[1], branch[1]);
             }
@@ -249,7 +272,7 @@ public final class PythonRegex {
             Last last = Last.NONE;
             afterWordLiteral = false;
             long min = 0, max = 0, lastMin = 0, lastMax = 0;
-            Concatenation facts = new Concatenation();
+            Concatenation facts = analyse ? new Concatenation() : null;
             Facts pending = null; // the last item's facts, merged once no quantifier can follow
             List<RequiredLiterals.Chars> chars = new ArrayList<>();
             List<RequiredLiterals.Chars> pendingChars = List.of();
@@ -376,7 +399,9 @@ public final class PythonRegex {
                 if (last != Last.REPEAT) {
                     items++;
                 }
-                if (last == Last.REPEAT) {
+                if (!analyse) {
+                    // the facts stay unknown
+                } else if (last == Last.REPEAT) {
                     pending = pending == null ? Facts.UNKNOWN : pending.repeated(repeatMin, repeatMax);
                     pendingChars = repeatMin >= 1 ? pendingChars : List.of();
                 } else {
@@ -404,7 +429,7 @@ public final class PythonRegex {
                 facts.add(pending);
             }
             chars.addAll(pendingChars);
-            sequenceFacts = facts.result();
+            sequenceFacts = analyse ? facts.result() : Facts.UNKNOWN;
             sequenceChars = chars;
             sequenceFirst = items == 0 ? null : first;
             sequenceStart = led && min > 0 ? lead : null;
@@ -839,7 +864,7 @@ public final class PythonRegex {
                 case 'd', 'D', 'w', 'W', 's', 'S' -> {
                     String members = categoryMembers(Character.toLowerCase(c));
                     out.append(Character.isUpperCase(c) ? "[^" : "[").append(members).append(']');
-                    if (Character.isLowerCase(c)) {
+                    if (analyse && Character.isLowerCase(c)) {
                         CharsBuilder b = new CharsBuilder();
                         b.category(c, ascii);
                         itemChars = List.of(b.build());
@@ -998,8 +1023,8 @@ public final class PythonRegex {
             }
             List<String> items = new ArrayList<>();
             Set<String> members = new LinkedHashSet<>(); // folded, while the class is a short list of characters
-            boolean listed = cls.length() == 1;
-            CharsBuilder mask = cls.length() == 1 ? new CharsBuilder() : null; // what a positive class may match
+            boolean listed = analyse && cls.length() == 1;
+            CharsBuilder mask = listed ? new CharsBuilder() : null; // what a positive class may match
             while (true) {
                 if (!more()) {
                     throw error("unterminated character set", open);
@@ -1078,6 +1103,9 @@ public final class PythonRegex {
                 cls.append(item);
             }
             out.append(cls).append(']');
+            if (!analyse) {
+                return;
+            }
             itemFacts = listed && members.size() <= MAX_CLASS ? Facts.exact(members)
                     : mask == null ? Facts.UNKNOWN : oneOf(mask.build());
             itemChars = mask == null ? List.of() : List.of(mask.build());
@@ -1144,7 +1172,9 @@ public final class PythonRegex {
         private void appendLiteral(int cp) {
             int[] group = foldsUnicodeCase() ? CaseGroups.of(cp) : null;
             boolean asciiCase = group == null && javaIgnoresCase() && cp < 128 && Character.isLetter(cp);
-            if (group == null && !asciiCase || group != null && CaseGroups.foldsToOne(cp)) {
+            if (!analyse) {
+                // the facts stay unknown
+            } else if (group == null && !asciiCase || group != null && CaseGroups.foldsToOne(cp)) {
                 itemFacts = Facts.ofChar(cp); // the common case: one folded spelling
             } else {
                 Set<String> matched = new LinkedHashSet<>(4);
@@ -1159,7 +1189,10 @@ public final class PythonRegex {
                 itemFacts = Facts.exact(matched);
             }
             // a case group can join non-letters and non-ASCII chars to ASCII ones (KELVIN SIGN and k): all members
-            itemFirst = group != null ? First.ofGroup(cp, group) : First.ofChar(cp, ignoreCase && Character.isLetter(cp));
+            if (analyse) {
+                itemFirst = group != null ? First.ofGroup(cp, group)
+                        : First.ofChar(cp, ignoreCase && Character.isLetter(cp));
+            }
             if (group != null) {
                 out.append('[');
                 for (int member : group) {

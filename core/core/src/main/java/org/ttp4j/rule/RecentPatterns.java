@@ -8,8 +8,8 @@ import java.util.regex.Pattern;
 /**
  * The translations of the patterns a {@link RuleCompiler} compiled last, least recently used out first: saving a
  * new version of a rule whose pattern did not change (a confidence, a tag, a version bump) then skips the Python
- * translation, its literal analysis and {@link Pattern#compile}, which are most of a compile (docs/rules.md §6).
- * Both values are immutable and safe to share between rules and threads. Bounded by count and by the patterns'
+ * translation and {@link Pattern#compile}, which are most of a compile, and shares the literal analysis the index
+ * made of an earlier version (docs/rules.md §6). Both values are safe to share between rules and threads. Bounded by count and by the patterns'
  * total length, so that a few huge patterns cannot pin much memory.
  */
 final class RecentPatterns {
@@ -18,7 +18,7 @@ final class RecentPatterns {
     static final int MAX_CHARS = 256 * 1024;
 
     /** A pattern as the compiler hands it on: the compiled Java regex and what its matches must contain. */
-    record Compiled(Pattern regex, RequiredLiterals literals) {}
+    record Compiled(Pattern regex, PatternLiterals literals) {}
 
     private final int capacity;
     private final LinkedHashMap<String, Compiled> entries = new LinkedHashMap<>(16, 0.75f, true);

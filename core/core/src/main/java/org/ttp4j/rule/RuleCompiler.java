@@ -794,8 +794,8 @@ public final class RuleCompiler {
             RecentPatterns.Compiled compiled = recent.get(p);
             if (compiled == null) {
                 try {
-                    PythonRegex.Translation translation = PythonRegex.translate(p);
-                    compiled = new RecentPatterns.Compiled(PythonRegex.compile(translation, p), translation.literals());
+                    PythonRegex.Translation translation = PythonRegex.translateRegex(p);
+                    compiled = new RecentPatterns.Compiled(PythonRegex.compile(translation, p), new PatternLiterals(p));
                 } catch (PatternSyntaxException e) {
                     String where = e.getIndex() >= 0 ? " at offset " + e.getIndex() : "";
                     error(nodeFor("match.pattern"), "match.pattern", "invalid regular expression: "

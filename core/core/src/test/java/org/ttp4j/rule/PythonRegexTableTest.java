@@ -48,6 +48,29 @@ class PythonRegexTableTest {
                 + " cases disagree:\n" + String.join("\n", disagreements));
     }
 
+    /** The compiler's translation (no literal analysis) writes what the full one writes, and rejects alike. */
+    @Test
+    void theTranslationWithoutLiteralsWritesTheSameJava() {
+        List<String> differ = new ArrayList<>();
+        for (RegexTable.Case c : RegexTable.cases()) {
+            String full = javaOf(c.pattern(), true);
+            String regexOnly = javaOf(c.pattern(), false);
+            if (!full.equals(regexOnly)) {
+                differ.add("line " + c.line() + " /" + c.pattern() + "/: " + full + " against " + regexOnly);
+            }
+        }
+        assertTrue(differ.isEmpty(), String.join("\n", differ));
+    }
+
+    private static String javaOf(String pattern, boolean literals) {
+        try {
+            PythonRegex.Translation t = literals ? PythonRegex.translate(pattern) : PythonRegex.translateRegex(pattern);
+            return t.javaRegex() + " flags " + t.flags();
+        } catch (PatternSyntaxException e) {
+            return "rejected at " + e.getIndex() + ": " + e.getDescription();
+        }
+    }
+
     private static String escapeForReport(String s) {
         StringBuilder b = new StringBuilder();
         s.codePoints().forEach(cp -> {

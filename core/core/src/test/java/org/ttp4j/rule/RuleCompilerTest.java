@@ -3,6 +3,7 @@ package org.ttp4j.rule;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -687,6 +688,11 @@ class RuleCompilerTest {
             Match.Regex next = match(compiler, VALID.replace("rule_version: 2", "rule_version: 3")
                     .replace("confidence: 0.6", "confidence: 0.7"));
             assertSame(first.regex(), next.regex());
+            // the literals are learned on first read, once for both versions, as the full translation has them
+            assertFalse(first.literalsKnown());
+            assertFalse(next.literalsKnown());
+            assertEquals(PythonRegex.translate("\\bwget\\b").literals(), next.literals());
+            assertTrue(first.literalsKnown());
             assertSame(first.literals(), next.literals());
             // a changed pattern is translated afresh
             Match.Regex other = match(compiler, withPattern("\\bcurl\\b"));
@@ -714,7 +720,7 @@ class RuleCompilerTest {
         void aHugePatternIsNotKeptAndTheKeptTextIsBounded() {
             org.ttp4j.rule.RecentPatterns cache = new org.ttp4j.rule.RecentPatterns(256);
             var compiled = new org.ttp4j.rule.RecentPatterns.Compiled(java.util.regex.Pattern.compile("x"),
-                    RequiredLiterals.NONE);
+                    new PatternLiterals(RequiredLiterals.NONE));
             int max = org.ttp4j.rule.RecentPatterns.MAX_CHARS;
             cache.put("a".repeat(max / 16 + 1), compiled);
             assertEquals(0, cache.size());

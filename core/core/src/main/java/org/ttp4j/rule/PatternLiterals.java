@@ -1,0 +1,36 @@
+package org.ttp4j.rule;
+
+/**
+ * The {@link RequiredLiterals} of one Python pattern, learned by its full translation when first read: the literal
+ * analysis is most of a translation's cost, and only the index's prefilter reads it, so a compile that is never
+ * indexed ({@code validate}, a store's write) does not pay for it (docs/rules.md §6). Thread-safe: two first
+ * readers may both compute it, with equal results.
+ */
+final class PatternLiterals {
+    private final String python;
+    private volatile RequiredLiterals value;
+
+    /** Literals to learn from {@code python}, which translated without error. */
+    PatternLiterals(String python) {
+        this.python = python;
+    }
+
+    /** Literals known already. */
+    PatternLiterals(RequiredLiterals known) {
+        this.python = null;
+        this.value = known;
+    }
+
+    RequiredLiterals get() {
+        RequiredLiterals v = value;
+        if (v == null) {
+            value = v = PythonRegex.translate(python).literals();
+        }
+        return v;
+    }
+
+    /** True once the literals are known (a test's view: whether a compile analysed). */
+    boolean known() {
+        return value != null;
+    }
+}

@@ -1,6 +1,7 @@
 package org.ttp4j.rule;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -177,9 +178,8 @@ public final class PythonRegex {
             if (!analyse) {
                 return new Translation(out.toString(), flags, RequiredLiterals.NONE);
             }
-            RequiredLiterals literals = alternationFacts.literals(alternationChars, anchors);
-            return new Translation(out.toString(), flags, alternationStart == null ? literals
-                    : literals.withStart(alternationStart.chars()));
+            return new Translation(out.toString(), flags, alternationFacts.literals(alternationChars, anchors,
+                    alternationStart == null ? null : alternationStart.chars()));
         }
 
         /** The token standing for {@code a} in the facts' strings, or null once all tokens are taken. */
@@ -195,7 +195,7 @@ public final class PythonRegex {
                 k = anchors.size();
                 anchors.add(a);
             }
-            return String.valueOf((char) (TOKENS + k));
+            return TOKEN_STRINGS[k];
         }
 
         /**
@@ -377,7 +377,7 @@ public final class PythonRegex {
                     itemMin = 0;
                     itemMax = 0;
                     // zero width: the items around it stay adjacent, with its condition between them as a token
-                    itemFacts = atToken == null ? Facts.EMPTY : Facts.exact(Set.of(atToken));
+                    itemFacts = atToken == null ? Facts.EMPTY : Facts.ofToken(atToken);
                 }
                 if (last == Last.REPEAT) {
                     if (ledHere && repeatMin == 0) {
@@ -629,7 +629,7 @@ public final class PythonRegex {
                     // char (or are $) says what may follow: the prefilter checks it on the whole value
                     String next = c == '=' && alternationFirst != null
                             ? token(new RequiredLiterals.Next(alternationFirst.chars(), alternationFirst.end())) : null;
-                    itemFacts = next == null ? Facts.EMPTY : Facts.exact(Set.of(next));
+                    itemFacts = next == null ? Facts.EMPTY : Facts.ofToken(next);
                     itemChars = List.of();
                 }
                 case '<' -> {
@@ -1246,6 +1246,14 @@ public final class PythonRegex {
     private static final int TOKEN_COUNT = 26;
     private static final RequiredLiterals.Chars NO_CHARS = new RequiredLiterals.Chars(0, 0, false);
 
+    private static final String[] TOKEN_STRINGS = new String[TOKEN_COUNT];
+
+    static {
+        for (int k = 0; k < TOKEN_COUNT; k++) {
+            TOKEN_STRINGS[k] = String.valueOf((char) (TOKENS + k));
+        }
+    }
+
     private static boolean isToken(char c) {
         return c >= TOKENS && c < TOKENS + TOKEN_COUNT;
     }
@@ -1275,8 +1283,22 @@ public final class PythonRegex {
             return cp < 128 ? ASCII[(cased ? 128 : 0) + cp] : build(cp, cased);
         }
 
+        // by ASCII char (its case group is fixed), filled on first use: immutable values, a race only builds twice
+        private static final First[] ASCII_GROUPS = new First[128];
+
         /** A literal {@code cp} matched case-insensitively: any member of its case group {@code group}. */
         static First ofGroup(int cp, int[] group) {
+            if (cp < ASCII_GROUPS.length) {
+                First f = ASCII_GROUPS[cp];
+                if (f == null) {
+                    ASCII_GROUPS[cp] = f = buildGroup(cp, group);
+                }
+                return f;
+            }
+            return buildGroup(cp, group);
+        }
+
+        private static First buildGroup(int cp, int[] group) {
             CharsBuilder members = new CharsBuilder();
             members.add(cp);
             for (int member : group) {
@@ -1415,11 +1437,20 @@ public final class PythonRegex {
         }
 
         private static final Facts[] LATIN1 = new Facts[256];
+        private static final Facts[] TOKEN_FACTS = new Facts[TOKEN_COUNT];
 
         static {
             for (int cp = 0; cp < LATIN1.length; cp++) {
                 LATIN1[cp] = exact(Set.of(member(cp)));
             }
+            for (int k = 0; k < TOKEN_COUNT; k++) {
+                TOKEN_FACTS[k] = exact(Set.of(TOKEN_STRINGS[k]));
+            }
+        }
+
+        /** The facts of a zero-width condition spelled by {@code token}, shared. */
+        static Facts ofToken(String token) {
+            return TOKEN_FACTS[token.charAt(0) - TOKENS];
         }
 
         /** The facts of {@code this|other}: a match of either holds a member of the union of their best sets. */
@@ -1472,18 +1503,20 @@ public final class PythonRegex {
         /** The most selective usable set known, or null. */
         Set<String> best() {
             Set<String> b = null;
-            List<Set<String>> all = new ArrayList<>(required);
-            java.util.Collections.addAll(all, exact, prefix, suffix);
-            for (Set<String> r : all) {
-                if (r != null && useful(r) && (b == null || better(r, b))) {
-                    b = r;
-                }
+            for (Set<String> r : required) {
+                b = bestOf(r, b);
             }
-            return b;
+            return bestOf(suffix, bestOf(prefix, bestOf(exact, b)));
+        }
+
+        /** {@code r} when usable and better than {@code b} (the first of equals wins), else {@code b}. */
+        private static Set<String> bestOf(Set<String> r, Set<String> b) {
+            return r != null && useful(r) && (b == null || better(r, b)) ? r : b;
         }
 
         /** The literals handed to the prefilter: the best sets, each clipped and minimal, and the best char sets. */
-        RequiredLiterals literals(List<RequiredLiterals.Chars> chars, List<RequiredLiterals.Anchor> anchors) {
+        RequiredLiterals literals(List<RequiredLiterals.Chars> chars, List<RequiredLiterals.Anchor> anchors,
+                                  RequiredLiterals.Chars start) {
             List<Set<String>> sets = new ArrayList<>();
             if (exact != null) {
                 sets.add(exact);
@@ -1493,22 +1526,47 @@ public final class PythonRegex {
             sets.addAll(required);
             sets.addAll(pieces);
             List<Ranked> candidates = new ArrayList<>();
-            for (Set<String> set : sets) {
-                if (set == null || !useful(set)) {
+            for (int at = 0; at < sets.size(); at++) {
+                Set<String> set = sets.get(at);
+                if (set == null || !useful(set) || seenBefore(sets, at)) {
+                    continue; // a set seen before (a sequence's prefix is also required) would only be implied
+                }
+                if (set.size() == 1) {
+                    String s = set.iterator().next();
+                    List<String> one = List.of(s.length() > MAX_LITERAL ? s.substring(0, MAX_LITERAL) : s);
+                    candidates.add(new Ranked(one, new long[] {charMask(one.get(0))}, rank(one)));
                     continue;
                 }
-                Set<String> clipped = new LinkedHashSet<>();
+                // distinct, in order (the set's members are: only a clipped one can repeat one)
+                List<String> clipped = new ArrayList<>(set.size());
+                boolean clippedAny = false;
                 for (String s : set) {
-                    clipped.add(s.length() > MAX_LITERAL ? s.substring(0, MAX_LITERAL) : s);
+                    String c = s;
+                    if (s.length() > MAX_LITERAL) {
+                        c = s.substring(0, MAX_LITERAL);
+                        clippedAny = true;
+                    }
+                    if (!clippedAny || !clipped.contains(c)) {
+                        clipped.add(c);
+                    }
                 }
                 // a member containing another adds nothing: any text holding it holds the shorter one
+                long[] masks = new long[clipped.size()];
+                int shortest = Integer.MAX_VALUE;
+                for (int k = 0; k < masks.length; k++) {
+                    masks[k] = charMask(clipped.get(k));
+                    shortest = Math.min(shortest, clipped.get(k).length());
+                }
                 List<String> minimal = new ArrayList<>(clipped.size());
-                for (String s : clipped) {
-                    if (!containsShorter(s, clipped)) {
+                long[] minimalMasks = new long[masks.length];
+                for (int k = 0; k < masks.length; k++) {
+                    String s = clipped.get(k);
+                    if (s.length() == shortest || !containsShorter(s, masks[k], clipped, masks)) {
+                        minimalMasks[minimal.size()] = masks[k];
                         minimal.add(s);
                     }
                 }
-                candidates.add(new Ranked(minimal, rank(minimal)));
+                candidates.add(new Ranked(minimal, Arrays.copyOf(minimalMasks, minimal.size()), rank(minimal)));
             }
             candidates.sort((x, y) -> x.rank != y.rank ? Integer.compare(y.rank, x.rank)
                     : Integer.compare(x.set.size(), y.set.size()));
@@ -1521,7 +1579,7 @@ public final class PythonRegex {
                     break; // kept is in rank order: r and the rest could only go after the sets handed out
                 }
                 if (!outranked(r, kept)) {
-                    kept.removeIf(k -> implied(k.set, r.set)); // an implied set of the same rank
+                    kept.removeIf(k -> implied(k, r)); // an implied set of the same rank
                     kept.add(r);
                 }
             }
@@ -1580,7 +1638,7 @@ public final class PythonRegex {
                         edge.add(e);
                     }
                 }
-                if (core.stream().noneMatch(String::isEmpty)) {
+                if (!core.contains("")) {
                     strings.add(core);
                     edges.add(edge);
                 }
@@ -1589,17 +1647,43 @@ public final class PythonRegex {
             List<RequiredLiterals.Chars> selective = new ArrayList<>(0);
             for (RequiredLiterals.Chars c : chars) {
                 if (c.weight() < 100 && !selective.contains(c)) {
-                    selective.add(c);
+                    // by weight, stable: after every set of the same weight
+                    int at = selective.size();
+                    while (at > 0 && selective.get(at - 1).weight() > c.weight()) {
+                        at--;
+                    }
+                    selective.add(at, c);
                 }
             }
-            selective.sort(java.util.Comparator.comparingInt(RequiredLiterals.Chars::weight)); // stable, as before
-            return new RequiredLiterals(strings, selective.subList(0, Math.min(MAX_CHAR_SETS, selective.size())),
-                    edges);
+            while (selective.size() > MAX_CHAR_SETS) {
+                selective.remove(selective.size() - 1);
+            }
+            return new RequiredLiterals(strings, selective, edges, start);
         }
 
-        private static boolean containsShorter(String s, Set<String> set) {
-            for (String o : set) {
-                if (o.length() < s.length() && s.contains(o)) {
+        /** True when {@code sets[at]} is also an earlier one (the same set). */
+        private static boolean seenBefore(List<Set<String>> sets, int at) {
+            for (int k = 0; k < at; k++) {
+                if (sets.get(k) == sets.get(at)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** The chars of {@code s} mod 64: a string holds another only if its mask covers the other's. */
+        private static long charMask(String s) {
+            long m = 0;
+            for (int k = 0; k < s.length(); k++) {
+                m |= 1L << s.charAt(k);
+            }
+            return m;
+        }
+
+        private static boolean containsShorter(String s, long mask, List<String> set, long[] masks) {
+            for (int k = 0; k < masks.length; k++) {
+                String o = set.get(k);
+                if ((masks[k] & ~mask) == 0 && o.length() < s.length() && s.contains(o)) {
                     return true;
                 }
             }
@@ -1617,7 +1701,7 @@ public final class PythonRegex {
         }
 
         /** A candidate set and its {@link #rank}. */
-        private record Ranked(List<String> set, int rank) {}
+        private record Ranked(List<String> set, long[] masks, int rank) {}
 
         /**
          * True when a set of {@code kept} (each ranked at least as high as {@code r}) makes {@code r} useless:
@@ -1625,7 +1709,7 @@ public final class PythonRegex {
          */
         private static boolean outranked(Ranked r, List<Ranked> kept) {
             for (Ranked k : kept) {
-                if (implied(r.set, k.set) || k.rank > r.rank && implied(k.set, r.set)) {
+                if (implied(r, k) || k.rank > r.rank && implied(k, r)) {
                     return true;
                 }
             }
@@ -1633,14 +1717,12 @@ public final class PythonRegex {
         }
 
         /** True when every member of {@code strong} contains a member of {@code weak}: weak then adds nothing. */
-        private static boolean implied(List<String> weak, List<String> strong) {
-            for (String s : strong) {
+        private static boolean implied(Ranked weak, Ranked strong) {
+            for (int i = 0; i < strong.masks.length; i++) {
+                String s = strong.set.get(i);
                 boolean holds = false;
-                for (String w : weak) {
-                    if (s.contains(w)) {
-                        holds = true;
-                        break;
-                    }
+                for (int j = 0; j < weak.masks.length && !holds; j++) {
+                    holds = (weak.masks[j] & ~strong.masks[i]) == 0 && s.contains(weak.set.get(j));
                 }
                 if (!holds) {
                     return false;

@@ -171,22 +171,26 @@ public record RequiredLiterals(List<List<String>> allOf, List<Chars> chars, List
         }
     }
 
+    @SuppressWarnings("unchecked") // arrays of lists, filled and read here only
     public RequiredLiterals {
         chars = List.copyOf(chars);
-        allOf = allOf.stream().map(List::copyOf).toList();
-        edges = edges.stream().map(List::copyOf).toList();
-        for (int k = 0; k < allOf.size(); k++) {
-            List<String> set = allOf.get(k);
-            if (set.isEmpty() || set.stream().anyMatch(String::isEmpty)) {
-                throw new IllegalArgumentException("a required set must hold non-empty strings: " + set);
-            }
-            if (k >= edges.size() || edges.get(k).size() != set.size()) {
-                throw new IllegalArgumentException("edges must be parallel to the required sets: " + set);
-            }
-        }
         if (edges.size() != allOf.size()) {
             throw new IllegalArgumentException("edges must be parallel to the required sets");
         }
+        List<String>[] sets = allOf.toArray(List[]::new);
+        List<Edges>[] setEdges = edges.toArray(List[]::new);
+        for (int k = 0; k < sets.length; k++) {
+            List<String> set = sets[k] = List.copyOf(sets[k]);
+            setEdges[k] = List.copyOf(setEdges[k]);
+            if (set.isEmpty() || set.contains("")) {
+                throw new IllegalArgumentException("a required set must hold non-empty strings: " + set);
+            }
+            if (setEdges[k].size() != set.size()) {
+                throw new IllegalArgumentException("edges must be parallel to the required sets: " + set);
+            }
+        }
+        allOf = List.of(sets);
+        edges = List.of(setEdges);
     }
 
     /** True when nothing is known (the rule always runs). */

@@ -24,7 +24,14 @@ final class PatternLiterals {
     RequiredLiterals get() {
         RequiredLiterals v = value;
         if (v == null) {
-            value = v = PythonRegex.translate(python).literals();
+            try {
+                v = PythonRegex.translate(python).literals();
+            } catch (RuntimeException e) {
+                // the compiler's parse of the same text succeeded, so this is a fault of the analysis alone: the
+                // rule then runs on every event of its kind (slower, the same answers) instead of failing the index
+                v = RequiredLiterals.NONE;
+            }
+            value = v;
         }
         return v;
     }

@@ -9,8 +9,8 @@ import java.util.regex.Pattern;
  * The translations of the patterns a {@link RuleCompiler} compiled last, least recently used out first: saving a
  * new version of a rule whose pattern did not change (a confidence, a tag, a version bump) then skips the Python
  * translation and {@link Pattern#compile}, which are most of a compile, and shares the literal analysis the index
- * made of an earlier version (docs/rules.md §6). Both values are safe to share between rules and threads. Bounded by count and by the patterns'
- * total length, so that a few huge patterns cannot pin much memory.
+ * made of an earlier version (docs/rules.md §6). Both values are safe to share between rules and threads. Bounded
+ * by count and by the patterns' total length, so that a few huge patterns cannot pin much memory.
  */
 final class RecentPatterns {
 

@@ -95,6 +95,33 @@ class RuleIndexTest {
         assertEquals(before.indexed("R1").slot(), after.indexed("R1").slot());
     }
 
+    /** Restamps share the bucket's scan layout: after some, and a redefinition, every rule is still found. */
+    @Test
+    void restampsInABulkBuiltBucketKeepEveryRuleReachable() {
+        RuleIndex index = new RuleIndex();
+        List<CompiledRule> rules = new ArrayList<>();
+        for (int k = 0; k < 300; k++) {
+            rules.add(TestRules.regex(String.format("R%04d", k), "\\bword" + k + "x\\b", "command"));
+        }
+        index.replaceAll(rules); // several segments under one bucket-wide scan
+        RuleState clipped = new RuleState(RuleState.Mode.CLIPPED, 0.1, null, "noisy", "ops",
+                Instant.parse("2026-01-01T00:00:00Z"));
+        for (int k = 0; k < 300; k += 37) {
+            index.apply(new RuleChange.State(String.format("R%04d", k), clipped));
+        }
+        index.apply(new RuleChange.Definition("R0150", TestRules.regex("R0150", "\\bother150\\b", "command")));
+        index.apply(new RuleChange.State("R0151", clipped)); // a restamp after that redefinition
+        org.ttp4j.engine.RuleEngine engine = new org.ttp4j.engine.RuleEngine(index);
+        for (int k = 0; k < 300; k++) {
+            String text = k == 150 ? "run other150 now" : "run word" + k + "x now";
+            List<org.ttp4j.engine.Tag> tags = engine.evaluate(new org.ttp4j.engine.Event("command", "c" + k, "att-1",
+                    null, null, null, java.util.Map.of("command_text", text)));
+            assertEquals(1, tags.size(), text);
+            assertEquals(String.format("R%04d", k), tags.get(0).ruleId());
+            assertEquals(k % 37 == 0 || k == 151 ? 0.1 : 0.7, tags.get(0).confidence(), 1e-9, text);
+        }
+    }
+
     @Test
     void predicateSelectsAndEvicts() {
         RuleIndex engine = new RuleIndex(RuleIndex.engineOwned());

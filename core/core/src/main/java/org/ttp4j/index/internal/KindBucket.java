@@ -45,6 +45,17 @@ public final class KindBucket {
         this.uncovered = Arrays.copyOf(open, n);
     }
 
+    /** {@code like} with other segments at the same positions, each with the same merge ordinal (shared maps). */
+    private KindBucket(KindBucket like, FieldTable fields, Segment[] segments) {
+        this.kind = like.kind;
+        this.fields = fields;
+        this.segments = segments;
+        this.size = like.size;
+        this.scan = like.scan;
+        this.position = like.position;
+        this.uncovered = like.uncovered;
+    }
+
     /** A bucket over {@code rules}, sorted by rule id, all applying to {@code kind}. */
     public static KindBucket build(String kind, List<IndexedRule> sorted) {
         FieldTable fields = FieldTable.EMPTY;
@@ -79,6 +90,7 @@ public final class KindBucket {
                     && java.util.Objects.equals(was.fieldFor(kind), rule.fieldFor(kind)))) {
                 // same prefilter input (a state change, or a new version with the same pattern): share it
                 copy[s] = seg.restamped(at, rule);
+                return new KindBucket(this, f, copy);
             } else {
                 IndexedRule[] rules = seg.rules().clone();
                 rules[at] = rule;

@@ -34,8 +34,12 @@ final class LiteralAutomaton {
     private final long all;
     /** Table entries (states x char classes) up to which the automaton gets a full transition table. */
     static final int MAX_TABLE = 1 << 18;
-    // the full table, or null: delta[s * classes + class(c)]; ASCII classes in asciiClass, others by binary search
-    private final char[] delta;
+    // the full table, or null: rows[row + class(c)] is the next state's row (its number times classes), negative
+    // when that state reports (an output, a literal with edges, a group's literal): one array read per char and no
+    // output read at a silent state. ASCII classes in asciiClass (of the folded char: foldedClass), others by
+    // binary search
+    private final int[] rows;
+    private final byte[] foldedClass;
     private final int classes;
     private final byte[] asciiClass;
     private final char[] otherChars;
@@ -208,6 +212,7 @@ final class LiteralAutomaton {
         char[] used = distinct(edgeChar); // class of used[k] is k + 1
         int nUsed = used.length;
         int nClasses = nUsed + 1;
+        char[] matrix = null;
         if (table && (long) states * nClasses <= MAX_TABLE && states <= Character.MAX_VALUE && nClasses <= 127) {
             classes = nClasses;
             asciiClass = new byte[128];
@@ -221,24 +226,23 @@ final class LiteralAutomaton {
             for (int k = 0; k < otherClass.length; k++) {
                 otherClass[k] = firstOther + k + 1;
             }
-            char[] rows = new char[states * nClasses];
+            matrix = new char[states * nClasses];
             for (int st = 0; st < states; st++) { // breadth-first: the row of fail[st] is final before st's
                 int base = st * nClasses;
                 if (st > 0) {
-                    System.arraycopy(rows, fail[st] * nClasses, rows, base, nClasses);
+                    System.arraycopy(matrix, fail[st] * nClasses, matrix, base, nClasses);
                 } // the root's row stays 0 (the root) but for its own transitions
                 for (int k = edgeStart[st]; k < edgeStart[st + 1]; k++) {
-                    rows[base + classOf(edgeChar[k])] = (char) edgeTarget[k];
+                    matrix[base + classOf(edgeChar[k])] = (char) edgeTarget[k];
                 }
             }
-            delta = rows;
         } else {
             classes = 0;
             asciiClass = null;
             otherChars = null;
             otherClass = null;
-            delta = null;
         }
+
         if (edges == null || groups != null) {
             edgedStart = null;
             edgedFirst = null;
@@ -274,7 +278,17 @@ final class LiteralAutomaton {
                 edgedFirst[st] = edgedStart[st] < edgedStart[st + 1] ? st : edgedFirst[fail[st]];
             }
         }
+        if (matrix != null) {
+            foldedClass = new byte[128];
+            for (char c = 0; c < 128; c++) {
+                foldedClass[c] = (byte) classOf(CaseFold.fold(c));
+            }
+        } else {
+            foldedClass = null;
+        }
         if (groups == null) {
+            rows = matrix == null ? null : rows(matrix, classes,
+                    st -> out[st] != 0 || (edgedFirst != null && edgedFirst[st] != 0));
             ownStart = null;
             ownGroup = null;
             ownBits = null;
@@ -308,6 +322,17 @@ final class LiteralAutomaton {
             int f = fail[st];
             dict[st] = ownStart[f] < ownStart[f + 1] ? f : dict[f];
         }
+        rows = matrix == null ? null : rows(matrix, classes, st -> ownStart[st] < ownStart[st + 1] || dict[st] != 0);
+    }
+
+    /** The full table {@code matrix} (next state numbers) as rows, flagged where {@code reports} holds. */
+    private static int[] rows(char[] matrix, int classes, java.util.function.IntPredicate reports) {
+        int[] rows = new int[matrix.length];
+        for (int k = 0; k < rows.length; k++) {
+            int target = matrix[k];
+            rows[k] = target * classes | (reports.test(target) ? Integer.MIN_VALUE : 0);
+        }
+        return rows;
     }
 
     /** The distinct chars of {@code chars}, ascending: sorted when few, else through a bitmap of every char. */
@@ -376,10 +401,6 @@ final class LiteralAutomaton {
         return 0;
     }
 
-    /** The state after reading {@code c} in state {@code s}: from the full table when there is one. */
-    private int next(int s, char c) {
-        return delta == null ? step(s, c) : delta[s * classes + classOf(c)];
-    }
 
     /** The full table's class of {@code c}: 0 for a char no literal uses. */
     private int classOf(char c) {
@@ -403,10 +424,26 @@ final class LiteralAutomaton {
 
     /** The bits of every literal occurring in {@code text[0, length)}, case-folded (with its edges holding). */
     long scan(String text, int length) {
+        if (rows != null) {
+            long hits = 0;
+            int row = 0;
+            for (int k = 0; k < length; k++) {
+                char c = text.charAt(k);
+                int d = rows[row + (c < 128 ? foldedClass[c] : classOf(CaseFold.fold(c)))];
+                row = d & Integer.MAX_VALUE;
+                if (d < 0) {
+                    hits |= report(row / classes, text, length, k + 1, hits);
+                    if (hits == all) {
+                        return hits;
+                    }
+                }
+            }
+            return hits;
+        }
         long hits = 0;
         int s = 0;
         for (int k = 0; k < length; k++) {
-            s = next(s, CaseFold.fold(text.charAt(k)));
+            s = step(s, CaseFold.fold(text.charAt(k)));
             long o = out[s];
             if (edgedFirst != null && edgedFirst[s] != 0) {
                 o |= edged(s, text, length, k + 1, hits);
@@ -423,10 +460,26 @@ final class LiteralAutomaton {
 
     /** {@link #scan} over text already case-folded; {@code original} is the unfolded text (for edges). */
     long scanFolded(char[] text, int length, String original) {
+        if (rows != null) {
+            long hits = 0;
+            int row = 0;
+            for (int k = 0; k < length; k++) {
+                char c = text[k];
+                int d = rows[row + (c < 128 ? asciiClass[c] : classOf(c))];
+                row = d & Integer.MAX_VALUE;
+                if (d < 0) {
+                    hits |= report(row / classes, original, length, k + 1, hits);
+                    if (hits == all) {
+                        return hits;
+                    }
+                }
+            }
+            return hits;
+        }
         long hits = 0;
         int s = 0;
         for (int k = 0; k < length; k++) {
-            s = next(s, text[k]);
+            s = step(s, text[k]);
             long o = out[s];
             if (edgedFirst != null && edgedFirst[s] != 0) {
                 o |= edged(s, original, length, k + 1, hits);
@@ -439,6 +492,15 @@ final class LiteralAutomaton {
             }
         }
         return hits;
+    }
+
+    /** What state {@code s} reports at {@code end}: its outputs, and its literals with edges that hold there. */
+    private long report(int s, String text, int length, int end, long known) {
+        long o = out[s];
+        if (edgedFirst != null && edgedFirst[s] != 0) {
+            o |= edged(s, text, length, end, known);
+        }
+        return o;
     }
 
     /**
@@ -472,8 +534,19 @@ final class LiteralAutomaton {
      */
     void scanGrouped(char[] text, int length, String original, int[] position, long[] masks, long[] touched) {
         int s = 0;
+        int row = 0;
         for (int k = 0; k < length; k++) {
-            s = next(s, text[k]);
+            if (rows != null) {
+                char c = text[k];
+                int d = rows[row + (c < 128 ? asciiClass[c] : classOf(c))];
+                row = d & Integer.MAX_VALUE;
+                if (d >= 0) {
+                    continue; // a state without outputs, nor any on its failure chain
+                }
+                s = row / classes;
+            } else {
+                s = step(s, text[k]);
+            }
             for (int o = ownStart[s] < ownStart[s + 1] ? s : dict[s]; o != 0; o = dict[o]) {
                 for (int e = ownStart[o], end = ownStart[o + 1]; e < end; e++) {
                     int p = position == null ? ownGroup[e] : position[ownGroup[e]];

@@ -242,7 +242,6 @@ final class LiteralAutomaton {
             otherChars = null;
             otherClass = null;
         }
-
         if (edges == null || groups != null) {
             edgedStart = null;
             edgedFirst = null;
@@ -401,7 +400,6 @@ final class LiteralAutomaton {
         return 0;
     }
 
-
     /** The full table's class of {@code c}: 0 for a char no literal uses. */
     private int classOf(char c) {
         if (c < 128) {
@@ -444,10 +442,7 @@ final class LiteralAutomaton {
         int s = 0;
         for (int k = 0; k < length; k++) {
             s = step(s, CaseFold.fold(text.charAt(k)));
-            long o = out[s];
-            if (edgedFirst != null && edgedFirst[s] != 0) {
-                o |= edged(s, text, length, k + 1, hits);
-            }
+            long o = report(s, text, length, k + 1, hits);
             if (o != 0) {
                 hits |= o;
                 if (hits == all) {
@@ -480,10 +475,7 @@ final class LiteralAutomaton {
         int s = 0;
         for (int k = 0; k < length; k++) {
             s = step(s, text[k]);
-            long o = out[s];
-            if (edgedFirst != null && edgedFirst[s] != 0) {
-                o |= edged(s, original, length, k + 1, hits);
-            }
+            long o = report(s, original, length, k + 1, hits);
             if (o != 0) {
                 hits |= o;
                 if (hits == all) {

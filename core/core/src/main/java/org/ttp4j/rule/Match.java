@@ -83,8 +83,8 @@ public sealed interface Match {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Regex r && Objects.equals(field, r.field) && pattern.equals(r.pattern)
-                    && regex.equals(r.regex) && raw.equals(r.raw) && literals().equals(r.literals());
+            return o instanceof Regex r && Objects.equals(field, r.field) && Objects.equals(pattern, r.pattern)
+                    && Objects.equals(regex, r.regex) && Objects.equals(raw, r.raw) && literals().equals(r.literals());
         }
 
         @Override

@@ -26,9 +26,10 @@ final class PatternLiterals {
         if (v == null) {
             try {
                 v = PythonRegex.translate(python).literals();
-            } catch (RuntimeException e) {
-                // the compiler's parse of the same text succeeded, so this is a fault of the analysis alone: the
-                // rule then runs on every event of its kind (slower, the same answers) instead of failing the index
+            } catch (RuntimeException | StackOverflowError e) {
+                // the compiler's parse of the same text succeeded, so this is a fault of the analysis alone (or
+                // its deeper frames on a pattern nested to the limit of the stack): the rule then runs on every
+                // event of its kind (slower, the same answers) instead of failing the index
                 v = RequiredLiterals.NONE;
             }
             value = v;

@@ -28,11 +28,6 @@ public record RequiredLiterals(List<List<String>> allOf, List<Chars> chars, List
         this(allOf, chars, edges, null);
     }
 
-    /** These facts, and every match's first char is a member of {@code start} (docs/engine.md §8). */
-    public RequiredLiterals withStart(Chars start) {
-        return new RequiredLiterals(allOf, chars, edges, start);
-    }
-
     /** Required strings without known edges. */
     public RequiredLiterals(List<List<String>> allOf, List<Chars> chars) {
         this(allOf, chars, allOf.stream().map(set -> set.stream().map(s -> Edges.NONE).toList()).toList());

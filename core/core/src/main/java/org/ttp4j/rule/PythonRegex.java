@@ -103,6 +103,11 @@ public final class PythonRegex {
     private static final String ASCII_DIGIT = "0-9";
 
     private static final int MAX_REPEAT = Integer.MAX_VALUE - 1;
+    /**
+     * Groups nested deeper than this are rejected: CPython 3.11's parser fails past 495 (RecursionError, at its
+     * default recursion limit), and deeper recursion here and in {@code java.util.regex} could overflow a stack.
+     */
+    static final int MAX_NESTING = 495;
 
     // \b and \B as look-arounds on Python's word class (Java's own \b has another idea of a word).
     // Python's \B never matches in an empty string.
@@ -677,6 +682,10 @@ public final class PythonRegex {
          * which also becomes the width of the group as an item.
          */
         private long[] closeGroup(int open, int depth) {
+            if (depth >= MAX_NESTING) {
+                throw error("groups nested more than " + MAX_NESTING + " deep (Python's re stops there with a"
+                        + " RecursionError)", open);
+            }
             long[] width = parseAlternation(depth + 1, false);
             if (!peekIs(')')) {
                 throw error("missing ), unterminated subpattern", open);

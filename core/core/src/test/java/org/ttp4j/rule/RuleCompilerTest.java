@@ -735,6 +735,20 @@ class RuleCompilerTest {
             assertNull(cache.get(patterns.get(23)));
         }
 
+        /** Python's own parser gives up past 495 nested groups; a deeper pattern is a problem, not a crash. */
+        @Test
+        void groupsNestedDeeperThanPythonAcceptsAreAProblem() {
+            RuleCompiler compiler = new RuleCompiler();
+            int max = PythonRegex.MAX_NESTING;
+            String deepest = "(?:".repeat(max) + "wget" + ")".repeat(max);
+            Match.Regex m = match(compiler, withPattern(deepest));
+            assertTrue(m.regex().matcher("x wget y").find());
+            assertFalse(m.literals().none(), "the analysis reaches the innermost group too");
+            CompileResult r = compiler.compile("r.yaml", withPattern("(" + deepest + ")").getBytes(UTF_8));
+            assertInstanceOf(CompileResult.Failed.class, r);
+            assertTrue(lines(r).get(0).contains("nested more than 495 deep"), lines(r).toString());
+        }
+
         @Test
         void anInvalidPatternIsReportedEveryTime() {
             RuleCompiler compiler = new RuleCompiler();

@@ -1,8 +1,12 @@
 package org.ttp4j.jsonl;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.math.BigInteger;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,9 +32,19 @@ public final class EventParser {
         }
     }
 
-    private final byte[][] keys = new byte[1 << SLOT_BITS][];
+    private static final long HIGH = 0x8080808080808080L;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    // the string cache: per slot a text's length and its three words, and its String
+    private final int[] lengths = new int[1 << SLOT_BITS];
+    private final long[] words = new long[3 << SLOT_BITS];
     private final String[] strings = new String[1 << SLOT_BITS];
-    private final int[] seen = new int[1 << SLOT_BITS]; // the hash of the last value that missed, per slot
+    private final int[] seen = new int[1 << SLOT_BITS]; // a mark of the last value that missed, per slot
+    // the key each place (the first members of the event and of its payload) had in the last line: bytes and String
+    private static final int PREDICTED_DEPTH = 2;
+    private static final int PREDICTED_MEMBERS = 16;
+    private final String[] expectedKeys = new String[PREDICTED_DEPTH * PREDICTED_MEMBERS];
+    private final byte[][] expectedBytes = new byte[PREDICTED_DEPTH * PREDICTED_MEMBERS][];
     private char[] chars = new char[256];
     private byte[] b;
     private int p;
@@ -80,8 +94,8 @@ public final class EventParser {
         if (peek() == '}') {
             p++;
         } else {
-            while (true) {
-                String name = name();
+            for (int member = 0; ; member++) {
+                String name = name(1, member);
                 switch (name) {
                     case "source_kind" -> sourceKind = id(name);
                     case "source_id" -> sourceId = id(name);
@@ -151,13 +165,26 @@ public final class EventParser {
         }
     }
 
-    /** A quoted key and its colon, then the space before the value. */
-    private String name() {
+    /**
+     * A quoted key and its colon, then the space before the value: the {@code member}th of an object at
+     * {@code depth}. Lines from one producer repeat their keys in the same order, so the key the last line had at
+     * this place is tried first, by its bytes, before the key is scanned and looked up.
+     */
+    private String name(int depth, int member) {
         skipSpace();
         if (peek() != '"') {
             throw malformed(p == end ? "the line ends where a key was expected" : "expected a double-quoted key");
         }
-        String name = string(true);
+        int place = depth <= PREDICTED_DEPTH && member < PREDICTED_MEMBERS ? (depth - 1) * PREDICTED_MEMBERS + member : -1;
+        String name = place < 0 ? null : predicted(place);
+        if (name == null) {
+            int at = p;
+            name = string(true);
+            if (place >= 0 && p - at - 2 == name.length() && name.length() <= CACHED) { // plain ASCII, no escape
+                expectedKeys[place] = name;
+                expectedBytes[place] = Arrays.copyOfRange(b, at + 1, p - 1);
+            }
+        }
         skipSpace();
         if (peek() != ':') {
             throw malformed("expected ':' after a key");
@@ -165,6 +192,21 @@ public final class EventParser {
         p++;
         skipSpace();
         return name;
+    }
+
+    /** The key expected at {@code place} when the quoted text at {@code p} is exactly it (then past it), or null. */
+    private String predicted(int place) {
+        byte[] k = expectedBytes[place];
+        if (k == null) {
+            return null;
+        }
+        int from = p + 1;
+        int to = from + k.length;
+        if (to >= end || b[to] != '"' || !Arrays.equals(k, 0, k.length, b, from, to)) {
+            return null;
+        }
+        p = to + 1;
+        return expectedKeys[place];
     }
 
     /** After a member or element: true at {@code close}, false after a comma. */
@@ -225,8 +267,9 @@ public final class EventParser {
             p++;
             return into;
         }
+        int member = 0;
         do {
-            String name = name();
+            String name = name(depth, member++);
             into.put(name, value(depth));
         } while (!more('}'));
         return into;
@@ -340,10 +383,17 @@ public final class EventParser {
 
     private String string(boolean key) {
         int s = ++p;
-        boolean ascii = true;
+        long high = HIGH; // flags a byte >= 0x80 until the first one is seen
         byte[] a = b;
         int i = s;
         while (true) {
+            for (; i + 8 <= end; i += 8) { // eight bytes at a time up to the first that is not plain ASCII
+                long special = special((long) LONGS.get(a, i), high);
+                if (special != 0) {
+                    i += Long.numberOfTrailingZeros(special) >>> 3;
+                    break;
+                }
+            }
             while (i < end && PLAIN[a[i] & 0xff]) {
                 i++;
             }
@@ -354,7 +404,7 @@ public final class EventParser {
             byte c = a[i];
             if (c == '"') {
                 p = i + 1;
-                return ascii ? ascii(s, i, key) : new String(a, s, i - s, StandardCharsets.UTF_8);
+                return high != 0 ? ascii(s, i, key) : new String(a, s, i - s, StandardCharsets.UTF_8);
             }
             if (c == '\\') {
                 p = i;
@@ -364,34 +414,67 @@ public final class EventParser {
                 p = i;
                 throw malformed(String.format("a control character (0x%02x) in a string: it must be escaped", c));
             }
-            ascii &= c >= 0;
+            high = 0; // a byte >= 0x80: the string is not ASCII, and its other such bytes are plain
             i++;
         }
     }
 
     /**
+     * The bytes of {@code x} (eight, little-endian) that end a run of plain string text, each flagged by its high bit:
+     * a quote, a backslash, a control char, and with {@code high} set a byte >= 0x80. The lowest flag is exact (a
+     * borrow only runs upwards from a byte that is itself flagged), which is all the caller reads.
+     */
+    private static long special(long x, long high) {
+        long quote = x ^ 0x2222222222222222L;
+        long backslash = x ^ 0x5C5C5C5C5C5C5C5CL;
+        long zeroQuote = quote - 0x0101010101010101L & ~quote;
+        long zeroBackslash = backslash - 0x0101010101010101L & ~backslash;
+        long control = x - 0x2020202020202020L & ~x;
+        return (zeroQuote | zeroBackslash | control) & HIGH | x & high;
+    }
+
+    /**
      * {@code b[s, e)} (ASCII) as a String, from the cache when short: keys and common values repeat line after line.
      * A key is cached at once; a value only when it is seen the second time, so that unique ids do not evict it.
+     * The text up to {@value #CACHED} bytes is read as three little-endian words (zero past its end), which are both
+     * the hash and the whole comparison.
      */
     private String ascii(int s, int e, boolean key) {
         int n = e - s;
-        if (n == 0 || n > CACHED) {
+        if (n == 0 || n > CACHED || s + CACHED > b.length) {
             return new String(b, s, n, StandardCharsets.ISO_8859_1);
         }
-        int h = (((n * 31 + b[s]) * 31 + b[s + (n >> 1)]) * 31 + b[e - 1]) * 0x9E3779B9;
-        int slot = h >>> 32 - SLOT_BITS;
-        byte[] cached = keys[slot];
-        if (cached != null && java.util.Arrays.equals(cached, 0, cached.length, b, s, e)) {
+        long w0 = word(s, n);
+        long w1 = word(s + 8, n - 8);
+        long w2 = word(s + 16, n - 16);
+        long h = (w0 * 0x9E3779B97F4A7C15L + w1) * 0xC2B2AE3D27D4EB4FL + w2 + n;
+        h *= 0x9E3779B97F4A7C15L;
+        int slot = (int) (h >>> 64 - SLOT_BITS);
+        int k = 3 * slot;
+        if (lengths[slot] == n && words[k] == w0 && words[k + 1] == w1 && words[k + 2] == w2) {
             return strings[slot];
         }
         String fresh = new String(b, s, n, StandardCharsets.ISO_8859_1);
-        if (key || seen[slot] == h) {
-            keys[slot] = java.util.Arrays.copyOfRange(b, s, e);
+        int mark = (int) (h >>> 32) | 1; // never 0, the mark of an empty slot
+        if (key || seen[slot] == mark) {
+            lengths[slot] = n;
+            words[k] = w0;
+            words[k + 1] = w1;
+            words[k + 2] = w2;
             strings[slot] = fresh;
         } else {
-            seen[slot] = h;
+            seen[slot] = mark;
         }
         return fresh;
+    }
+
+    /** The {@code min(8, n)} bytes of {@code b} at {@code at} as a little-endian word, zero above them; 0 if n <= 0. */
+    private long word(int at, int n) {
+        if (n <= 0) {
+            return 0;
+        }
+        long w = (long) LONGS.get(b, at);
+        return n >= 8 ? w : w & (1L << (n << 3)) - 1;
     }
 
     /** The rest of a string that has an escape at {@code p}, decoded from its start {@code s}. */
@@ -400,7 +483,7 @@ public final class EventParser {
         int i = s;
         while (true) {
             if (n + 2 > chars.length) {
-                chars = java.util.Arrays.copyOf(chars, chars.length * 2);
+                chars = Arrays.copyOf(chars, chars.length * 2);
             }
             if (i >= end) {
                 p = end;

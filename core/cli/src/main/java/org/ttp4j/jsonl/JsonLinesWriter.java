@@ -47,8 +47,16 @@ abstract sealed class JsonLinesWriter<T> implements AutoCloseable, Flushable per
     private final OutputStream out;
     private byte[] buf = new byte[SPILL + 4096];
     private int len;
-    private double lastDouble = Double.NaN; // tags repeat their confidence: format it once
-    private byte[] lastDoubleText = ascii("\"NaN\"");
+    private static final int TEXT_SLOT_BITS = 8;
+    private static final int CACHED_TEXT = 96; // the longest text (in bytes written, quotes included) cached
+    private final String[] texts = new String[1 << TEXT_SLOT_BITS];
+    private final byte[][] textBytes = new byte[1 << TEXT_SLOT_BITS][];
+    private final int[] textHashes = new int[1 << TEXT_SLOT_BITS]; // of the cached string
+    private final int[] textSeen = new int[1 << TEXT_SLOT_BITS];   // the hash of the last string that missed
+    // tags repeat their rules' confidences: each is formatted once, kept in a slot by its bits
+    private static final int DOUBLE_SLOT_BITS = 4;
+    private final long[] doubleBits = new long[1 << DOUBLE_SLOT_BITS];
+    private final byte[][] doubleTexts = new byte[1 << DOUBLE_SLOT_BITS][];
 
     JsonLinesWriter(OutputStream out) {
         this.out = out;
@@ -139,6 +147,37 @@ abstract sealed class JsonLinesWriter<T> implements AutoCloseable, Flushable per
         raw((byte) '"');
     }
 
+    /**
+     * As {@link #string}, from a small cache of the bytes of strings seen twice: a tag's fields (its rule's ids, the
+     * event's attacker and decky, the evidence's keys) repeat tag after tag, and copying their bytes is cheaper than
+     * encoding them again. A unique string (a source id) is encoded and only noted.
+     */
+    final void text(String s) {
+        if (s == null) {
+            raw(NULL);
+            return;
+        }
+        int h = s.hashCode();
+        int slot = h * 0x9E3779B9 >>> 32 - TEXT_SLOT_BITS;
+        String cached = texts[slot];
+        if (cached != null && textHashes[slot] == h && (cached == s || cached.equals(s))) {
+            raw(textBytes[slot]);
+            return;
+        }
+        int start = len;
+        string(s);
+        if (len - start > CACHED_TEXT) {
+            return;
+        }
+        if (textSeen[slot] == h) {
+            texts[slot] = s;
+            textBytes[slot] = Arrays.copyOfRange(buf, start, len);
+            textHashes[slot] = h;
+        } else {
+            textSeen[slot] = h;
+        }
+    }
+
     private static int unicodeEscape(byte[] b, int at, char c) {
         b[at++] = '\\';
         b[at++] = 'u';
@@ -174,18 +213,22 @@ abstract sealed class JsonLinesWriter<T> implements AutoCloseable, Flushable per
 
     /** As Java prints a double ({@code 1.0E20}); NaN and the infinities as the strings Jackson wrote. */
     final void number(double d) {
-        if (Double.doubleToRawLongBits(d) != Double.doubleToRawLongBits(lastDouble)) {
-            lastDouble = d;
-            lastDoubleText = ascii(Double.isFinite(d) ? Double.toString(d) : "\"" + d + "\"");
+        long bits = Double.doubleToRawLongBits(d);
+        int slot = (int) (bits * 0x9E3779B97F4A7C15L >>> 64 - DOUBLE_SLOT_BITS);
+        byte[] text = doubleTexts[slot];
+        if (text == null || doubleBits[slot] != bits) {
+            text = ascii(Double.isFinite(d) ? Double.toString(d) : "\"" + d + "\"");
+            doubleBits[slot] = bits;
+            doubleTexts[slot] = text;
         }
-        raw(lastDoubleText);
+        raw(text);
     }
 
     /** A JSON value as the event reader gives it (String, Number, Boolean, null, Map, List). */
     final void value(Object v) {
         switch (v) {
             case null -> raw(NULL);
-            case String s -> string(s);
+            case String s -> text(s);
             case Integer i -> number(i.longValue());
             case Long l -> number(l.longValue());
             case Double d -> number(d.doubleValue());
@@ -202,7 +245,7 @@ abstract sealed class JsonLinesWriter<T> implements AutoCloseable, Flushable per
                         raw((byte) ',');
                     }
                     first = false;
-                    string(String.valueOf(e.getKey()));
+                    text(String.valueOf(e.getKey()));
                     raw((byte) ':');
                     value(e.getValue());
                 }

@@ -2,6 +2,7 @@ package org.ttp4j.jsonl;
 
 import java.io.OutputStream;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.UUID;
 import org.ttp4j.engine.Tag;
 
@@ -50,35 +51,35 @@ public final class TagWriter extends JsonLinesWriter<Tag> {
         raw(UUID_KEY);
         raw(uuid(tag.uuid()));
         raw(SOURCE_KIND);
-        string(tag.sourceKind());
+        text(tag.sourceKind());
         raw(SOURCE_ID);
-        string(tag.sourceId());
+        text(tag.sourceId());
         raw(ATTACKER);
-        string(tag.attackerUuid());
+        text(tag.attackerUuid());
         raw(IDENTITY);
-        string(tag.identityUuid());
+        text(tag.identityUuid());
         raw(SESSION);
-        string(tag.sessionId());
+        text(tag.sessionId());
         raw(DECKY);
-        string(tag.deckyId());
+        text(tag.deckyId());
         raw(TACTIC);
-        string(tag.tactic());
+        text(tag.tactic());
         raw(TECHNIQUE);
-        string(tag.techniqueId());
+        text(tag.techniqueId());
         raw(SUB_TECHNIQUE);
-        string(tag.subTechniqueId());
+        text(tag.subTechniqueId());
         raw(CONFIDENCE);
         number(tag.confidence());
         raw(RULE_ID);
-        string(tag.ruleId());
+        text(tag.ruleId());
         raw(RULE_VERSION);
         number(tag.ruleVersion());
         raw(EVIDENCE);
         value(tag.evidence());
         raw(RELEASE);
-        string(tag.attackRelease());
+        text(tag.attackRelease());
         raw(MITRE_URL);
-        string(tag.mitreUrl());
+        text(tag.mitreUrl());
         raw(CREATED_AT);
         raw(time(tag.createdAt()));
         raw(END);
@@ -108,8 +109,50 @@ public final class TagWriter extends JsonLinesWriter<Tag> {
     private byte[] time(Instant t) {
         if (!t.equals(lastTime)) {
             lastTime = t;
-            lastTimeText = ascii(t.toString());
+            lastTimeText = isoInstant(t);
         }
         return lastTimeText;
+    }
+
+    /**
+     * {@code t} as {@link Instant#toString()} writes it ({@code 2026-12-01T14:00:00.123456Z}: the fraction in groups of
+     * three digits, as many as it needs), formatted by hand for the years 0 to 9999; other years by the JDK.
+     */
+    static byte[] isoInstant(Instant t) {
+        long seconds = t.getEpochSecond();
+        LocalDate day = LocalDate.ofEpochDay(Math.floorDiv(seconds, 86_400));
+        int year = day.getYear();
+        if (year < 0 || year > 9999) {
+            return ascii(t.toString());
+        }
+        int nano = t.getNano();
+        int fraction = nano == 0 ? 0 : nano % 1_000_000 == 0 ? 3 : nano % 1000 == 0 ? 6 : 9;
+        byte[] out = new byte[fraction == 0 ? 20 : 21 + fraction];
+        int inDay = (int) Math.floorMod(seconds, 86_400);
+        digits(out, 0, year, 4);
+        out[4] = '-';
+        digits(out, 5, day.getMonthValue(), 2);
+        out[7] = '-';
+        digits(out, 8, day.getDayOfMonth(), 2);
+        out[10] = 'T';
+        digits(out, 11, inDay / 3600, 2);
+        out[13] = ':';
+        digits(out, 14, inDay / 60 % 60, 2);
+        out[16] = ':';
+        digits(out, 17, inDay % 60, 2);
+        if (fraction > 0) {
+            out[19] = '.';
+            digits(out, 20, nano / (fraction == 3 ? 1_000_000 : fraction == 6 ? 1000 : 1), fraction);
+        }
+        out[out.length - 1] = 'Z';
+        return out;
+    }
+
+    /** {@code v} in {@code n} decimal digits, zero-padded, at {@code out[at]}. */
+    private static void digits(byte[] out, int at, int v, int n) {
+        for (int i = at + n - 1; i >= at; i--) {
+            out[i] = (byte) ('0' + v % 10);
+            v /= 10;
+        }
     }
 }

@@ -155,6 +155,46 @@ class TagWriterBytesTest {
         assertEquals(expected.toString(), ours.toString(StandardCharsets.UTF_8));
     }
 
+    @Test
+    void theTimeIsWhatInstantToStringWritesAtEveryPrecisionAndYear() {
+        Random r = new Random(5);
+        long[] seconds = {0, -1, -62_167_219_200L, -62_167_219_201L, 253_402_300_799L, 253_402_300_800L, 951_782_400L,
+            1_764_547_200L};
+        int[] nanos = {0, 1, 999_999_999, 1_000_000, 123_000_000, 123_456_000, 123_456_789, 1000, 100_000_000};
+        for (long s : seconds) { // year 0 and -1, 9999 and 10000, 2000-02-29, 2025-12-01
+            for (int n : nanos) {
+                Instant t = Instant.ofEpochSecond(s, n);
+                assertEquals(t.toString(), new String(TagWriter.isoInstant(t), StandardCharsets.US_ASCII));
+            }
+        }
+        for (int k = 0; k < 100_000; k++) {
+            Instant t = Instant.ofEpochSecond(r.nextLong(-70_000_000_000L, 300_000_000_000L),
+                    new int[] {0, r.nextInt(1000) * 1_000_000, r.nextInt(1_000_000) * 1000, r.nextInt(1_000_000_000)}[k & 3]);
+            assertEquals(t.toString(), new String(TagWriter.isoInstant(t), StandardCharsets.US_ASCII));
+        }
+    }
+
+    @Test
+    void stringsOfOneHashAreNeverTakenForEachOther() throws IOException {
+        // "Aa" and "BB" share String.hashCode, so they share a slot of the writer's cache of repeated strings
+        Random r = new Random(9);
+        ByteArrayOutputStream ours = new ByteArrayOutputStream();
+        StringBuilder expected = new StringBuilder();
+        String[] texts = {"Aa", "BB", "AaAa", "BBBB", "AaBB", "BBAa", new String("Aa"), "\u00e9Aa"};
+        try (TagWriter w = new TagWriter(ours)) {
+            for (int n = 0; n < 2_000; n++) {
+                Tag t = tag(r);
+                String a = texts[r.nextInt(texts.length)];
+                String b = texts[r.nextInt(texts.length)];
+                t = new Tag(t.uuid(), a, b, a, b, t.sessionId(), t.deckyId(), b, a, t.subTechniqueId(), t.confidence(),
+                        a, t.ruleVersion(), Map.of(a, b), t.attackRelease(), b, t.createdAt());
+                w.write(t);
+                expected.append(jackson(t)).append('\n');
+            }
+        }
+        assertEquals(expected.toString(), ours.toString(StandardCharsets.UTF_8));
+    }
+
     /** Counts the writes and checks that each one ends a line. */
     private static final class Writes extends OutputStream {
         final ByteArrayOutputStream all = new ByteArrayOutputStream();

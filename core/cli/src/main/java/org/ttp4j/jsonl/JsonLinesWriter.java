@@ -51,7 +51,6 @@ abstract sealed class JsonLinesWriter<T> implements AutoCloseable, Flushable per
     private static final int CACHED_TEXT = 96; // the longest text (in bytes written, quotes included) cached
     private final String[] texts = new String[1 << TEXT_SLOT_BITS];
     private final byte[][] textBytes = new byte[1 << TEXT_SLOT_BITS][];
-    private final int[] textHashes = new int[1 << TEXT_SLOT_BITS]; // of the cached string
     private final int[] textSeen = new int[1 << TEXT_SLOT_BITS];   // the hash of the last string that missed
     // tags repeat their rules' confidences: each is formatted once, kept in a slot by its bits
     private static final int DOUBLE_SLOT_BITS = 4;
@@ -160,7 +159,7 @@ abstract sealed class JsonLinesWriter<T> implements AutoCloseable, Flushable per
         int h = s.hashCode();
         int slot = h * 0x9E3779B9 >>> 32 - TEXT_SLOT_BITS;
         String cached = texts[slot];
-        if (cached != null && textHashes[slot] == h && (cached == s || cached.equals(s))) {
+        if (cached == s || cached != null && cached.hashCode() == h && cached.equals(s)) {
             raw(textBytes[slot]);
             return;
         }
@@ -172,7 +171,6 @@ abstract sealed class JsonLinesWriter<T> implements AutoCloseable, Flushable per
         if (textSeen[slot] == h) {
             texts[slot] = s;
             textBytes[slot] = Arrays.copyOfRange(buf, start, len);
-            textHashes[slot] = h;
         } else {
             textSeen[slot] = h;
         }

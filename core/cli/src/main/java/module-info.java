@@ -7,7 +7,6 @@ module org.ttp4j.cli {
     requires org.ttp4j.inotify; // only to link it early (Ttp4jCommand)
     requires org.ttp4j.store.jdbc;
     requires com.fasterxml.jackson.core;
-    requires info.picocli;
     requires java.logging;
     requires jdk.httpserver;
     requires io.prometheus.metrics.core;
@@ -15,7 +14,4 @@ module org.ttp4j.cli {
     requires io.prometheus.writer.text;
 
     exports org.ttp4j.jsonl;
-
-    // picocli reads the commands' annotated fields and methods reflectively.
-    opens org.ttp4j.cli to info.picocli;
 }

@@ -11,21 +11,22 @@ import org.ttp4j.http.ServiceMetrics;
 import org.ttp4j.http.TaggingStats;
 import org.ttp4j.store.RuleStore;
 import org.ttp4j.store.StoreReporter;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /** {@code --http HOST:PORT} of {@code run} and {@code watch}: the operator's service (docs/http.md). */
 final class HttpOptions {
 
-    @Spec(Spec.Target.MIXEE)
-    private CommandSpec command;
+    /** Declares {@code --http} on {@code syntax}. */
+    static Syntax declare(Syntax syntax) {
+        return syntax.option("--http", "HOST:PORT",
+                "Serve the rule API, /metrics, /health/* and the console page on HOST:PORT (e.g. 127.0.0.1:8750).",
+                "Tokens: TTP4J_API_TOKENS_FILE (lines ROLE TOKEN [NAME]); without it only a loopback address is allowed.");
+    }
 
-    @Option(names = "--http", paramLabel = "HOST:PORT",
-            description = {"Serve the rule API, /metrics, /health/* and the console page on HOST:PORT (e.g. 127.0.0.1:8750).",
-                "Tokens: TTP4J_API_TOKENS_FILE (lines ROLE TOKEN [NAME]); without it only a loopback address is allowed."})
-    private String http;
+    private final String http;
+
+    HttpOptions(Args args) {
+        http = args.value("--http");
+    }
 
     /** The running service of one command: started before the store opens, attached after its initial load. */
     static final class Serving implements AutoCloseable {
@@ -72,7 +73,7 @@ final class HttpOptions {
         try {
             bind = HttpService.parseBind(http.strip());
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(command.commandLine(), e.getMessage());
+            throw new UsageException(e.getMessage());
         }
         String tokensFile = System.getenv(ApiTokens.ENV);
         ApiTokens tokens = null;
@@ -80,7 +81,7 @@ final class HttpOptions {
             try {
                 tokens = ApiTokens.read(Path.of(tokensFile.strip()));
             } catch (IllegalArgumentException e) {
-                throw new ParameterException(command.commandLine(), e.getMessage());
+                throw new UsageException(e.getMessage());
             }
         }
         ServiceMetrics metrics = new ServiceMetrics();
@@ -88,7 +89,7 @@ final class HttpOptions {
         try {
             service = HttpService.start(bind, tokens, metrics, attackRelease);
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(command.commandLine(), e.getMessage());
+            throw new UsageException(e.getMessage());
         } catch (IOException e) {
             throw new IOException("cannot serve HTTP on " + http + ": " + e.getMessage(), e);
         }

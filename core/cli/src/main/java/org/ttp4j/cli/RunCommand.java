@@ -12,11 +12,6 @@ import org.ttp4j.engine.StatefulRules;
 import org.ttp4j.jsonl.TagWriter;
 import org.ttp4j.index.RuleIndex;
 import org.ttp4j.store.RuleStore;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code ttp4j run}: the long-running main job. The store {@code DECNET_TTP_RULE_STORE_TYPE} selects
@@ -27,39 +22,38 @@ import picocli.CommandLine.Spec;
  * Ends at the end of the input (exit 1 if any line was bad), or on SIGTERM/ctrl-C, which stop the reading, finish
  * the event in hand, flush whole lines and close the store (exit 143/130, docs/cli.md §9).
  */
-@Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"The main job: tag events from stdin (or --events FILE) with hot-reloaded rules.",
-            "Tags go to stdout as JSON Lines; rule changes go to stderr as JSON lines, starting with"
-                + " {\"kind\":\"ready\",\"rules\":N}.",
-            "The store is the one DECNET_TTP_RULE_STORE_TYPE selects (filesystem on rules/ttp by default).",
-            "With --http HOST:PORT: the rule API, /metrics, /health/* and the console page (docs/http.md)."})
 final class RunCommand implements Callable<Integer> {
 
-    @Spec
-    private CommandSpec spec;
+    static final Syntax SYNTAX = StatefulFlags.declare(HttpOptions.declare(StoreOptions.declare(Syntax.command("run",
+                    "The main job: tag events from stdin (or --events FILE) with hot-reloaded rules.",
+                    "Tags go to stdout as JSON Lines; rule changes go to stderr as JSON lines, starting with"
+                            + " {\"kind\":\"ready\",\"rules\":N}.",
+                    "The store is the one DECNET_TTP_RULE_STORE_TYPE selects (filesystem on rules/ttp by default).",
+                    "With --http HOST:PORT: the rule API, /metrics, /health/* and the console page (docs/http.md).")
+            .option("--events", "FILE", "The events file or FIFO; - (the default) reads stdin.").byDefault("-")
+            .option("--attack-release", "VERSION", "The ATT&CK release stamped on tags (default: ${DEFAULT}).")
+            .byDefault("v15.1"))))
+            .action(args -> new RunCommand(args).call());
 
-    @Mixin
-    private StoreOptions storeOptions;
+    private final StoreOptions storeOptions;
+    private final HttpOptions httpOptions;
+    private final StatefulFlags statefulFlags;
+    private final String events;
+    private final String attackRelease;
 
-    @Mixin
-    private HttpOptions httpOptions;
-
-    @Mixin
-    private StatefulFlags statefulFlags;
-
-    @Option(names = "--events", paramLabel = "FILE", defaultValue = "-",
-            description = "The events file or FIFO; - (the default) reads stdin.")
-    private String events;
-
-    @Option(names = "--attack-release", paramLabel = "VERSION", defaultValue = "v15.1",
-            description = "The ATT&CK release stamped on tags (default: ${DEFAULT-VALUE}).")
-    private String attackRelease;
+    private RunCommand(Args args) {
+        storeOptions = new StoreOptions(args);
+        httpOptions = new HttpOptions(args);
+        statefulFlags = new StatefulFlags(args);
+        events = args.value("--events");
+        attackRelease = args.value("--attack-release");
+    }
 
     @Override
     public Integer call() throws IOException {
         ChangeLines lines = new ChangeLines(System.err);
         String input = "-".equals(events) ? "<stdin>" : events;
-        InputStream in = TagCommand.openEvents(spec, events);
+        InputStream in = TagCommand.openEvents(events);
         HttpOptions.Serving serving = httpOptions.start(lines, attackRelease); // probes answer while the rules load
         RuleIndex index = new RuleIndex(RuleIndex.engineOwned());
         StatefulRules stateful = new StatefulRules(statefulFlags.options(attackRelease));

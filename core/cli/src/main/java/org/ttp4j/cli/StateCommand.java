@@ -28,14 +28,6 @@ import org.ttp4j.store.fs.StateFile;
 import org.ttp4j.store.jdbc.DatabaseConfig;
 import org.ttp4j.store.jdbc.DatabaseRuleStore;
 import org.ttp4j.store.jdbc.DatabaseStates;
-import picocli.CommandLine;
-import picocli.CommandLine.ArgGroup;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code ttp4j state get|set|list|history}: a rule's operator state (docs/state.md) in the configured store. Each
@@ -44,19 +36,49 @@ import picocli.CommandLine.Spec;
  * default beside {@code TTP4J_RULES_DIR}, i.e. {@code rules/ttp.state.json}), which a serving {@code ttp4j run}
  * watches, so a write here is live there within milliseconds (docs/stores.md §6).
  */
-@Command(name = "state", mixinStandardHelpOptions = true,
-        description = {"Read and write rules' operator state (enabled, disabled, clipped) in the configured store.",
-            "Filesystem store: the state file TTP4J_STATE_FILE (default rules/ttp.state.json), live in a serving ttp4j run.",
-            "Each state prints as one JSON object: kind, rule_id, state, confidence_max, expires_at, reason, set_by, set_at."},
-        subcommands = StateCommand.Set.class)
-final class StateCommand implements Runnable {
+final class StateCommand {
 
-    @Spec
-    private CommandSpec spec;
+    static final Syntax SYNTAX = Syntax.command("state",
+                    "Read and write rules' operator state (enabled, disabled, clipped) in the configured store.",
+                    "Filesystem store: the state file TTP4J_STATE_FILE (default rules/ttp.state.json), live in a serving"
+                            + " ttp4j run.",
+                    "Each state prints as one JSON object: kind, rule_id, state, confidence_max, expires_at, reason,"
+                            + " set_by, set_at.")
+            .subcommand(Syntax.command("get", "Print a rule's state in effect now.")
+                    .parameters("RULE_ID", 1, 1, "The rule's id ([A-Za-z0-9_]+).")
+                    .action(StateCommand::get))
+            .subcommand(Syntax.command("set", "Write a rule's state and print it as stored.",
+                            "Example: ttp4j state set R0001 --state clipped --confidence-max 0.3 --ttl 2h --reason"
+                                    + " 'noisy on decky-07'")
+                    .parameters("RULE_ID", 1, 1, "The rule's id ([A-Za-z0-9_]+).")
+                    .option("--state", "STATE", "enabled, disabled (never fires) or clipped (fires, confidence capped).")
+                    .required()
+                    .option("--confidence-max", "X", "With --state clipped: the ceiling on emitted confidence, in [0, 1].")
+                    .option("--ttl", "DURATION", "Revert to the default after this long: 90s, 30m, 2h, 7d, or ISO-8601"
+                            + " (PT2H).").inGroup("expiry")
+                    .option("--until", "INSTANT", "Revert to the default at this instant (ISO-8601; no zone means UTC).")
+                    .inGroup("expiry")
+                    .option("--reason", "TEXT", "An operator note.")
+                    .option("--by", "WHO", "Who sets it (default: ${DEFAULT}).").byDefault(System.getProperty("user.name"))
+                    .flag("--force", "Set the state even of a rule id the store has no rule for (a rule synced later);"
+                            + " without it that is refused, as a typo would be.")
+                    .action(args -> {
+                        new Set(args).run();
+                        return 0;
+                    }))
+            .subcommand(Syntax.command("list",
+                            "Print every state in effect now that is not the default (enabled, no ceiling, no expiry), by"
+                                    + " rule id.")
+                    .action(StateCommand::list))
+            .subcommand(Syntax.command("history",
+                            "Print every state written for a rule, oldest first (the audit), one state per line.")
+                    .parameters("RULE_ID", 1, 1, "The rule's id ([A-Za-z0-9_]+).")
+                    .action(StateCommand::history))
+            .action(args -> {
+                throw new UsageException("a subcommand is required: get, set, list or history");
+            });
 
-    @Override
-    public void run() {
-        throw new ParameterException(spec.commandLine(), "a subcommand is required: get, set, list or history");
+    private StateCommand() {
     }
 
     /** The configured store's state: the database store, or the filesystem store's state file (no rule is read). */
@@ -82,113 +104,91 @@ final class StateCommand implements Runnable {
     }
 
     /** The configured store's states for reading: the state file, or the database's state tables (no store opened). */
-    static States openForReading(CommandSpec spec) {
+    static States openForReading(PrintWriter err) {
         RuleStores.Builder b = RuleStores.fromEnvironment(System.getenv());
         if (b.type() == RuleStoreType.FILESYSTEM) {
             return new States(new StateFile(b.stateFile(), Clock.systemUTC()), null, b.rulesDirectory());
         }
-        StoreReporter reporter = TagCommand.problemsTo(spec.commandLine().getErr());
+        StoreReporter reporter = TagCommand.problemsTo(err);
         return new States(DatabaseStates.of(DatabaseConfig.fromEnvironment(b.environment()), Clock.systemUTC(),
                 reporter::problem), null, null);
     }
 
     /** Opens the configured store's state on {@code clock} (it stamps {@code set_at} and decides expiry). */
-    static States open(CommandSpec spec, Clock clock) {
+    static States open(PrintWriter err, Clock clock) {
         RuleStores.Builder b = RuleStores.fromEnvironment(System.getenv());
         if (b.type() == RuleStoreType.FILESYSTEM) {
             return new States(new StateFile(b.stateFile(), clock), null, b.rulesDirectory());
         }
-        StoreReporter reporter = TagCommand.problemsTo(spec.commandLine().getErr());
+        StoreReporter reporter = TagCommand.problemsTo(err);
         DatabaseRuleStore store = DatabaseRuleStore.builder(DatabaseConfig.fromEnvironment(b.environment()))
                 .problems(reporter::problem).clock(clock).open();
         return new States(store, store, null);
     }
 
-    /** A rule id argument ({@code [A-Za-z0-9_]+}); anything else is a usage error. */
-    static final class RuleIdArgument implements CommandLine.ITypeConverter<String> {
-        @Override
-        public String convert(String value) {
-            if (!RuleIds.isValid(value)) {
-                throw new CommandLine.TypeConversionException("'" + value + "' is not a rule id ([A-Za-z0-9_]+)");
-            }
-            return value;
+    /** The rule id parameter; anything but {@code [A-Za-z0-9_]+} is a usage error. */
+    static String ruleId(Args args) {
+        String value = args.parameters().getFirst();
+        if (!RuleIds.isValid(value)) {
+            throw args.invalidParameter(0, "'" + value + "' is not a rule id ([A-Za-z0-9_]+)");
         }
+        return value;
     }
 
-    @Command(name = "get", mixinStandardHelpOptions = true, description = "Print a rule's state in effect now.")
-    void get(@Parameters(paramLabel = "RULE_ID", converter = RuleIdArgument.class) String ruleId) {
-        try (States store = openForReading(spec)) {
-            print(spec, ChangeLines.state(ruleId, store.store().getState(ruleId)));
+    private static int get(Args args) {
+        String ruleId = ruleId(args);
+        try (States store = openForReading(args.err)) {
+            print(args.out, ChangeLines.state(ruleId, store.store().getState(ruleId)));
         }
+        return 0;
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true,
-            description = "Print every state in effect now that is not the default (enabled, no ceiling, no expiry), by rule id.")
-    void list() {
-        try (States store = openForReading(spec)) {
-            PrintWriter out = spec.commandLine().getOut();
+    private static int list(Args args) {
+        try (States store = openForReading(args.err)) {
             store.store().states().forEach((ruleId, state) -> {
                 if (!state.isDefault()) {
-                    out.println(ChangeLines.state(ruleId, state));
+                    args.out.println(ChangeLines.state(ruleId, state));
                 }
             });
-            out.flush();
+            args.out.flush();
         }
+        return 0;
     }
 
-    @Command(name = "history", mixinStandardHelpOptions = true,
-            description = "Print every state written for a rule, oldest first (the audit), one state per line.")
-    void history(@Parameters(paramLabel = "RULE_ID", converter = RuleIdArgument.class) String ruleId) {
-        try (States store = openForReading(spec)) {
-            PrintWriter out = spec.commandLine().getOut();
+    private static int history(Args args) {
+        String ruleId = ruleId(args);
+        try (States store = openForReading(args.err)) {
             for (StateAuditEntry entry : store.store().stateHistory(ruleId)) {
-                out.println(ChangeLines.state(ruleId, entry.after()));
+                args.out.println(ChangeLines.state(ruleId, entry.after()));
             }
-            out.flush();
+            args.out.flush();
         }
+        return 0;
     }
 
-    @Command(name = "set", mixinStandardHelpOptions = true,
-            description = {"Write a rule's state and print it as stored.",
-                "Example: ttp4j state set R0001 --state clipped --confidence-max 0.3 --ttl 2h --reason 'noisy on decky-07'"})
+    /** {@code state set}: the new state, checked, then written. */
     static final class Set implements Runnable {
-        @Spec
-        private CommandSpec spec;
+        private final Args args;
+        private final String ruleId;
+        private final String state;
+        private final Double confidenceMax;
+        private final String ttlText;
+        private final String untilText;
+        private final String reason;
+        private final String by;
+        private final boolean force;
 
-        @Parameters(paramLabel = "RULE_ID", converter = RuleIdArgument.class)
-        private String ruleId;
-
-        @Option(names = "--state", required = true, paramLabel = "STATE",
-                description = "enabled, disabled (never fires) or clipped (fires, confidence capped).")
-        private String state;
-
-        @Option(names = "--confidence-max", paramLabel = "X",
-                description = "With --state clipped: the ceiling on emitted confidence, in [0, 1].")
-        private Double confidenceMax;
-
-        @ArgGroup(exclusive = true)
-        private Expiry expiry;
-
-        static final class Expiry {
-            @Option(names = "--ttl", paramLabel = "DURATION",
-                    description = "Revert to the default after this long: 90s, 30m, 2h, 7d, or ISO-8601 (PT2H).")
-            private String ttl;
-
-            @Option(names = "--until", paramLabel = "INSTANT",
-                    description = "Revert to the default at this instant (ISO-8601; no zone means UTC).")
-            private String until;
+        Set(Args args) {
+            this.args = args;
+            ruleId = ruleId(args);
+            state = args.value("--state");
+            confidenceMax = args.doubleValue("--confidence-max");
+            ttlText = args.value("--ttl");
+            untilText = args.value("--until");
+            reason = args.value("--reason");
+            by = args.value("--by");
+            force = args.flag("--force");
         }
-
-        @Option(names = "--reason", paramLabel = "TEXT", description = "An operator note.")
-        private String reason;
-
-        @Option(names = "--by", paramLabel = "WHO", description = "Who sets it (default: ${DEFAULT-VALUE}).",
-                defaultValue = "${sys:user.name}")
-        private String by;
-
-        @Option(names = "--force", description = "Set the state even of a rule id the store has no rule for"
-                + " (a rule synced later); without it that is refused, as a typo would be.")
-        private boolean force;
 
         @Override
         public void run() {
@@ -196,22 +196,22 @@ final class StateCommand implements Runnable {
             try {
                 mode = RuleState.Mode.parse(state.trim().toLowerCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new ParameterException(spec.commandLine(), "--state: " + e.getMessage());
+                throw new UsageException("--state: " + e.getMessage());
             }
             if (confidenceMax != null && mode != RuleState.Mode.CLIPPED) {
-                throw new ParameterException(spec.commandLine(), "--confidence-max applies only to --state clipped");
+                throw new UsageException("--confidence-max applies only to --state clipped");
             }
             if (confidenceMax != null && !(confidenceMax >= 0 && confidenceMax <= 1)) {
-                throw new ParameterException(spec.commandLine(), "--confidence-max must be in [0, 1], got " + confidenceMax);
+                throw new UsageException("--confidence-max must be in [0, 1], got " + confidenceMax);
             }
-            Duration ttl = expiry == null || expiry.ttl == null ? null : duration(spec, expiry.ttl);
-            Instant until = expiry == null || expiry.until == null ? null : instant(spec, expiry.until);
+            Duration ttl = ttlText == null ? null : duration(ttlText);
+            Instant until = untilText == null ? null : instant(untilText);
             if (until != null && !until.isAfter(Instant.now())) {
-                throw new ParameterException(spec.commandLine(), "--until " + expiry.until
+                throw new UsageException("--until " + untilText
                         + " is not in the future: the state would revert at once");
             }
             WriteClock clock = new WriteClock();
-            try (States store = open(spec, clock)) {
+            try (States store = open(args.err, clock)) {
                 if (!force && !store.defines(ruleId)) {
                     throw new StoreException("no rule " + ruleId + " in the store, so this state would change nothing"
                             + " now (a typo?); --force sets it anyway, for a rule that arrives later");
@@ -221,7 +221,7 @@ final class StateCommand implements Runnable {
                 Instant now = clock.pin();
                 Instant expiresAt = ttl != null ? now.plus(ttl) : until;
                 RuleState wanted = new RuleState(mode, confidenceMax, expiresAt, reason, null, null);
-                print(spec, ChangeLines.state(ruleId, store.store().setState(ruleId, wanted, by)));
+                print(args.out, ChangeLines.state(ruleId, store.store().setState(ruleId, wanted, by)));
             }
         }
     }
@@ -254,21 +254,21 @@ final class StateCommand implements Runnable {
     }
 
     /** {@code 90s}, {@code 30m}, {@code 2h}, {@code 7d}, or ISO-8601 ({@code PT2H}); positive. */
-    static Duration duration(CommandSpec spec, String text) {
+    static Duration duration(String text) {
         Duration d;
         try {
             d = Durations.parse(text);
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--ttl: " + e.getMessage());
+            throw new UsageException("--ttl: " + e.getMessage());
         }
         if (d.isNegative() || d.isZero()) {
-            throw new ParameterException(spec.commandLine(), "--ttl must be positive, got '" + text + "'");
+            throw new UsageException("--ttl must be positive, got '" + text + "'");
         }
         return d;
     }
 
     /** An ISO-8601 instant; with an offset, or without a zone meaning UTC. */
-    static Instant instant(CommandSpec spec, String text) {
+    static Instant instant(String text) {
         String t = text.trim();
         try {
             return OffsetDateTime.parse(t).toInstant();
@@ -276,14 +276,13 @@ final class StateCommand implements Runnable {
             try {
                 return LocalDateTime.parse(t).toInstant(ZoneOffset.UTC);
             } catch (DateTimeParseException e2) {
-                throw new ParameterException(spec.commandLine(), "--until: '" + text
+                throw new UsageException("--until: '" + text
                         + "' is not an ISO-8601 instant (e.g. 2026-12-01T08:00:00Z, or 2026-12-01T08:00 for UTC)");
             }
         }
     }
 
-    private static void print(CommandSpec spec, String line) {
-        PrintWriter out = spec.commandLine().getOut();
+    private static void print(PrintWriter out, String line) {
         out.println(line);
         out.flush();
     }

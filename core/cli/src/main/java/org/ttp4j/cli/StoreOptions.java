@@ -6,10 +6,6 @@ import org.ttp4j.store.RuleStore;
 import org.ttp4j.store.RuleStoreType;
 import org.ttp4j.store.RuleStores;
 import org.ttp4j.store.StoreReporter;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
  * The store a command works on: the one {@code DECNET_TTP_RULE_STORE_TYPE} selects (docs/stores.md §3), with the
@@ -17,16 +13,21 @@ import picocli.CommandLine.Spec;
  */
 final class StoreOptions {
 
-    @Spec(Spec.Target.MIXEE)
-    private CommandSpec command;
+    /** Declares {@code --rules} and {@code --strict} on {@code syntax}. */
+    static Syntax declare(Syntax syntax) {
+        return syntax.option("--rules", "DIR",
+                        "The filesystem store's rules directory (default: $TTP4J_RULES_DIR, else rules/ttp).")
+                .flag("--strict", "Stop at startup when a rule file has a problem (an error or a warning, as validate"
+                        + " --strict) instead of skipping it.");
+    }
 
-    @Option(names = "--rules", paramLabel = "DIR",
-            description = "The filesystem store's rules directory (default: $TTP4J_RULES_DIR, else rules/ttp).")
-    private Path rules;
+    private final Path rules;
+    private final boolean strict;
 
-    @Option(names = "--strict", description = "Stop at startup when a rule file has a problem (an error or a warning,"
-            + " as validate --strict) instead of skipping it.")
-    private boolean strict;
+    StoreOptions(Args args) {
+        rules = args.path("--rules");
+        strict = args.flag("--strict");
+    }
 
     /** Opens the selected store, its problems and recoveries reported to {@code reporter}. */
     RuleStore open(StoreReporter reporter) {
@@ -47,7 +48,7 @@ final class StoreOptions {
             b.rulesDirectory(dir);
         }
         if (b.type() == RuleStoreType.FILESYSTEM) {
-            requireDirectory(command, b.rulesDirectory());
+            requireDirectory(b.rulesDirectory());
         }
         StrictStart start = new StrictStart(strict, reporter);
         RuleStore store = b.reporter(start).open();
@@ -60,10 +61,10 @@ final class StoreOptions {
         return store;
     }
 
-    /** {@code dir}, when it is a directory; else a usage error of {@code command}. */
-    static Path requireDirectory(CommandSpec command, Path dir) {
+    /** {@code dir}, when it is a directory; else a usage error. */
+    static Path requireDirectory(Path dir) {
         if (!Files.isDirectory(dir)) {
-            throw new ParameterException(command.commandLine(), "no such rules directory: " + dir);
+            throw new UsageException("no such rules directory: " + dir);
         }
         return dir;
     }

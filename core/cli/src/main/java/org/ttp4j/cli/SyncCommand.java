@@ -9,10 +9,6 @@ import org.ttp4j.store.jdbc.DatabaseConfig;
 import org.ttp4j.store.jdbc.DatabaseRuleStore;
 import org.ttp4j.store.jdbc.RuleTableSync;
 import org.ttp4j.store.fs.FilesystemRuleStore;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code ttp4j sync}: master mode (docs/stores.md §11, docs/cli.md §6). The filesystem store on the rules directory is projected
@@ -20,33 +16,35 @@ import picocli.CommandLine.Spec;
  * happens, for every worker on the database to see. Prints {@code {"kind":"ready","rules":N}} on stdout once the
  * tables match the directory, then the change lines of the directory (docs/cli.md §3). {@code --once} stops there.
  */
-@Command(name = "sync", mixinStandardHelpOptions = true,
-        description = {"Master mode: project the rules directory into the database store's tables, then keep them in sync.",
-            "The database is TTP4J_DB_URL (default jdbc:sqlite:ttp4j.db), TTP4J_DB_USER, TTP4J_DB_PASSWORD;",
-            "its change log keeps TTP4J_DB_CHANGE_RETENTION (default 7d)."})
 final class SyncCommand implements Callable<Integer> {
+
+    static final Syntax SYNTAX = Syntax.command("sync",
+                    "Master mode: project the rules directory into the database store's tables, then keep them in sync.",
+                    "The database is TTP4J_DB_URL (default jdbc:sqlite:ttp4j.db), TTP4J_DB_USER, TTP4J_DB_PASSWORD;"
+                            + " its change log keeps TTP4J_DB_CHANGE_RETENTION (default 7d).")
+            .option("--rules", "DIR", "The rules directory (default: $TTP4J_RULES_DIR, else rules/ttp).")
+            .flag("--once", "Exit once the tables match the directory instead of following it.")
+            .option("--by", "WHO", "The updated_by stamped on the rows written (default: ${DEFAULT}).")
+            .byDefault("ttp4j-sync")
+            .action(args -> new SyncCommand(args).call());
 
     private static final Duration INITIAL = Duration.ofMinutes(2);
 
-    @Spec
-    private CommandSpec spec;
+    private final Path rules;
+    private final boolean once;
+    private final String by;
 
-    @Option(names = "--rules", paramLabel = "DIR",
-            description = "The rules directory (default: $TTP4J_RULES_DIR, else rules/ttp).")
-    private Path rules;
-
-    @Option(names = "--once", description = "Exit once the tables match the directory instead of following it.")
-    private boolean once;
-
-    @Option(names = "--by", paramLabel = "WHO", defaultValue = "ttp4j-sync",
-            description = "The updated_by stamped on the rows written (default: ${DEFAULT-VALUE}).")
-    private String by;
+    private SyncCommand(Args args) {
+        rules = args.path("--rules");
+        once = args.flag("--once");
+        by = args.value("--by");
+    }
 
     @Override
     public Integer call() throws InterruptedException {
         ChangeLines lines = new ChangeLines(System.out);
         // A missing directory would project as no rules at all: every row deleted, on every worker.
-        Path dir = StoreOptions.requireDirectory(spec,
+        Path dir = StoreOptions.requireDirectory(
                 rules != null ? rules : RuleStores.fromEnvironment(System.getenv()).rulesDirectory());
         try (FilesystemRuleStore source = FilesystemRuleStore.builder(dir).reporter(lines).open();
              DatabaseRuleStore target = DatabaseRuleStore.builder(DatabaseConfig.fromEnvironment(System.getenv()))

@@ -27,12 +27,6 @@ import org.ttp4j.store.RuleStores;
 import org.ttp4j.store.StoreReporter;
 import org.ttp4j.store.fs.FilesystemRuleStore;
 import org.ttp4j.store.fs.StateFile;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code ttp4j tag --rules DIR [--events FILE]}: events in as JSON Lines, tags out as JSON Lines, one line per
@@ -45,31 +39,34 @@ import picocli.CommandLine.Spec;
  * The rules carry the operator's states in effect at startup, from the state file a {@code run} on the same
  * directory serves ({@code TTP4J_STATE_FILE}, default beside the directory): a muted rule stays muted.
  */
-@Command(name = "tag", mixinStandardHelpOptions = true,
-        description = {"Tag events: read JSON Lines events, write JSON Lines tags (one per line, in evaluation order).",
-            "A line that is not an event is reported on stderr with its line number and skipped (exit status 1)."})
 final class TagCommand implements Callable<Integer> {
 
-    @Spec
-    private CommandSpec spec;
+    static final Syntax SYNTAX = StatefulFlags.declare(Syntax.command("tag",
+                    "Tag events: read JSON Lines events, write JSON Lines tags (one per line, in evaluation order).",
+                    "A line that is not an event is reported on stderr with its line number and skipped (exit status 1).")
+            .option("--rules", "DIR", "The rules directory.").required()
+            .option("--events", "FILE", "The events file or FIFO; - (the default) reads stdin.").byDefault("-")
+            .flag("--strict", "Stop when a rule file has a problem (an error or a warning, as validate --strict)"
+                    + " instead of skipping it.")
+            .option("--attack-release", "VERSION", "The ATT&CK release stamped on tags (default: ${DEFAULT}).")
+            .byDefault("v15.1"))
+            .action(args -> new TagCommand(args).call());
 
-    @Option(names = "--rules", required = true, paramLabel = "DIR", description = "The rules directory.")
-    private Path rules;
+    private final PrintWriter err;
+    private final Path rules;
+    private final String events;
+    private final boolean strict;
+    private final String attackRelease;
+    private final StatefulFlags statefulFlags;
 
-    @Option(names = "--events", paramLabel = "FILE", defaultValue = "-",
-            description = "The events file or FIFO; - (the default) reads stdin.")
-    private String events;
-
-    @Option(names = "--strict", description = "Stop when a rule file has a problem (an error or a warning, as"
-            + " validate --strict) instead of skipping it.")
-    private boolean strict;
-
-    @Option(names = "--attack-release", paramLabel = "VERSION",
-            description = "The ATT&CK release stamped on tags (default: ${DEFAULT-VALUE}).", defaultValue = "v15.1")
-    private String attackRelease;
-
-    @Mixin
-    private StatefulFlags statefulFlags;
+    private TagCommand(Args args) {
+        err = args.err;
+        rules = args.path("--rules");
+        events = args.value("--events");
+        strict = args.flag("--strict");
+        attackRelease = args.value("--attack-release");
+        statefulFlags = new StatefulFlags(args);
+    }
 
     /** Each rule with its state in effect now from {@code stateFile} (no file: every rule keeps the default). */
     static List<CompiledRule> withOperatorStates(List<CompiledRule> rules, Path stateFile) {
@@ -86,8 +83,7 @@ final class TagCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        StoreOptions.requireDirectory(spec, rules);
-        PrintWriter err = spec.commandLine().getErr();
+        StoreOptions.requireDirectory(rules);
         RuleIndex index = new RuleIndex(RuleIndex.engineOwned());
         StatefulRules stateful = new StatefulRules(statefulFlags.options(attackRelease));
         StrictStart start = new StrictStart(strict, problemsTo(err));
@@ -105,7 +101,7 @@ final class TagCommand implements Callable<Integer> {
         String name = "-".equals(events) ? "<stdin>" : events;
         // stdout is never closed by us, only flushed holding the stop lock (docs/cli.md §9)
         TagWriter out = new TagWriter(new FileOutputStream(FileDescriptor.out));
-        try (InputStream in = openEvents(spec, events)) {
+        try (InputStream in = openEvents(events)) {
             Tagging tagging = new Tagging(engine, stateful, out, (line, message) -> {
                 err.println(name + ":" + line + ": " + message);
                 err.flush();
@@ -129,14 +125,14 @@ final class TagCommand implements Callable<Integer> {
     }
 
     /** {@code file} for reading, or stdin for {@code -}. */
-    static InputStream openEvents(CommandSpec spec, String file) throws IOException {
+    static InputStream openEvents(String file) throws IOException {
         if ("-".equals(file)) {
             return new FileInputStreamNoClose();
         }
         try {
             return Files.newInputStream(Path.of(file));
         } catch (NoSuchFileException e) {
-            throw new ParameterException(spec.commandLine(), "no such events file: " + file);
+            throw new UsageException("no such events file: " + file);
         }
     }
 

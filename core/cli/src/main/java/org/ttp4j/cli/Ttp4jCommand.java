@@ -1,19 +1,13 @@
 package org.ttp4j.cli;
 
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
-import java.util.LinkedHashMap;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import org.ttp4j.inotify.Inotify;
 import org.ttp4j.rule.RuleCompiler;
 import org.ttp4j.store.jdbc.Credentials;
 import org.ttp4j.store.jdbc.DatabaseConfig;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ScopeType;
-import picocli.CommandLine.Spec;
 
 /**
  * The {@code ttp4j} command: validate rule files, tag events, run the hot-reloading main job, watch rule
@@ -22,37 +16,39 @@ import picocli.CommandLine.Spec;
  * <p>Exit status: 0 on success, 1 when the work found a problem (an invalid rule, a bad event line, a failure),
  * 2 on a usage error. Every error is one line on stderr; {@code --verbose} adds the stack trace.
  */
-@Command(name = "ttp4j",
-        mixinStandardHelpOptions = true,
-        versionProvider = Ttp4jCommand.Version.class,
-        description = "MITRE ATT&CK (TTP) rule store and tagging engine.")
-public final class Ttp4jCommand implements Runnable {
+public final class Ttp4jCommand {
 
-    /**
-     * The subcommands by their {@code @Command} name, in the order {@code --help} lists them; spelled out, as
-     * reading seven annotations costs more than the rest of this map (Ttp4jCommandTest checks the names).
-     */
-    static final Map<String, Class<?>> SUBCOMMANDS = subcommands("validate", ValidateCommand.class, "tag",
-            TagCommand.class, "run", RunCommand.class, "watch", WatchCommand.class, "state", StateCommand.class,
-            "sync", SyncCommand.class, "help", CommandLine.HelpCommand.class);
+    /** The command line's syntax: the subcommands in the order {@code --help} lists them. */
+    static final Syntax ROOT = Syntax.command("ttp4j", "MITRE ATT&CK (TTP) rule store and tagging engine.")
+            .subcommand(ValidateCommand.SYNTAX)
+            .subcommand(TagCommand.SYNTAX)
+            .subcommand(RunCommand.SYNTAX)
+            .subcommand(WatchCommand.SYNTAX)
+            .subcommand(StateCommand.SYNTAX)
+            .subcommand(SyncCommand.SYNTAX)
+            .subcommand(Syntax.command("help", "Display help information about the specified command.")
+                    .parameters("COMMAND", 0, Syntax.MANY, "The command to show the help of, e.g. state set.")
+                    .action(Ttp4jCommand::help))
+            .action(args -> {
+                throw new UsageException("a command is required");
+            });
 
-    /** Exit status of a usage error (picocli's default, kept explicit here). */
-    static final int USAGE = CommandLine.ExitCode.USAGE;
+    /** Exit status of a usage error. */
+    static final int USAGE = 2;
 
-    @Spec
-    private CommandSpec spec;
+    /** Exit status of a failure. */
+    static final int FAILURE = 1;
 
-    @Option(names = "--verbose", scope = ScopeType.INHERIT,
-            description = "Print the stack trace of an error, not just its one-line message.")
-    private boolean verbose;
+    private Ttp4jCommand() {
+    }
 
     /** Runs the command line {@code args} and returns the exit status. */
     public static int execute(String... args) {
-        Class<?> named = args.length == 0 || args[0].equals("help") ? null : SUBCOMMANDS.get(args[0]);
-        if (named != null) {
-            RuleCompiler.prepare(); // every command compiles rules: the validator builds while picocli parses
+        String first = args.length == 0 ? "help" : args[0];
+        if (!first.equals("help") && ROOT.subcommand(first) != null) {
+            RuleCompiler.prepare(); // every command compiles rules: the validator builds on another core
         }
-        if (named == RunCommand.class || named == WatchCommand.class) {
+        if (first.equals("run") || first.equals("watch")) {
             // the filesystem store's first step, linking the inotify calls, meanwhile too (docs/cli.md §12)
             Thread.ofPlatform().daemon().name("ttp4j-inotify").start(() -> {
                 try {
@@ -62,43 +58,77 @@ public final class Ttp4jCommand implements Runnable {
                 }
             });
         }
-        Ttp4jCommand root = new Ttp4jCommand();
-        CommandLine cl = new CommandLine(root);
-        // Only the subcommand named first is modelled when one is: picocli reads every registered command's
-        // annotations up front, the largest part of its start-up cost (docs/cli.md §12). Before the settings
-        // below, which reach only the subcommands already added.
-        for (Class<?> sub : named != null ? List.<Class<?>>of(named) : SUBCOMMANDS.values()) {
-            cl.addSubcommand(sub);
-        }
-        cl.setCaseInsensitiveEnumValuesAllowed(true);
-        cl.setParameterExceptionHandler((ex, ignored) -> {
-            CommandLine cmd = ex.getCommandLine();
-            cmd.getErr().println(qualifiedName(cmd) + ": " + Credentials.redact(ex.getMessage())
-                    + " (see '" + qualifiedName(cmd) + " --help')");
-            if (root.verbose) {
-                cmd.getErr().print(stackTrace(ex));
+        PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
+        PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+        boolean verbose = isVerbose(args);
+        String command = ROOT.name;
+        try {
+            Args parsed = Args.parse(ROOT, args, out, err);
+            command = parsed.command;
+            if (parsed.help()) {
+                parsed.syntax.printHelp(parsed.command, out);
+                return 0;
             }
-            cmd.getErr().flush();
-            return USAGE;
-        });
-        cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
-            if (isBrokenPipe(ex) && !root.verbose) {
-                return BROKEN_PIPE; // the reader went away (e.g. `| head`): stop quietly, as the shell's tools do
+            if (parsed.version()) {
+                version().forEach(out::println);
+                out.flush();
+                return 0;
             }
-            PrintWriter err = cmd.getErr();
-            err.println(qualifiedName(cmd) + ": " + oneLine(ex));
-            if (root.verbose) {
-                err.print(stackTrace(ex));
+            return parsed.syntax.action().run(parsed);
+        } catch (UsageException e) {
+            String name = e.command() != null ? e.command() : command;
+            err.println(name + ": " + Credentials.redact(e.getMessage()) + " (see '" + name + " --help')");
+            if (verbose) {
+                err.print(stackTrace(e));
             }
             err.flush();
-            return ex instanceof CommandLine.ParameterException ? USAGE : CommandLine.ExitCode.SOFTWARE;
-        });
-        return cl.execute(args);
+            return USAGE;
+        } catch (Exception e) {
+            if (isBrokenPipe(e) && !verbose) {
+                return BROKEN_PIPE; // the reader went away (e.g. `| head`): stop quietly, as the shell's tools do
+            }
+            err.println(command + ": " + oneLine(e));
+            if (verbose) {
+                err.print(stackTrace(e));
+            }
+            err.flush();
+            return FAILURE;
+        } finally {
+            out.flush();
+        }
+    }
+
+    /** {@code --verbose} is among the options (before any {@code --}). */
+    static boolean isVerbose(String[] args) {
+        for (String a : args) {
+            if (a.equals("--")) {
+                return false;
+            }
+            if (a.equals(Syntax.VERBOSE.name()) || a.equalsIgnoreCase(Syntax.VERBOSE.name() + "=true")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code ttp4j help [COMMAND...]}: the help of the command named, of ttp4j without one. */
+    private static int help(Args args) {
+        Syntax syntax = ROOT;
+        String name = ROOT.name;
+        for (String word : args.parameters()) {
+            syntax = syntax.subcommand(word);
+            if (syntax == null) {
+                throw new UsageException("unknown command '" + String.join(" ", args.parameters()) + "'");
+            }
+            name = name + " " + word;
+        }
+        syntax.printHelp(name, args.out);
+        return 0;
     }
 
     public static void main(String[] args) {
         hideCredentials(System.getenv());
-        quietLibraries(java.util.Arrays.asList(args).contains("--verbose"));
+        quietLibraries(isVerbose(args));
         System.exit(execute(args));
     }
 
@@ -151,24 +181,6 @@ public final class Ttp4jCommand implements Runnable {
         return Credentials.redact(w.toString());
     }
 
-    private static Map<String, Class<?>> subcommands(Object... nameThenClass) {
-        Map<String, Class<?>> byName = new LinkedHashMap<>();
-        for (int i = 0; i < nameThenClass.length; i += 2) {
-            byName.put((String) nameThenClass[i], (Class<?>) nameThenClass[i + 1]);
-        }
-        return byName;
-    }
-
-    /** Without a subcommand: the usage, as a usage error. */
-    @Override
-    public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
-    }
-
-    private static String qualifiedName(CommandLine cmd) {
-        return cmd.getCommandSpec().qualifiedName();
-    }
-
     /** Exit status when stdout's reader has gone: 128 + SIGPIPE, what a process killed by the signal reports. */
     static final int BROKEN_PIPE = 141;
 
@@ -192,16 +204,11 @@ public final class Ttp4jCommand implements Runnable {
     }
 
     /** The module's version (set by the build), with the Java runtime's. */
-    static final class Version implements CommandLine.IVersionProvider {
-        @Override
-        public String[] getVersion() {
-            String v = Ttp4jCommand.class.getModule().getDescriptor() == null ? null
-                    : Ttp4jCommand.class.getModule().getDescriptor().rawVersion().orElse(null);
-            if (v == null) {
-                v = "unknown";
-            }
-            return new String[] {"ttp4j " + v, "Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")"};
-        }
+    static List<String> version() {
+        String v = Ttp4jCommand.class.getModule().getDescriptor() == null ? null
+                : Ttp4jCommand.class.getModule().getDescriptor().rawVersion().orElse(null);
+        return List.of("ttp4j " + (v == null ? "unknown" : v),
+                "Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")");
     }
 
 }

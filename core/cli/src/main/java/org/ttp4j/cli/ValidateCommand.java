@@ -19,12 +19,6 @@ import org.ttp4j.rule.Problem;
 import org.ttp4j.rule.RuleCompiler;
 import org.ttp4j.rule.RuleFileNames;
 import org.ttp4j.store.fs.RuleLinks;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code ttp4j validate [--strict] PATH...}: compiles rule files and prints every problem, then a summary
@@ -40,25 +34,32 @@ import picocli.CommandLine.Spec;
  * symbolic link the filesystem store would refuse is an error; a link loop is skipped there, and named on the
  * command line it is a usage error saying so (docs/cli.md §11).
  */
-@Command(name = "validate", mixinStandardHelpOptions = true,
-        description = {"Check rule files: print every problem as path:line:column: field.path: message,"
-                + " errors before warnings, then a summary line.",
-            "Exit status: 0 when every file is valid, 1 when any is invalid, 2 on a usage error."})
 final class ValidateCommand implements Callable<Integer> {
 
-    @Spec
-    private CommandSpec spec;
+    static final Syntax SYNTAX = Syntax.command("validate",
+                    "Check rule files: print every problem as path:line:column: field.path: message, errors before"
+                            + " warnings, then a summary line.",
+                    "Exit status: 0 when every file is valid, 1 when any is invalid, 2 on a usage error.")
+            .flag("--strict", "Treat warnings as failures: a file with a warning is invalid.")
+            .flag("--allow-empty", "Exit 0 when the paths hold no rule file at all (by default that is said on"
+                    + " stderr and the exit status is 1: a mistyped path must not look green).")
+            .parameters("PATH", 1, Syntax.MANY,
+                    "Rule files, or directories whose rule files (names matching [A-Za-z0-9_]+.ya?ml) are checked.")
+            .action(args -> new ValidateCommand(args).call());
 
-    @Option(names = "--strict", description = "Treat warnings as failures: a file with a warning is invalid.")
-    private boolean strict;
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final boolean strict;
+    private final boolean allowEmpty;
+    private final List<Path> paths;
 
-    @Option(names = "--allow-empty", description = "Exit 0 when the paths hold no rule file at all (by default that"
-            + " is said on stderr and the exit status is 1: a mistyped path must not look green).")
-    private boolean allowEmpty;
-
-    @Parameters(arity = "1..*", paramLabel = "PATH",
-            description = "Rule files, or directories whose rule files (names matching [A-Za-z0-9_]+.ya?ml) are checked.")
-    private List<Path> paths;
+    private ValidateCommand(Args args) {
+        out = args.out;
+        err = args.err;
+        strict = args.flag("--strict");
+        allowEmpty = args.flag("--allow-empty");
+        paths = args.paths();
+    }
 
     @Override
     public Integer call() {
@@ -111,9 +112,7 @@ final class ValidateCommand implements Callable<Integer> {
                 valid++;
             }
         }
-        PrintWriter out = spec.commandLine().getOut();
         if (files.isEmpty() && !allowEmpty) {
-            PrintWriter err = spec.commandLine().getErr();
             err.println("validate: no rule files in " + String.join(", ", paths.stream().map(Path::toString).toList())
                     + " (a directory's own [A-Za-z0-9_]+.yaml/.yml files are checked, not its subdirectories);"
                     + " --allow-empty accepts that");
@@ -140,9 +139,9 @@ final class ValidateCommand implements Callable<Integer> {
             } else if (Files.exists(arg)) {
                 found = List.of(arg);
             } else if (RuleLinks.isLoop(arg)) {
-                throw new ParameterException(spec.commandLine(), "symlink loop: " + arg);
+                throw new UsageException("symlink loop: " + arg);
             } else {
-                throw new ParameterException(spec.commandLine(), "no such file or directory: " + arg);
+                throw new UsageException("no such file or directory: " + arg);
             }
             for (Path f : found) {
                 if (seen.add(f.toAbsolutePath().normalize())) {
@@ -166,7 +165,7 @@ final class ValidateCommand implements Callable<Integer> {
                 }
             }
         } catch (IOException e) {
-            throw new ParameterException(spec.commandLine(), "cannot list directory " + dir + ": " + e.getMessage());
+            throw new UsageException("cannot list directory " + dir + ": " + e.getMessage());
         }
         found.sort(null);
         return found;

@@ -46,7 +46,12 @@ public final class RuleStores {
         }
         String stateFile = env.get(STATE_FILE_ENV);
         if (stateFile != null && !stateFile.isBlank()) {
-            b.stateFile = Path.of(stateFile.strip());
+            Path file = Path.of(stateFile.strip());
+            if (org.ttp4j.store.fs.StateFile.namesNoFile(file)) {
+                throw new IllegalArgumentException(STATE_FILE_ENV + "=" + stateFile.strip() + " names a directory, not"
+                        + " a state file (e.g. /var/lib/ttp4j/rules.state.json)");
+            }
+            b.stateFile = file;
         }
         b.env = Map.copyOf(env);
         return b;

@@ -62,7 +62,16 @@ public final class StateFile implements StateStore {
         this(file, Clock.systemUTC());
     }
 
+    /** {@code file} cannot be a state file: it has no file name ({@code /}) or is an existing directory. */
+    public static boolean namesNoFile(Path file) {
+        return file.toAbsolutePath().normalize().getFileName() == null || Files.isDirectory(file);
+    }
+
+    /** The state file {@code file}, its expiries decided on {@code clock}; a directory is refused. */
     public StateFile(Path file, Clock clock) {
+        if (namesNoFile(file)) {
+            throw new IllegalArgumentException("the state file " + file + " is a directory, not a file");
+        }
         this.file = file.toAbsolutePath().normalize();
         this.clock = Objects.requireNonNull(clock, "clock");
         String name = this.file.getFileName().toString();

@@ -40,6 +40,20 @@ class RuleStoresTest {
     }
 
     @Test
+    void aStateFileSettingThatNamesADirectoryIsRefusedByName() {
+        for (String dir : new String[] {"/", tmp.toString(), " " + tmp + "/ "}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> RuleStores.fromEnvironment(Map.of(RuleStores.STATE_FILE_ENV, dir)));
+            assertEquals("TTP4J_STATE_FILE=" + dir.strip() + " names a directory, not a state file"
+                    + " (e.g. /var/lib/ttp4j/rules.state.json)", e.getMessage());
+        }
+        IllegalArgumentException direct = assertThrows(IllegalArgumentException.class, () -> new StateFile(Path.of("/")));
+        assertEquals("the state file / is a directory, not a file", direct.getMessage());
+        assertEquals(tmp.resolve("s.json"), RuleStores.fromEnvironment(
+                Map.of(RuleStores.STATE_FILE_ENV, tmp.resolve("s.json").toString())).stateFile());
+    }
+
+    @Test
     void theDefaultRulesDirectoryIsRulesTtp() {
         RuleStores.Builder b = RuleStores.fromEnvironment(Map.of());
         assertEquals(Path.of("rules/ttp"), b.rulesDirectory());

@@ -40,9 +40,17 @@ public final class FoldedFields {
         lengths[field] = n;
     }
 
-    /** Forgets the values (so that the thread does not keep the last event alive). */
+    /** Longest folded buffer kept for the next event; a longer one (a huge value) is let go, so memory stays flat. */
+    static final int KEPT = 1 << 16;
+
+    /** Forgets the values (so that the thread does not keep the last event alive), and any buffer over {@link #KEPT}. */
     public void clear() {
         java.util.Arrays.fill(originals, null);
+        for (int f = 0; f < chars.length; f++) {
+            if (chars[f] != null && chars[f].length > KEPT) {
+                chars[f] = null;
+            }
+        }
     }
 
     String original(int field) {

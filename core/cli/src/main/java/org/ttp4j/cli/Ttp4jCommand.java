@@ -33,6 +33,13 @@ public final class Ttp4jCommand {
                 throw new UsageException("a command is required");
             });
 
+    /**
+     * The commands that compile rules as they start. Not {@code state} ({@code set} compiles the pack only to check a
+     * rule id), nor {@code help}: a JVM that exits while the validator is still being built on its thread records
+     * a startup cache the JVM (25.0.3) then crashes on.
+     */
+    private static final java.util.Set<String> COMPILING = java.util.Set.of("validate", "tag", "run", "watch", "sync");
+
     /** Exit status of a usage error. */
     static final int USAGE = 2;
 
@@ -45,8 +52,8 @@ public final class Ttp4jCommand {
     /** Runs the command line {@code args} and returns the exit status. */
     public static int execute(String... args) {
         String first = args.length == 0 ? "help" : args[0];
-        if (!first.equals("help") && ROOT.subcommand(first) != null) {
-            RuleCompiler.prepare(); // every command compiles rules: the validator builds on another core
+        if (COMPILING.contains(first)) {
+            RuleCompiler.prepare(); // the command compiles rules: the validator builds on another core meanwhile
         }
         if (first.equals("run") || first.equals("watch")) {
             // the filesystem store's first step, linking the inotify calls, meanwhile too (docs/cli.md §12)

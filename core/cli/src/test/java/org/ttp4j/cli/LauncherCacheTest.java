@@ -130,6 +130,28 @@ class LauncherCacheTest {
         }
     }
 
+    /**
+     * The short commands have caches of their own, trained on a read-only use: {@code state} (on the pack's state
+     * file, which the training does not create), {@code help}, and anything else (an option, a typo) one shared.
+     */
+    @Test
+    void theShortCommandsRecordTheirOwnCachesAndPrintTheSame() throws Exception {
+        for (String[] args : List.of(new String[] {"state", "get", "R0001"}, new String[] {"--version"},
+                new String[] {"help", "state"}, new String[] {"valdate"})) {
+            Result plain = launch(Map.of("TTP4J_CDS", "off"), args);
+            Result cached = launch(Map.of(), args);
+            assertEquals(plain, cached, String.join(" ", args));
+            assertEquals(cached, launch(Map.of(), args), String.join(" ", args));
+        }
+        assertTrue(launch(Map.of(), "state", "get", "R0001").out().startsWith("{\"kind\":\"state\",\"rule_id\":\"R0001\""));
+        if (AOT) {
+            onlyCache("state");
+            onlyCache("help");
+            onlyCache("other"); // --version and the typo
+        }
+        assertTrue(Files.notExists(root.resolve("rules/ttp.state.json")), "the training wrote no state file");
+    }
+
     /** What one launch printed. */
     record Result(int exit, String out, String err) {}
 

@@ -40,11 +40,13 @@ public final class EventParser {
     private final long[] words = new long[3 << SLOT_BITS];
     private final String[] strings = new String[1 << SLOT_BITS];
     private final int[] seen = new int[1 << SLOT_BITS]; // a mark of the last value that missed, per slot
-    // the key each place (the first members of the event and of its payload) had in the last line: bytes and String
+    // the key each place (the first members of the event and of its payload) had in the last line: its String, and
+    // its text with quotes and colon ("key":) as the length and three little-endian words of the string cache
     private static final int PREDICTED_DEPTH = 2;
     private static final int PREDICTED_MEMBERS = 16;
     private final String[] expectedKeys = new String[PREDICTED_DEPTH * PREDICTED_MEMBERS];
-    private final byte[][] expectedBytes = new byte[PREDICTED_DEPTH * PREDICTED_MEMBERS][];
+    private final int[] expectedLengths = new int[PREDICTED_DEPTH * PREDICTED_MEMBERS];
+    private final long[] expectedWords = new long[3 * PREDICTED_DEPTH * PREDICTED_MEMBERS];
     private char[] chars = new char[256];
     private byte[] b;
     private int p;
@@ -168,49 +170,65 @@ public final class EventParser {
     /**
      * A quoted key and its colon, then the space before the value: the {@code member}th of an object at
      * {@code depth}. Lines from one producer repeat their keys in the same order, so the key the last line had at
-     * this place is tried first, by its bytes, before the key is scanned and looked up.
+     * this place is tried first: its quoted text and colon, compared as words, before the key is scanned.
      */
     private String name(int depth, int member) {
         skipSpace();
+        int place = depth <= PREDICTED_DEPTH && member < PREDICTED_MEMBERS ? (depth - 1) * PREDICTED_MEMBERS + member : -1;
+        if (place >= 0) {
+            String predicted = predicted(place);
+            if (predicted != null) {
+                skipSpace();
+                return predicted;
+            }
+        }
         if (peek() != '"') {
             throw malformed(p == end ? "the line ends where a key was expected" : "expected a double-quoted key");
         }
-        int place = depth <= PREDICTED_DEPTH && member < PREDICTED_MEMBERS ? (depth - 1) * PREDICTED_MEMBERS + member : -1;
-        String name = place < 0 ? null : predicted(place);
-        if (name == null) {
-            int at = p;
-            name = string(true);
-            if (place >= 0 && p - at - 2 == name.length() && name.length() <= CACHED) { // plain ASCII, no escape
-                expectedKeys[place] = name;
-                expectedBytes[place] = Arrays.copyOfRange(b, at + 1, p - 1);
-            }
-        }
+        int at = p;
+        String name = string(true);
+        int colon = p;
         skipSpace();
         if (peek() != ':') {
             throw malformed("expected ':' after a key");
         }
         p++;
+        int n = colon + 1 - at; // "key": when the colon follows the key at once, in plain ASCII without an escape
+        if (place >= 0 && colon == p - 1 && n - 3 == name.length() && n <= 24 && at + 24 <= b.length) {
+            expectedKeys[place] = name;
+            expectedLengths[place] = n;
+            expectedWords[3 * place] = word(at, n);
+            expectedWords[3 * place + 1] = word(at + 8, n - 8);
+            expectedWords[3 * place + 2] = word(at + 16, n - 16);
+        }
         skipSpace();
         return name;
     }
 
-    /** The key expected at {@code place} when the quoted text at {@code p} is exactly it (then past it), or null. */
+    /** The key expected at {@code place} when the text at {@code p} is exactly its {@code "key":} (then past it), or null. */
     private String predicted(int place) {
-        byte[] k = expectedBytes[place];
-        if (k == null) {
+        int n = expectedLengths[place];
+        if (n == 0 || p + n > end || p + 24 > b.length) {
             return null;
         }
-        int from = p + 1;
-        int to = from + k.length;
-        if (to >= end || b[to] != '"' || !Arrays.equals(k, 0, k.length, b, from, to)) {
+        int k = 3 * place;
+        if (word(p, n) != expectedWords[k] || word(p + 8, n - 8) != expectedWords[k + 1]
+                || word(p + 16, n - 16) != expectedWords[k + 2]) {
             return null;
         }
-        p = to + 1;
+        p += n;
         return expectedKeys[place];
     }
 
     /** After a member or element: true at {@code close}, false after a comma. */
     private boolean more(char close) {
+        if (p < end) { // compact JSON: the comma or the close right after the value
+            byte c = b[p];
+            if (c == ',' || c == close) {
+                p++;
+                return c == close;
+            }
+        }
         skipSpace();
         int c = peek();
         p++;
@@ -553,7 +571,7 @@ public final class EventParser {
     private void skipSpace() {
         while (p < end) {
             byte c = b[p];
-            if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
+            if (c > ' ' || c != ' ' && c != '\t' && c != '\r' && c != '\n') { // most often the first test decides
                 return;
             }
             p++;

@@ -63,6 +63,38 @@ class EventParserTest {
         }
     }
 
+    /**
+     * One reused parser tries the key each place had in the last line first, as quoted text and colon compared in
+     * words: a different key, a prefix or extension of it, spacing, an escape, or a line that ends the array (no
+     * word can be read past it) must all still give exactly the event a fresh parser gives.
+     */
+    @Test
+    void thePredictedKeysNeverStandInForAnotherKey() {
+        String[] lines = {
+            "{\"source_kind\":\"command\",\"source_id\":\"c1\",\"attacker_uuid\":\"a\",\"payload\":{\"command_text\":\"ls\",\"user\":\"root\"}}",
+            "{\"source_kind\":\"command\",\"source_id\":\"c2\",\"attacker_uuid\":\"a\",\"payload\":{\"command_text\":\"id\",\"user\":\"root\"}}",
+            "{\"source_kind\":\"command\",\"source_id\":\"c3\",\"attacker_uuid\":\"a\",\"payload\":{\"command_tex\":\"x\",\"user\":\"u\"}}",
+            "{\"source_kind\":\"command\",\"source_id\":\"c4\",\"attacker_uuid\":\"a\",\"payload\":{\"command_texts\":\"y\",\"user\":\"u\"}}",
+            "{\"source_kind\" :\"command\", \"source_id\": \"c5\" ,\"attacker_uuid\":\"a\",\"payload\":{ \"command_text\" : \"z\"}}",
+            "{\"source_\\u006bind\":\"command\",\"source_id\":\"c6\",\"attacker_uuid\":\"a\",\"payload\":{\"command_text\":\"w\"}}",
+            "{\"source_id\":\"c7\",\"source_kind\":\"http_request\",\"identity_uuid\":\"i\",\"payload\":{\"user\":\"root\",\"command_text\":\"v\"}}",
+            "{\"source_kind\":\"command\",\"source_id\":\"c8\",\"attacker_uuid\":\"a\",\"payload\":{\"command_text\":\"ls\",\"user\":\"root\"}}",
+            "{\"source_kind\":\"command\",\"source_id\":\"c9\",\"attacker_uuid\":\"a\",\"payload\":{\"a\":1}}",
+        };
+        EventParser reused = new EventParser();
+        for (int round = 0; round < 3; round++) {
+            for (String line : lines) {
+                byte[] exact = line.getBytes(StandardCharsets.UTF_8); // the line ends the array: no word past it
+                byte[] padded = (line + " ".repeat(40)).getBytes(StandardCharsets.UTF_8);
+                Event fresh = new EventParser().parse(exact, 0, exact.length, 1);
+                assertEquals(fresh, reused.parse(exact, 0, exact.length, 1), line);
+                assertEquals(fresh, reused.parse(padded, 0, exact.length, 1), line);
+            }
+        }
+        assertEquals(Map.of("command_tex", "x", "user", "u"), parse(lines[2]).payload());
+        assertEquals("command", parse(lines[5]).sourceKind());
+    }
+
     @Test
     void numbersAreWhatJsonLoadsGives() {
         assertEquals(0, payloadValue("-0"));

@@ -161,26 +161,26 @@ final class Args {
         return values.getOrDefault(option.name(), option.byDefault());
     }
 
-    /** The value of option {@code name} as an int. */
+    /** The value of option {@code name} (one with a default) as an int. */
     int intValue(String name) {
-        String v = value(name);
-        try {
-            return Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw invalid(name, "'" + v + "' is not an int");
-        }
+        return converted(name, Integer::valueOf, "an int");
     }
 
     /** The value of option {@code name} as a double, or null when it is absent and has no default. */
     Double doubleValue(String name) {
+        return converted(name, Double::valueOf, "a double");
+    }
+
+    /** The value of option {@code name} as {@code convert} reads it, null when absent; else "is not {@code what}". */
+    private <T> T converted(String name, java.util.function.Function<String, T> convert, String what) {
         String v = value(name);
         if (v == null) {
             return null;
         }
         try {
-            return Double.valueOf(v);
+            return convert.apply(v);
         } catch (NumberFormatException e) {
-            throw invalid(name, "'" + v + "' is not a double");
+            throw invalid(name, "'" + v + "' is not " + what);
         }
     }
 

@@ -56,6 +56,11 @@ final class Args {
             } else if (!endOfOptions && arg.length() > 1 && arg.startsWith("-")) {
                 int eq = arg.indexOf('=');
                 Syntax.Option option = syntax.option(eq < 0 ? arg : arg.substring(0, eq));
+                if (option == null && arg.matches("-[hV]{2,}")) { // -hV: the short flags together
+                    values.put(arg.indexOf('h') > 0 ? "--help" : "--version", "true");
+                    values.put(arg.indexOf('V') > 0 ? "--version" : "--help", "true");
+                    continue;
+                }
                 if (option == null) {
                     throw new UsageException(command, "Unknown option: '" + arg + "'");
                 }
@@ -100,8 +105,11 @@ final class Args {
         return args;
     }
 
-    /** {@code arg} names an option of {@code syntax}: it is not taken as the value of the one before it. */
+    /** {@code arg} names an option of {@code syntax}, or is {@code --}: it is not the value of the one before it. */
     private static boolean isOption(Syntax syntax, String arg) {
+        if (arg.equals("--")) {
+            return true;
+        }
         int eq = arg.indexOf('=');
         return syntax.option(eq < 0 ? arg : arg.substring(0, eq)) != null;
     }

@@ -59,6 +59,8 @@ class Ttp4jCommandTest {
         assertEquals(List.of("R0001"), a.parameters());
         assertEquals("ttp4j tag: Missing required parameter for option '--rules' (DIR)",
                 error("tag", "--rules", "--strict"));
+        assertEquals("ttp4j state set: Missing required parameter for option '--reason' (TEXT)",
+                error("state", "set", "R1", "--state", "enabled", "--reason", "--", "--force"));
         Args b = parse("validate", "--strict", "--", "--allow-empty", "-");
         assertTrue(b.flag("--strict"));
         assertFalse(b.flag("--allow-empty"));
@@ -112,6 +114,9 @@ class Ttp4jCommandTest {
         assertTrue(parse("state", "set", "-h").help());
         assertEquals("ttp4j state set", parse("state", "set", "-h").command);
         assertTrue(parse("-V").version());
+        Args both = parse("validate", "-Vh");
+        assertTrue(both.help() && both.version()); // the help is printed: it is asked for
+        assertTrue(parse("-hV").help());
         assertEquals("ttp4j", parse("--help", "validate").command); // the help of the command it is asked of
         assertTrue(parse("--verbose", "validate", "--verbose", "x").parameters().contains("x"));
         assertTrue(Ttp4jCommand.isVerbose(new String[] {"validate", "x", "--verbose"}));

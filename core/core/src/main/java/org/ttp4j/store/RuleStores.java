@@ -46,12 +46,8 @@ public final class RuleStores {
         }
         String stateFile = env.get(STATE_FILE_ENV);
         if (stateFile != null && !stateFile.isBlank()) {
-            Path file = Path.of(stateFile.strip());
-            if (org.ttp4j.store.fs.StateFile.namesNoFile(file)) {
-                throw new IllegalArgumentException(STATE_FILE_ENV + "=" + stateFile.strip() + " names a directory, not"
-                        + " a state file (e.g. /var/lib/ttp4j/rules.state.json)");
-            }
-            b.stateFile = file;
+            b.stateFile = Path.of(stateFile.strip());
+            b.stateFileFromEnvironment = true;
         }
         b.env = Map.copyOf(env);
         return b;
@@ -62,6 +58,7 @@ public final class RuleStores {
         private RuleStoreType type = RuleStoreType.FILESYSTEM;
         private Path rulesDirectory = DEFAULT_RULES_DIR;
         private Path stateFile;
+        private boolean stateFileFromEnvironment;
         private StoreReporter reporter = StoreReporter.LOG;
         private boolean strict;
         private Map<String, String> env = Map.of();
@@ -99,12 +96,23 @@ public final class RuleStores {
         /** The filesystem store's state file; default: beside the rules directory. */
         public Builder stateFile(Path stateFile) {
             this.stateFile = Objects.requireNonNull(stateFile, "stateFile");
+            this.stateFileFromEnvironment = false;
             return this;
         }
 
-        /** The filesystem store's state file as configured, or its default beside {@link #rulesDirectory()}. */
+        /**
+         * The filesystem store's state file as configured, or its default beside {@link #rulesDirectory()}. A
+         * {@code TTP4J_STATE_FILE} that names a directory is refused here, where the file is used, naming the setting.
+         */
         public Path stateFile() {
-            return stateFile != null ? stateFile : org.ttp4j.store.fs.StateFile.defaultFor(rulesDirectory);
+            if (stateFile == null) {
+                return org.ttp4j.store.fs.StateFile.defaultFor(rulesDirectory);
+            }
+            if (stateFileFromEnvironment && org.ttp4j.store.fs.StateFile.namesNoFile(stateFile)) {
+                throw new IllegalArgumentException(STATE_FILE_ENV + "=" + stateFile + " names a directory, not a state"
+                        + " file (e.g. /var/lib/ttp4j/rules.state.json)");
+            }
+            return stateFile;
         }
 
         public RuleStoreType type() {

@@ -42,11 +42,13 @@ class RuleStoresTest {
     @Test
     void aStateFileSettingThatNamesADirectoryIsRefusedByName() {
         for (String dir : new String[] {"/", tmp.toString(), " " + tmp + "/ "}) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> RuleStores.fromEnvironment(Map.of(RuleStores.STATE_FILE_ENV, dir)));
-            assertEquals("TTP4J_STATE_FILE=" + dir.strip() + " names a directory, not a state file"
+            RuleStores.Builder b = RuleStores.fromEnvironment(Map.of(RuleStores.STATE_FILE_ENV, dir));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, b::stateFile);
+            assertEquals("TTP4J_STATE_FILE=" + Path.of(dir.strip()) + " names a directory, not a state file"
                     + " (e.g. /var/lib/ttp4j/rules.state.json)", e.getMessage());
         }
+        // only where the file is used: the database store never reads it
+        RuleStores.fromEnvironment(Map.of(RuleStores.STATE_FILE_ENV, "/", RuleStoreType.ENV, "database"));
         IllegalArgumentException direct = assertThrows(IllegalArgumentException.class, () -> new StateFile(Path.of("/")));
         assertEquals("the state file / is a directory, not a file", direct.getMessage());
         assertEquals(tmp.resolve("s.json"), RuleStores.fromEnvironment(

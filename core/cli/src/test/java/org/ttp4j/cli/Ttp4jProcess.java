@@ -126,9 +126,12 @@ final class Ttp4jProcess implements AutoCloseable {
         return new Result(process.exitValue(), drain(outLines), drain(errLines));
     }
 
-    /** Sends SIGTERM. */
+    /**
+     * Sends SIGTERM, by the process handle: {@link Process#destroy()} would also close our ends of its stdout and
+     * stderr, and the lines the command prints on its way out would be lost.
+     */
     void terminate() {
-        process.destroy();
+        process.toHandle().destroy();
     }
 
     @Override

@@ -111,7 +111,7 @@ final class EventLines {
         }
         Event event;
         try {
-            event = parser.parse(buf, from, to, number); // strict UTF-8 first, then the JSON
+            event = parser.parse(buf, from, to, number); // strict UTF-8 (its problem first), then the JSON
         } catch (EventFormatException e) {
             handler.bad(number, detail(e));
             return false;

@@ -55,13 +55,27 @@ public final class EventParser {
     private long line;
     /** The problems of a well-formed line that is not a valid event, by field (a repeated key's last value decides). */
     private java.util.LinkedHashMap<String, String> bad;
+    /** Whether the line's bytes are known to be well-formed UTF-8 (checked at its first non-ASCII byte in a string). */
+    private boolean utf8Checked;
 
     /** The event of the line {@code bytes[from, to)}; throws {@link EventFormatException} naming {@code line}. */
     public Event parse(byte[] bytes, int from, int to, long line) {
-        String encoding = EventReader.utf8Problem(bytes, from, to);
-        if (encoding != null) {
-            throw new EventFormatException(line, encoding, null); // before any text is decoded from it
+        try {
+            return parseWellFormed(bytes, from, to, line);
+        } catch (EventFormatException e) {
+            if (!utf8Checked) {
+                requireUtf8(); // a line that is not UTF-8 says so, whatever else is wrong with it
+            }
+            throw e;
         }
+    }
+
+    /**
+     * {@link #parse} of a line whose bytes are checked as UTF-8 only once a non-ASCII byte is met in a string, before
+     * anything is decoded from it: elsewhere such a byte is malformed JSON, which {@link #parse} turns into the
+     * encoding problem. An ASCII line is read once.
+     */
+    private Event parseWellFormed(byte[] bytes, int from, int to, long line) {
         if (chars.length > 1 << 16) {
             chars = new char[256]; // the last line's huge string does not keep its buffer: memory stays flat
         }
@@ -70,6 +84,7 @@ public final class EventParser {
         this.start = from;
         this.end = to;
         this.line = line;
+        this.utf8Checked = false;
         this.bad = null; // allocated only for a line with a wrong-typed field
         skipSpace();
         if (p == end) {
@@ -432,7 +447,10 @@ public final class EventParser {
                 p = i;
                 throw malformed(String.format("a control character (0x%02x) in a string: it must be escaped", c));
             }
-            high = 0; // a byte >= 0x80: the string is not ASCII, and its other such bytes are plain
+            if (!utf8Checked) {
+                requireUtf8(); // a byte >= 0x80: before it is decoded
+            }
+            high = 0; // the string is not ASCII, and its other such bytes are plain
             i++;
         }
     }
@@ -553,7 +571,12 @@ public final class EventParser {
             if (c >= 0) {
                 chars[n++] = (char) c;
                 i++;
-            } else if ((c & 0xE0) == 0xC0) {
+                continue;
+            }
+            if (!utf8Checked) {
+                requireUtf8();
+            }
+            if ((c & 0xE0) == 0xC0) {
                 chars[n++] = (char) ((c & 0x1F) << 6 | b[i + 1] & 0x3F);
                 i += 2;
             } else if ((c & 0xF0) == 0xE0) {
@@ -565,6 +588,15 @@ public final class EventParser {
                 chars[n++] = Character.lowSurrogate(cp);
                 i += 4;
             }
+        }
+    }
+
+    /** Throws the line's encoding problem, if it has one (docs/events.md §6); then the line is known to be UTF-8. */
+    private void requireUtf8() {
+        utf8Checked = true;
+        String encoding = EventReader.utf8Problem(b, start, end);
+        if (encoding != null) {
+            throw new EventFormatException(line, encoding, null);
         }
     }
 

@@ -346,4 +346,62 @@ class EventParserTest {
         }
         assertTrue(accepted > 10_000, "mutations that stay events: " + accepted);
     }
+
+    private static final byte[][] BYTE_PIECES = {{(byte) 0x80}, {(byte) 0xc0, (byte) 0xaf}, {(byte) 0xe2, (byte) 0x82},
+        {(byte) 0xed, (byte) 0xa0, (byte) 0x80}, {(byte) 0xff}, {(byte) 0xf4, (byte) 0x90, (byte) 0x80, (byte) 0x80},
+        {(byte) 0xc3}, {'\\', (byte) 0xc3}, {'\\', (byte) 0xc3, (byte) 0xa9}, {(byte) 0xc3, (byte) 0xa9},
+        {(byte) 0xf0, (byte) 0x9f, (byte) 0x98, (byte) 0x80}, {'"'}, {'\\'}, {'{'}, {','}, {'1'}};
+
+    /**
+     * The bytes are checked as UTF-8 only when the parse meets a non-ASCII byte (in a string, before decoding it) or
+     * fails: a line that is not UTF-8 still gives its encoding problem, whatever else is wrong with it and wherever
+     * the bad byte is (a key, a value, after an escape, outside any string), from a fresh and from a warm parser.
+     */
+    @Test
+    void aLineThatIsNotUtf8SaysSoWhereverItsBadByteIs() {
+        Random r = new Random(22);
+        byte[] base = (HEAD + "{\"command_text\":\"cat \\\"/etc/shadow\\\"\",\"uid\":0,\"argv\":[\"a\",1.5,null]}}")
+                .getBytes(StandardCharsets.UTF_8);
+        EventParser reused = new EventParser();
+        int notUtf8 = 0;
+        int events = 0;
+        for (int n = 0; n < 50_000; n++) {
+            byte[] line = base;
+            for (int k = 1 + r.nextInt(2); k > 0; k--) {
+                byte[] piece = BYTE_PIECES[r.nextInt(BYTE_PIECES.length)];
+                int at = r.nextInt(line.length + 1);
+                byte[] longer = new byte[line.length + piece.length];
+                System.arraycopy(line, 0, longer, 0, at);
+                System.arraycopy(piece, 0, longer, at, piece.length);
+                System.arraycopy(line, at, longer, at + piece.length, line.length - at);
+                line = longer;
+            }
+            byte[] bytes = line;
+            String problem = EventReader.utf8Problem(bytes, 0, bytes.length);
+            if (problem == null) {
+                String fresh;
+                try {
+                    fresh = String.valueOf(new EventParser().parse(bytes, 0, bytes.length, 1));
+                    events++;
+                } catch (EventFormatException e) {
+                    fresh = e.getMessage();
+                }
+                String warm;
+                try {
+                    warm = String.valueOf(reused.parse(bytes, 0, bytes.length, 1));
+                } catch (EventFormatException e) {
+                    warm = e.getMessage();
+                }
+                assertEquals(fresh, warm);
+                continue;
+            }
+            notUtf8++;
+            for (EventParser parser : List.of(new EventParser(), reused)) {
+                EventFormatException e = assertThrows(EventFormatException.class,
+                        () -> parser.parse(bytes, 0, bytes.length, 1));
+                assertEquals("line 1: " + problem, e.getMessage(), () -> java.util.HexFormat.of().formatHex(bytes));
+            }
+        }
+        assertTrue(notUtf8 > 15_000 && events > 1_000, "lines not UTF-8: " + notUtf8 + ", events: " + events);
+    }
 }

@@ -52,8 +52,10 @@ public final class Ttp4jCommand {
     /** Runs the command line {@code args} and returns the exit status. */
     public static int execute(String... args) {
         String first = args.length == 0 ? "help" : args[0];
-        if (COMPILING.contains(first)) {
-            RuleCompiler.prepare(); // the command compiles rules: the validator builds on another core meanwhile
+        // the command compiles rules: the validator builds on another core meanwhile (validate with its verdict
+        // cache starts it only when a file is not in the cache)
+        if (COMPILING.contains(first) && !(first.equals("validate") && VerdictCache.requested(System.getenv()))) {
+            RuleCompiler.prepare();
         }
         if (first.equals("run") || first.equals("watch")) {
             // the filesystem store's first step, linking the inotify calls, meanwhile too (docs/cli.md §12)

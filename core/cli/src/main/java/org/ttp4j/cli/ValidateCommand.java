@@ -14,10 +14,10 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.ttp4j.rule.CompileResult;
 import org.ttp4j.rule.Problem;
 import org.ttp4j.rule.RuleCompiler;
 import org.ttp4j.rule.RuleFileNames;
+import org.ttp4j.rule.RuleSource;
 import org.ttp4j.store.fs.RuleLinks;
 
 /**
@@ -64,18 +64,18 @@ final class ValidateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         List<Path> files = filesToCheck();
-        RuleCompiler compiler = new RuleCompiler();
+        VerdictCache cache = VerdictCache.fromEnvironment(System.getenv());
         List<Problem> errors = new ArrayList<>();
         List<Problem> warnings = new ArrayList<>();
         Map<String, Path> firstById = new HashMap<>();
         int valid = 0;
         int invalid = 0;
         // compiled on every core, judged in order: the output is the same as one by one (docs/cli.md §12)
-        List<CompileResult> results = files.parallelStream().map(compiler::compile).toList();
+        List<VerdictCache.Verdict> verdicts = files.parallelStream().map(f -> judge(f, cache)).toList();
         for (int i = 0; i < files.size(); i++) {
             Path file = files.get(i);
-            CompileResult result = results.get(i);
-            List<Problem> problems = new ArrayList<>(result.problems());
+            VerdictCache.Verdict verdict = verdicts.get(i);
+            List<Problem> problems = new ArrayList<>(verdict.problems());
             String fileName = file.getFileName() == null ? "" : file.getFileName().toString();
             String refusal = linkRefusals.get(file);
             if (refusal != null) {
@@ -85,11 +85,11 @@ final class ValidateCommand implements Callable<Integer> {
                 problems.add(Problem.warning(file.toString(), 1, 1, "-", "the stores ignore this file: a rule file's"
                         + " name must match [A-Za-z0-9_]+.yaml or [A-Za-z0-9_]+.yml"));
             }
-            if (result instanceof CompileResult.Compiled compiled) {
-                String id = compiled.rule().ruleId();
+            if (verdict.ruleId() != null) {
+                String id = verdict.ruleId();
                 Path first = firstById.putIfAbsent(id, file);
                 if (first != null) {
-                    int line = ruleIdLine(compiled.rule().yaml());
+                    int line = verdict.ruleIdLine();
                     problems.add(Problem.error(file.toString(), line, 1, "rule_id", "rule id " + id
                             + " is already defined by " + first + "; a store keeps one file per rule id (the first"
                             + " by name) and ignores this one: give it another rule_id or remove one of the files"));
@@ -127,6 +127,38 @@ final class ValidateCommand implements Callable<Integer> {
     }
 
     private final Map<Path, String> linkRefusals = new HashMap<>();
+    private volatile RuleCompiler compiler;
+
+    /** The verdict on {@code file}: the cache's when it has one for these bytes, else compiled (and kept). */
+    private VerdictCache.Verdict judge(Path file, VerdictCache cache) {
+        if (cache != null) {
+            RuleSource source;
+            try {
+                source = RuleSource.read(file, RuleCompiler.Options.DEFAULTS.maxFileBytes());
+            } catch (IOException e) {
+                source = null; // the compiler reads it again and says why it cannot
+            }
+            if (source != null) {
+                return cache.judge(source, s -> compiler().compile(s));
+            }
+        }
+        return VerdictCache.Verdict.of(compiler().compile(file));
+    }
+
+    /** The compiler, made on the first file the cache does not know (the schema validator is built then). */
+    private RuleCompiler compiler() {
+        RuleCompiler c = compiler;
+        if (c == null) {
+            synchronized (this) {
+                c = compiler;
+                if (c == null) {
+                    RuleCompiler.prepare();
+                    compiler = c = new RuleCompiler();
+                }
+            }
+        }
+        return c;
+    }
 
     /** The files the arguments name, each once, in argument order (a directory's rule files by name). */
     private List<Path> filesToCheck() {

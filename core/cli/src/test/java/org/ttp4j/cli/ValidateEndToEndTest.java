@@ -1,10 +1,13 @@
 package org.ttp4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -145,5 +148,60 @@ class ValidateEndToEndTest {
                 + " refused; copy the file into the rules directory, or link the whole directory\n"
                 + "checked 2 files: 1 valid, 1 invalid, 0 warnings\n", linked.out());
         assertEquals(1, linked.exit());
+    }
+
+    /**
+     * validate's verdict cache (docs/cli.md §12): cold and warm runs print exactly what an uncached run prints, with
+     * and without --strict; a kept verdict is what a warm run prints (a planted one shows); an edited file is judged
+     * again; damaged entries are judged again; another build's directory is removed.
+     */
+    @Test
+    void theVerdictCacheChangesNothingButTheWork() throws Exception {
+        Path cache = work.resolve("verdicts");
+        Path otherBuild = Files.createDirectories(cache.resolve("0".repeat(64)).resolve("old"));
+        Map<String, String> cached = Map.of("TTP4J_VALIDATE_CACHE", cache.toString());
+        Map<String, String> uncached = Map.of("TTP4J_VALIDATE_CACHE", "off");
+        List<String[]> lines = List.of(new String[] {"validate", "rules"},
+                new String[] {"validate", "--strict", "rules", "rules/R0001.yaml~"});
+        for (String[] args : lines) {
+            Ttp4jProcess.Result expected = Ttp4jProcess.run(work, uncached, "", args);
+            for (String pass : List.of("cold", "warm")) {
+                Ttp4jProcess.Result r = Ttp4jProcess.run(work, cached, "", args);
+                assertEquals(expected, r, pass + " " + String.join(" ", args));
+            }
+        }
+        assertFalse(Files.exists(otherBuild.getParent()), "another build's verdicts are removed");
+        List<Path> entries = entries(cache);
+        assertEquals(5, entries.size(), "one verdict per file and bytes: " + entries);
+
+        Path r0002 = entries.stream().filter(e -> lines(e).get(1).equals("R0002")).findFirst().orElseThrow();
+        Files.writeString(r0002, Files.readString(r0002).replace("unknown key, ignored", "planted"));
+        assertTrue(Ttp4jProcess.run(work, cached, "", "validate", "rules").out()
+                .contains("warning: rules/R0002.yml:12:1: reviewer: planted\n"), "the kept verdict is read");
+
+        Files.writeString(rules.resolve("R0002.yml"), RuleTexts.commandRule("R0002", 3, "uname -a", "T1082", "TA0007", 0.4)
+                + "owner: soc\n");
+        Ttp4jProcess.Result edited = Ttp4jProcess.run(work, uncached, "", "validate", "rules");
+        assertTrue(edited.out().contains("warning: rules/R0002.yml:11:1: owner: unknown key, ignored\n"), edited.out());
+        assertEquals(edited, Ttp4jProcess.run(work, cached, "", "validate", "rules"), "the edited file is judged again");
+
+        for (Path e : entries(cache)) {
+            Files.writeString(e, lines(e).get(0) + "\nR0001\n"); // cut short: no end line
+        }
+        assertEquals(edited, Ttp4jProcess.run(work, cached, "", "validate", "rules"), "damaged verdicts are judged again");
+    }
+
+    private static List<Path> entries(Path cache) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> files = Files.walk(cache)) {
+            return files.filter(Files::isRegularFile).toList();
+        }
+    }
+
+    private static List<String> lines(Path file) {
+        try {
+            return Files.readAllLines(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

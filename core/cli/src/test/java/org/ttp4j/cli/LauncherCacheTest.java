@@ -80,11 +80,18 @@ class LauncherCacheTest {
         assertEquals(0, plain.exit(), plain.err());
         assertTrue(plain.out().endsWith("checked 60 files: 60 valid, 0 invalid, 0 warnings\n"), plain.out());
         assertEquals(List.of(), caches(), "TTP4J_CDS=off records nothing");
+        assertTrue(Files.notExists(target.resolve("validate-cache")), "nor keeps validate's verdicts");
 
         Result first = launch(Map.of(), "validate", "rules/ttp");
         assertEquals(plain, first, "the output with the cache is the output without");
         Path cache = onlyCache("validate");
         Object recorded = fileKey(cache);
+        try (Stream<Path> verdicts = Files.walk(target.resolve("validate-cache"));
+             Stream<Path> scratch = Files.list(target)) {
+            assertEquals(60, verdicts.filter(Files::isRegularFile).count(), "one verdict per file of the pack");
+            assertEquals(List.of(), scratch.filter(f -> f.toString().endsWith(".verdicts")).toList(),
+                    "the training's verdicts are not kept");
+        }
 
         Result second = launch(Map.of(), "validate", "rules/ttp");
         assertEquals(plain, second);

@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.lang.module.ResolvedModule;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -27,11 +27,11 @@ import org.ttp4j.rule.RuleSource;
  * (docs/cli.md §12): the same bytes under the same path, judged by the same jars on the same JVM, give the same
  * problems, so a file unchanged since the last check is not compiled again. The directory is
  * {@code TTP4J_VALIDATE_CACHE} (unset or {@code off}: no cache). The build is the SHA-256 of the JVM's version,
- * home and default locale, the compiler's limits, and every module on the path but this command's own (whose
- * code does not judge a file): its name and location, and the size and time of its jar or of each file of its
- * directory of classes (a build tree). Entries are one small file each under a directory per build; the first
- * entry of a new build removes the other builds' directories. A cache that cannot be read or written is passed
- * over: it only ever saves time.
+ * home and default locale, the compiler's limits, and every module on the module path: its name and location, and
+ * the size and time of its jar or of each file of its directory of classes (a build tree); on the class path there
+ * is no cache. Entries are one small file each under a directory per build ({@code ttp4j-build-HEX}); the first
+ * entry of a new build removes the other builds' directories, and nothing else. A cache that cannot be read or
+ * written is passed over: it only ever saves time. Its entries are trusted: the directory is the user's own.
  */
 final class VerdictCache {
 
@@ -47,8 +47,11 @@ final class VerdictCache {
     }
 
     private static final String FORMAT = "ttp4j validate cache 1";
+    /** The prefix of a build's directory: only such directories are ever removed. */
+    private static final String BUILD = "ttp4j-build-";
 
     private final Path dir;
+    private boolean prepared; // guarded by this
 
     private VerdictCache(Path dir) {
         this.dir = dir;
@@ -60,7 +63,7 @@ final class VerdictCache {
             return null;
         }
         String build = build();
-        return build == null ? null : new VerdictCache(Path.of(env.get("TTP4J_VALIDATE_CACHE")).resolve(build));
+        return build == null ? null : new VerdictCache(Path.of(env.get("TTP4J_VALIDATE_CACHE")).resolve(BUILD + build));
     }
 
     /** True when {@code TTP4J_VALIDATE_CACHE} asks for a cache (whether this build can keep one or not). */
@@ -128,18 +131,11 @@ final class VerdictCache {
         }
         text.append("end\n");
         try {
-            if (!Files.isDirectory(dir)) {
-                Files.createDirectories(dir);
-                removeOtherBuilds();
-            }
+            prepareDirectory();
             Path scratch = Files.createTempFile(dir, ".entry", ".tmp");
             try {
                 Files.writeString(scratch, text, StandardCharsets.UTF_8);
-                try {
-                    Files.move(scratch, entry, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(scratch, entry, StandardCopyOption.REPLACE_EXISTING);
-                }
+                Files.move(scratch, entry, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } finally {
                 Files.deleteIfExists(scratch);
             }
@@ -148,12 +144,27 @@ final class VerdictCache {
         }
     }
 
+    /** Creates this build's directory, and on its creation removes the other builds' (once, whatever the threads). */
+    private synchronized void prepareDirectory() throws IOException {
+        if (!prepared) {
+            if (!Files.isDirectory(dir)) {
+                Files.createDirectories(dir);
+                try {
+                    removeOtherBuilds();
+                } catch (IOException | RuntimeException e) {
+                    // another process cleaning up too: what is left goes next time
+                }
+            }
+            prepared = true;
+        }
+    }
+
     /** Removes the directories of other builds beside this one's (their entries can never be read again). */
     private void removeOtherBuilds() throws IOException {
         Path parent = dir.getParent();
         try (Stream<Path> builds = Files.list(parent)) {
-            for (Path other : builds.filter(p -> !p.equals(dir) && p.getFileName().toString().matches("[0-9a-f]{64}"))
-                    .toList()) {
+            for (Path other : builds.filter(p -> !p.equals(dir) && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)
+                    && p.getFileName().toString().matches(BUILD + "[0-9a-f]{64}")).toList()) {
                 try (Stream<Path> walk = Files.walk(other)) {
                     for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
                         Files.deleteIfExists(p);
@@ -165,6 +176,9 @@ final class VerdictCache {
 
     /** The build's fingerprint, or null when a module on the path cannot be read. */
     private static String build() {
+        if (!VerdictCache.class.getModule().isNamed() || !RuleCompiler.class.getModule().isNamed()) {
+            return null; // on the class path: its entries are not stamped here
+        }
         MessageDigest sha = sha256();
         StringBuilder text = new StringBuilder(FORMAT).append('\n')
                 .append(System.getProperty("java.home")).append('\n')
@@ -175,8 +189,8 @@ final class VerdictCache {
         modules.sort(Comparator.comparing(ResolvedModule::name));
         for (ResolvedModule m : modules) {
             URI location = m.reference().location().orElse(null);
-            if (location == null || !"file".equals(location.getScheme()) || m.name().equals("org.ttp4j.cli")) {
-                continue; // the JDK's own (jrt:), versioned by the JVM above; or this command's
+            if (location == null || !"file".equals(location.getScheme())) {
+                continue; // the JDK's own (jrt:), versioned by the JVM above
             }
             try {
                 Path module = Path.of(location);

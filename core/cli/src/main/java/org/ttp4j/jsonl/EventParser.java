@@ -409,7 +409,7 @@ public final class EventParser {
         return c >= '0' && c <= '9';
     }
 
-    /** A string at {@code p} (its opening quote); the bytes are well-formed UTF-8, checked before. */
+    /** A string at {@code p} (its opening quote); the line is checked as UTF-8 before a non-ASCII byte is read. */
     private String string() {
         return string(false);
     }

@@ -158,7 +158,8 @@ class ValidateEndToEndTest {
     @Test
     void theVerdictCacheChangesNothingButTheWork() throws Exception {
         Path cache = work.resolve("verdicts");
-        Path otherBuild = Files.createDirectories(cache.resolve("0".repeat(64)).resolve("old"));
+        Path otherBuild = Files.createDirectories(cache.resolve("ttp4j-build-" + "0".repeat(64)).resolve("old"));
+        Path notOurs = Files.createDirectories(cache.resolve("f".repeat(64)));
         Map<String, String> cached = Map.of("TTP4J_VALIDATE_CACHE", cache.toString());
         Map<String, String> uncached = Map.of("TTP4J_VALIDATE_CACHE", "off");
         List<String[]> lines = List.of(new String[] {"validate", "rules"},
@@ -171,6 +172,7 @@ class ValidateEndToEndTest {
             }
         }
         assertFalse(Files.exists(otherBuild.getParent()), "another build's verdicts are removed");
+        assertTrue(Files.isDirectory(notOurs), "and nothing else");
         List<Path> entries = entries(cache);
         assertEquals(5, entries.size(), "one verdict per file and bytes: " + entries);
 

@@ -1471,8 +1471,27 @@ public final class PythonRegex {
             Set<String> a = best();
             Set<String> b = other.best();
             Set<String> either = a == null || b == null ? null : union(a, b);
+            if (either == null) {
+                return new Facts(null, union(prefix, other.prefix), union(suffix, other.suffix), List.of());
+            }
+            // and the union of each side's next best set (or its best again, when it has one only): a second test
+            // for a candidate found by a word both sides share ("echo" of \becho\s+-e, then -e or what the others need)
+            Set<String> next = union(nextBest(a), other.nextBest(b));
+            boolean second = next != null && !next.equals(either) && score(next) >= 2; // single chars pass most text
             return new Facts(null, union(prefix, other.prefix), union(suffix, other.suffix),
-                    either == null ? List.of() : List.of(either));
+                    second ? List.of(either, next) : List.of(either));
+        }
+
+        /** The most selective usable set known other than {@code best}, or {@code best} when there is none. */
+        private Set<String> nextBest(Set<String> best) {
+            Set<String> n = null;
+            for (Set<String> r : required) {
+                n = r.equals(best) ? n : bestOf(r, n);
+            }
+            for (Set<String> r : java.util.Arrays.asList(exact, prefix, suffix)) {
+                n = r == null || r.equals(best) ? n : bestOf(r, n);
+            }
+            return n == null ? best : n;
         }
 
         private static Set<String> union(Set<String> a, Set<String> b) {

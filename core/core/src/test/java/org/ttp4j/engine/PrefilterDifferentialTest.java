@@ -55,7 +55,7 @@ class PrefilterDifferentialTest {
     }
 
     private static String pattern(Random r) {
-        return switch (r.nextInt(14)) {
+        return switch (r.nextInt(16)) {
             case 0 -> quote(word(r));
             case 1 -> "(?i)" + quote(word(r)) + "\\s+" + quote(word(r));
             case 2 -> "(?:" + quote(word(r)) + "|" + quote(word(r)) + ")\\s*" + quote(word(r));
@@ -69,6 +69,11 @@ class PrefilterDifferentialTest {
             case 10 -> r.nextBoolean() ? "^\\s*$" : "(?:\\d{3}){2}"; // no literal: always run
             case 11 -> "(?iu)k" + quote(word(r).toLowerCase());
             case 12 -> quote(word(r)) + ".{0,20}" + quote(word(r));
+            // alternations of sequences: each branch's next best literal joins a second set (a word both share)
+            case 14 -> "\\b" + quote(word(r)) + "\\s+" + quote(word(r)) + "|" + quote(word(r)) + ".*" + quote(word(r))
+                    + "|" + quote(word(r));
+            case 15 -> "(?i)(?:" + quote(word(r)) + "\\s*" + quote(word(r)) + "|" + quote(word(r)) + "\\s+-"
+                    + quote(word(r)) + ")\\b";
             default -> "(?i)" + quote(word(r)) + "+";
         };
     }

@@ -45,6 +45,16 @@ class TranslatedLiteralsTest {
         assertSets("bash\\s+-i\\s+>&\\s*/dev/tcp/", List.of("/dev/tcp/"), List.of("bash"), List.of("-i"), List.of(">&"));
     }
 
+    /** An alternation: the union of each branch's best set, and of each branch's next best (or best) a second. */
+    @Test
+    void anAlternationOfSequencesGivesASecondSetFromEachBranchsNextBest() {
+        assertSets("\\bxxd\\s+-r\\b|\\bprintf\\s+x41|\\becho\\s+-e\\s+zz", List.of("xxd", "printf", "echo"),
+                List.of("-r", "x41", "zz"), List.of("-r", "x41", "-e")); // every branch holds one of each
+        // a branch with one set gives it again: "http" without wget or curl is no candidate
+        assertSets("(?:wget|curl)\\s+http|scp", List.of("http", "scp"), List.of("wget", "curl", "scp"));
+        assertSets("echo\\s+-e|echo\\s+-n", List.of("echo"), List.of("-e", "-n"));
+    }
+
     @Test
     void aRunLongerThanTheTrackedLengthStartsANewSetAtItsLimit() {
         // 256 characters are tracked per string: the 257th starts a new run; each set is clipped to 32 characters

@@ -95,6 +95,17 @@ public final class RuleCompiler {
             }
         }
 
+        /**
+         * The record's usual text, written out: the generated one costs a cold JVM a tenth of a second, and the
+         * command's caches put it in their build's fingerprint (docs/cli.md §12).
+         */
+        @Override
+        public String toString() {
+            return "Options[maxFileBytes=" + maxFileBytes + ", maxAliases=" + maxAliases + ", maxNestingDepth="
+                    + maxNestingDepth + ", maxNodes=" + maxNodes + ", exampleStepBudget=" + exampleStepBudget
+                    + ", maxProblems=" + maxProblems + ", recentPatterns=" + recentPatterns + "]";
+        }
+
         public Options withMaxFileBytes(long v) {
             return new Options(v, maxAliases, maxNestingDepth, maxNodes, exampleStepBudget, maxProblems, recentPatterns);
         }
@@ -126,6 +137,7 @@ public final class RuleCompiler {
 
     private final Options options;
     private final RecentPatterns recent;
+    private final CompileCache cache;
 
     /** A compiler with {@link Options#DEFAULTS}. */
     public RuleCompiler() {
@@ -133,8 +145,19 @@ public final class RuleCompiler {
     }
 
     public RuleCompiler(Options options) {
+        this(options, null);
+    }
+
+    /**
+     * A compiler that keeps each clean compile in {@code cache} and builds a source it holds an entry for from that
+     * entry (docs/rules.md §10): the same rule and problems, without parsing, validating or self-testing it again.
+     *
+     * @param cache null for none
+     */
+    public RuleCompiler(Options options, CompileCache cache) {
         this.options = java.util.Objects.requireNonNull(options, "options");
         this.recent = new RecentPatterns(options.recentPatterns());
+        this.cache = cache;
     }
 
     public Options options() {
@@ -166,7 +189,28 @@ public final class RuleCompiler {
         if (source.content().length > options.maxFileBytes()) {
             return failed(source.path(), RuleSource.tooLarge(source.content().length, options.maxFileBytes()));
         }
-        return new Compilation(source).run();
+        if (cache == null) {
+            return new Compilation(source).run();
+        }
+        byte[] kept = cache.get(source.path(), source.sha256());
+        if (kept != null) {
+            CompileResult rebuilt = new Compilation(source).rebuild(kept);
+            if (rebuilt != null) {
+                return rebuilt;
+            }
+        }
+        prepare(); // the validator's bootstrap overlaps this compile's parsing
+        Compilation compilation = new Compilation(source);
+        CompileResult result = compilation.run();
+        if (result instanceof CompileResult.Compiled c && compilation.bound != null) {
+            // the literals are learnt here, once, on the rule itself, which the index then reads (docs/engine.md §3)
+            RequiredLiterals literals = c.rule().match() instanceof Match.Regex r ? r.literals() : null;
+            byte[] entry = compilation.bound.with(literals, c.problems()).encode();
+            if (entry != null) {
+                cache.put(source.path(), source.sha256(), entry);
+            }
+        }
+        return result;
     }
 
     private static CompileResult failed(String path, String message) {
@@ -182,6 +226,16 @@ public final class RuleCompiler {
     public static void prepare() {
         if (!PREPARING.getAndSet(true)) {
             inBackground("ttp4j-schema", Schema::ready);
+        }
+        prepareRegex();
+    }
+
+    /**
+     * Starts building the case-folding tables alone, on a background thread: all a compiler with a {@link
+     * CompileCache} needs when its sources are in the cache (it calls {@link #prepare()} at its first miss).
+     */
+    public static void prepareRegex() {
+        if (!PREPARING_REGEX.getAndSet(true)) {
             inBackground("ttp4j-case-groups", PythonRegex::prepare);
         }
     }
@@ -197,6 +251,8 @@ public final class RuleCompiler {
     }
 
     private static final java.util.concurrent.atomic.AtomicBoolean PREPARING = new java.util.concurrent.atomic.AtomicBoolean();
+    private static final java.util.concurrent.atomic.AtomicBoolean PREPARING_REGEX =
+            new java.util.concurrent.atomic.AtomicBoolean();
 
     /** The schema validator, built once per JVM (building one costs a few hundred milliseconds of CPU). */
     private static final class Schema {
@@ -250,6 +306,8 @@ public final class RuleCompiler {
         /** Field paths already reported by the binder; the validator's findings there are redundant. */
         private final Set<String> reported = new HashSet<>();
         private int nodeCount;
+        /** What binding gave, once the rule compiled (its problems are the result's). */
+        private CompiledEntry bound;
 
         Compilation(RuleSource source) {
             this.path = source.path();
@@ -383,9 +441,46 @@ public final class RuleCompiler {
             for (EmitDocument e : emits) {
                 compiledEmits.add(new Emit(e.techniqueId(), e.subTechniqueId(), e.tactic(), e.confidence()));
             }
-            return new CompiledRule(ruleId, (int) (long) version, name, description == null ? "" : description,
-                    new LinkedHashSet<>(appliesTo), compiledMatch, compiledEmits,
-                    evidence == null ? List.of() : evidence, RuleState.DEFAULT, path, text, sha256);
+            bound = new CompiledEntry(ruleId, (int) (long) version, name, description == null ? "" : description,
+                    appliesTo, match, null, compiledEmits, evidence == null ? List.of() : evidence, List.of());
+            return rule(bound, compiledMatch, text);
+        }
+
+        private CompiledRule rule(CompiledEntry b, Match compiledMatch, String text) {
+            return new CompiledRule(b.ruleId(), b.ruleVersion(), b.name(), b.description(),
+                    new LinkedHashSet<>(b.appliesTo()), compiledMatch, b.emits(), b.evidenceFields(), RuleState.DEFAULT,
+                    path, text, sha256);
+        }
+
+        /**
+         * The rule a cache entry describes, its match compiled again from the bound mapping, with the entry's
+         * problems; null when the entry cannot be read or does not compile now (the caller then compiles the source).
+         */
+        CompileResult rebuild(byte[] entry) {
+            CompiledEntry kept;
+            try {
+                kept = CompiledEntry.decode(entry, path);
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+            String text = decode();
+            if (text == null) {
+                return null;
+            }
+            Match compiledMatch;
+            try {
+                compiledMatch = compileMatch(kept.match(), kept.appliesTo());
+                if (compiledMatch == null || problems.stream().anyMatch(Problem::isError)) {
+                    return null;
+                }
+                if (compiledMatch instanceof Match.Regex r && kept.literals() != null) {
+                    compiledMatch = new Match.Regex(r.field(), r.pattern(), r.regex(),
+                            new PatternLiterals(kept.literals()), r.raw());
+                }
+                return new CompileResult.Compiled(rule(kept, compiledMatch, text), kept.problems());
+            } catch (RuntimeException e) {
+                return null; // an entry whose values the binder would not have made: compiled from the source
+            }
         }
 
         /** The top-level keys by name; duplicates are errors, unknown keys warnings. */
@@ -968,8 +1063,9 @@ public final class RuleCompiler {
         }
 
         private void warning(Node node, String field, String message) {
-            Mark at = node.getStartMark();
-            problems.add(Problem.warning(path, at.getLine() + 1, at.getColumn() + 1, oneLine(field), oneLine(message)));
+            Mark at = node == null ? null : node.getStartMark(); // null when rebuilding from a cache entry
+            problems.add(Problem.warning(path, at == null ? 1 : at.getLine() + 1, at == null ? 1 : at.getColumn() + 1,
+                    oneLine(field), oneLine(message)));
         }
     }
 

@@ -62,6 +62,7 @@ public final class RuleStores {
         private StoreReporter reporter = StoreReporter.LOG;
         private boolean strict;
         private Map<String, String> env = Map.of();
+        private org.ttp4j.rule.RuleCompiler compiler = new org.ttp4j.rule.RuleCompiler();
 
         private Builder() {}
 
@@ -85,6 +86,19 @@ public final class RuleStores {
         public Builder reporter(StoreReporter reporter) {
             this.reporter = Objects.requireNonNull(reporter, "reporter");
             return this;
+        }
+
+        /**
+         * The compiler of the rule files or rows, either store (default: a plain {@link org.ttp4j.rule.RuleCompiler}); one with a {@link
+         * org.ttp4j.rule.CompileCache} builds an unchanged rule from its entry (docs/rules.md §10).
+         */
+        public Builder compiler(org.ttp4j.rule.RuleCompiler compiler) {
+            this.compiler = Objects.requireNonNull(compiler, "compiler");
+            return this;
+        }
+
+        public org.ttp4j.rule.RuleCompiler compiler() {
+            return compiler;
         }
 
         /** Fail startup on any invalid rule instead of reporting and skipping it. */

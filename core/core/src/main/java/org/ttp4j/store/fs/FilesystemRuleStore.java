@@ -126,6 +126,7 @@ public final class FilesystemRuleStore implements RuleStore {
         private boolean strict;
         private StoreReporter reporter = StoreReporter.LOG;
         private Clock clock = Clock.systemUTC();
+        private RuleCompiler compiler = new RuleCompiler();
         private Path stateFile;
 
         private Builder(Path directory) {
@@ -171,6 +172,15 @@ public final class FilesystemRuleStore implements RuleStore {
         }
 
         /**
+         * The compiler of the rule files (default: a plain {@link RuleCompiler}); one with a {@link
+         * org.ttp4j.rule.CompileCache} builds an unchanged file from its entry (docs/rules.md §10).
+         */
+        public Builder compiler(RuleCompiler compiler) {
+            this.compiler = Objects.requireNonNull(compiler, "compiler");
+            return this;
+        }
+
+        /**
          * Reads every rule file, starts watching, and returns the store.
          *
          * @throws StoreException on a platform without inotify (one line naming the alternative), when the
@@ -182,9 +192,6 @@ public final class FilesystemRuleStore implements RuleStore {
     }
 
     private FilesystemRuleStore(Builder b) {
-        if (!Inotify.isAvailable()) {
-            throw new StoreException(unavailable(Inotify.unavailabilityCause()));
-        }
         this.dir = b.directory.toAbsolutePath().normalize();
         this.reporter = b.reporter;
         this.clock = b.clock;
@@ -195,7 +202,11 @@ public final class FilesystemRuleStore implements RuleStore {
             throw new StoreException("the state file " + stateFile.path() + " must not be inside the rules directory"
                     + " (rules directories are often replaced whole); put it beside it, e.g. " + StateFile.defaultFor(dir));
         }
-        this.directory = new RuleDirectory(dir, new RuleCompiler(), reporter);
+        this.directory = new RuleDirectory(dir, b.compiler, reporter);
+        directory.compileEarly(); // before watching, while another thread may be linking the inotify calls
+        if (!Inotify.isAvailable()) {
+            throw new StoreException(unavailable(Inotify.unavailabilityCause()));
+        }
         this.rules = directory.snapshot();
         this.expiry = new ExpiryScheduler(clock, "ttp4j-expiry " + dir.getFileName());
         try {
@@ -233,9 +244,15 @@ public final class FilesystemRuleStore implements RuleStore {
      * @throws StoreException in strict mode, when a rule file is invalid or the directory is missing
      */
     public static List<CompiledRule> readOnce(Path directory, StoreReporter reporter, boolean strict) {
+        return readOnce(directory, reporter, strict, new RuleCompiler());
+    }
+
+    /** As {@link #readOnce(Path, StoreReporter, boolean)}, compiling with {@code compiler}. */
+    public static List<CompiledRule> readOnce(Path directory, StoreReporter reporter, boolean strict,
+                                              RuleCompiler compiler) {
         Path dir = directory.toAbsolutePath().normalize();
         requireDirectory(dir, strict);
-        RuleDirectory files = new RuleDirectory(dir, new RuleCompiler(), reporter);
+        RuleDirectory files = new RuleDirectory(dir, compiler, reporter);
         List<Problem> errors = new ArrayList<>();
         files.rescan(errors);
         requireValid(dir, strict, errors);

@@ -15,6 +15,6 @@ public final class FilesystemStoreProvider implements RuleStoreProvider {
     @Override
     public RuleStore open(RuleStores.Builder request) {
         return FilesystemRuleStore.builder(request.rulesDirectory()).reporter(request.reporter())
-                .stateFile(request.stateFile()).strict(request.strict()).open();
+                .stateFile(request.stateFile()).strict(request.strict()).compiler(request.compiler()).open();
     }
 }

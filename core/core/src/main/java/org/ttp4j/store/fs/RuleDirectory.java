@@ -71,6 +71,18 @@ final class RuleDirectory {
      */
     List<Update> rescan(List<Problem> problems) {
         Set<String> names = new TreeSet<>(files.keySet());
+        try {
+            names.addAll(ruleFileNames());
+        } catch (IOException e) {
+            reporter.problem(Problem.error(dir.toString(), 1, 1, "-", "cannot list the rules directory: " + e));
+            return List.of();
+        }
+        return refresh(names, Set.of(), problems);
+    }
+
+    /** The names of the directory's rule files (none when it is missing). */
+    private List<String> ruleFileNames() throws IOException {
+        List<String> names = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path p : entries) {
                 String name = p.getFileName().toString();
@@ -80,11 +92,21 @@ final class RuleDirectory {
             }
         } catch (NoSuchFileException | NotDirectoryException e) {
             // gone: every known file is now absent
-        } catch (IOException e) {
-            reporter.problem(Problem.error(dir.toString(), 1, 1, "-", "cannot list the rules directory: " + e));
-            return List.of();
         }
-        return refresh(names, Set.of(), problems);
+        return names;
+    }
+
+    /**
+     * Compiles every rule file now, before the store watches the directory, so that a startup compiles while
+     * another thread links the inotify calls (docs/stores.md §4); the next {@link #refresh} takes each result whose
+     * file it reads with the same bytes, and compiles a file edited in between again. Reports and changes nothing.
+     */
+    void compileEarly() {
+        try {
+            early = compileAhead(ruleFileNames());
+        } catch (IOException e) {
+            // the rescan lists the directory again and reports what it finds
+        }
     }
 
     /**
@@ -94,13 +116,14 @@ final class RuleDirectory {
      */
     List<Update> refresh(Collection<String> names, Set<String> quiet, List<Problem> problems) {
         TreeSet<String> touched = new TreeSet<>();
-        ahead = names.size() > 1 ? compileAhead(names) : Map.of();
+        ahead = names.size() > 1 ? compileAhead(names) : early;
         try {
             for (String name : names) {
                 readOne(name, quiet.contains(name), touched, problems);
             }
         } finally {
             ahead = Map.of();
+            early = Map.of();
         }
         if (touched.isEmpty()) {
             return List.of();
@@ -148,6 +171,8 @@ final class RuleDirectory {
 
     /** The current refresh's files compiled ahead, by name. */
     private Map<String, Ahead> ahead = Map.of();
+    /** The files {@link #compileEarly} compiled, by name, until the next refresh. */
+    private Map<String, Ahead> early = Map.of();
 
     /**
      * Compiles the readable, changed files among {@code names} on every core (a startup or rescan of many files):
@@ -165,7 +190,9 @@ final class RuleDirectory {
                 }
                 RuleSource source = RuleSource.read(path, compiler.options().maxFileBytes());
                 if (source.content().length > 0 && (old == null || !old.sha256().equals(source.sha256()))) {
-                    compiled.put(name, new Ahead(source.sha256(), compiler.compile(source)));
+                    Ahead before = early.get(name);
+                    compiled.put(name, before != null && before.sha256().equals(source.sha256()) ? before
+                            : new Ahead(source.sha256(), compiler.compile(source)));
                 }
             } catch (IOException | RuntimeException e) {
                 // readOne reads it again and reports what it finds

@@ -110,7 +110,7 @@ public final class DatabaseRuleStore implements RuleStore {
             report.accept(p);
         };
         this.rows = new RuleRows(dialect, problems);
-        this.definitions = new DefinitionCache(problems);
+        this.definitions = new DefinitionCache(problems, b.compiler);
         this.pool = openPool(config, dialect);
         this.ledger = new DeliveryLedger(pool, rows, definitions, publisher, clock, config.redactedUrl(), () -> closed,
                 this::scheduleExpiry);
@@ -168,6 +168,7 @@ public final class DatabaseRuleStore implements RuleStore {
         private Consumer<? super Problem> problems = p -> LOG.log(p.isError() ? Level.ERROR : Level.WARNING, p.toString());
         private boolean strict;
         private Duration triggerCheckInterval = Duration.ofSeconds(10);
+        private org.ttp4j.rule.RuleCompiler compiler = new org.ttp4j.rule.RuleCompiler();
 
         private Builder(DatabaseConfig config) {
             this.config = Objects.requireNonNull(config, "config");
@@ -203,6 +204,15 @@ public final class DatabaseRuleStore implements RuleStore {
         /** Fail opening when any rule row is invalid, instead of reporting and skipping it (default false). */
         public Builder strict(boolean strict) {
             this.strict = strict;
+            return this;
+        }
+
+        /**
+         * The compiler of the rule rows (default: a plain {@link org.ttp4j.rule.RuleCompiler}); one with a {@link
+         * org.ttp4j.rule.CompileCache} builds an unchanged row from its entry (docs/rules.md §10).
+         */
+        public Builder compiler(org.ttp4j.rule.RuleCompiler compiler) {
+            this.compiler = Objects.requireNonNull(compiler, "compiler");
             return this;
         }
 

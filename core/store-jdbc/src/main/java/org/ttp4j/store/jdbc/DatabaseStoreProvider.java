@@ -15,6 +15,6 @@ public final class DatabaseStoreProvider implements RuleStoreProvider {
     @Override
     public RuleStore open(RuleStores.Builder request) {
         return DatabaseRuleStore.builder(DatabaseConfig.fromEnvironment(request.environment()))
-                .problems(request.reporter()::problem).strict(request.strict()).open();
+                .problems(request.reporter()::problem).strict(request.strict()).compiler(request.compiler()).open();
     }
 }

@@ -24,12 +24,13 @@ final class DefinitionCache {
         }
     }
 
-    private final RuleCompiler compiler = new RuleCompiler();
+    private final RuleCompiler compiler;
     private final Map<String, Known> compiled = new ConcurrentHashMap<>();
     private final Consumer<? super Problem> problems;
 
-    DefinitionCache(Consumer<? super Problem> problems) {
+    DefinitionCache(Consumer<? super Problem> problems, RuleCompiler compiler) {
         this.problems = problems;
+        this.compiler = compiler;
     }
 
     /** The last good definition of {@code ruleId}, or null. */

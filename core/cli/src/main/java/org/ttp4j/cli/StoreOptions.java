@@ -39,7 +39,8 @@ final class StoreOptions {
      * directory must exist: a mistyped path is a usage error, not a store that waits for it with no rules.
      */
     RuleStore open(StoreReporter reporter, Path directory) {
-        RuleStores.Builder b = RuleStores.fromEnvironment(System.getenv()).strict(strict);
+        RuleStores.Builder b = RuleStores.fromEnvironment(System.getenv()).strict(strict)
+                .compiler(RuleCache.compiler(System.getenv()));
         Path dir = directory != null ? directory : rules;
         if (directory != null) {
             b.type(RuleStoreType.FILESYSTEM);

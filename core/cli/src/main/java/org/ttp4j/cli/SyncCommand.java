@@ -3,6 +3,7 @@ package org.ttp4j.cli;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import org.ttp4j.rule.RuleCompiler;
 import org.ttp4j.store.RuleStores;
 import org.ttp4j.store.StoreException;
 import org.ttp4j.store.jdbc.DatabaseConfig;
@@ -46,9 +47,10 @@ final class SyncCommand implements Callable<Integer> {
         // A missing directory would project as no rules at all: every row deleted, on every worker.
         Path dir = StoreOptions.requireDirectory(
                 rules != null ? rules : RuleStores.fromEnvironment(System.getenv()).rulesDirectory());
-        try (FilesystemRuleStore source = FilesystemRuleStore.builder(dir).reporter(lines).open();
+        RuleCompiler compiler = RuleCache.compiler(System.getenv());
+        try (FilesystemRuleStore source = FilesystemRuleStore.builder(dir).reporter(lines).compiler(compiler).open();
              DatabaseRuleStore target = DatabaseRuleStore.builder(DatabaseConfig.fromEnvironment(System.getenv()))
-                     .problems(lines::problem).open();
+                     .problems(lines::problem).compiler(compiler).open();
              // --once ends on a failure no retry can cure (read-only, disk full, constraint): exit 1 with its line
              RuleTableSync sync = once ? RuleTableSync.startOnce(source, target, by) : RuleTableSync.start(source, target, by)) {
             if (!sync.awaitIdle(INITIAL)) {

@@ -87,7 +87,8 @@ final class TagCommand implements Callable<Integer> {
         RuleIndex index = new RuleIndex(RuleIndex.engineOwned());
         StatefulRules stateful = new StatefulRules(statefulFlags.options(attackRelease));
         StrictStart start = new StrictStart(strict, problemsTo(err));
-        List<CompiledRule> all = FilesystemRuleStore.readOnce(rules, start, strict); // one read, no watcher
+        // one read, no watcher
+        List<CompiledRule> all = FilesystemRuleStore.readOnce(rules, start, strict, RuleCache.compiler(System.getenv()));
         start.check(rules.toString());
         all = withOperatorStates(all, RuleStores.fromEnvironment(System.getenv()).rulesDirectory(rules).stateFile());
         index.replaceAll(all);

@@ -1,37 +1,17 @@
 package org.ttp4j.cli;
 
-import java.io.IOException;
-import java.lang.module.ResolvedModule;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.ttp4j.rule.CompileResult;
 import org.ttp4j.rule.Problem;
-import org.ttp4j.rule.RuleCompiler;
 import org.ttp4j.rule.RuleSource;
 
 /**
  * What {@code validate} learnt of a rule file, kept by the file's path and bytes and the build that judged it
- * (docs/cli.md §12): the same bytes under the same path, judged by the same jars on the same JVM, give the same
- * problems, so a file unchanged since the last check is not compiled again. The directory is
- * {@code TTP4J_VALIDATE_CACHE} (unset or {@code off}: no cache). The build is the SHA-256 of the JVM's version,
- * home and default locale, the compiler's limits, and every module on the module path: its name and location, and
- * the size and time of its jar or of each file of its directory of classes (a build tree); on the class path there
- * is no cache. Entries are one small file each under a directory per build ({@code ttp4j-build-HEX}); the first
- * entry of a new build removes the other builds' directories, and nothing else. A cache that cannot be read or
- * written is passed over: it only ever saves time. Its entries are trusted: the directory is the user's own.
+ * (docs/cli.md §12, {@link BuildCache}): a file unchanged since the last check is not compiled again. The directory
+ * is {@code TTP4J_VALIDATE_CACHE} (unset or {@code off}: no cache); an entry is a few lines of text.
  */
 final class VerdictCache {
 
@@ -46,62 +26,45 @@ final class VerdictCache {
         }
     }
 
+    static final String VARIABLE = "TTP4J_VALIDATE_CACHE";
     private static final String FORMAT = "ttp4j validate cache 1";
-    /** The prefix of a build's directory: only such directories are ever removed. */
-    private static final String BUILD = "ttp4j-build-";
 
-    private final Path dir;
-    private boolean prepared; // guarded by this
+    private final BuildCache entries;
 
-    private VerdictCache(Path dir) {
-        this.dir = dir;
+    private VerdictCache(BuildCache entries) {
+        this.entries = entries;
     }
 
     /** The cache {@code TTP4J_VALIDATE_CACHE} names for this build, or null when there is none. */
     static VerdictCache fromEnvironment(Map<String, String> env) {
-        if (!requested(env)) {
-            return null;
-        }
-        String build = build();
-        return build == null ? null : new VerdictCache(Path.of(env.get("TTP4J_VALIDATE_CACHE")).resolve(BUILD + build));
+        BuildCache entries = BuildCache.fromEnvironment(env, VARIABLE, FORMAT);
+        return entries == null ? null : new VerdictCache(entries);
     }
 
     /** True when {@code TTP4J_VALIDATE_CACHE} asks for a cache (whether this build can keep one or not). */
     static boolean requested(Map<String, String> env) {
-        String setting = env.get("TTP4J_VALIDATE_CACHE");
-        return setting != null && !setting.isBlank() && !setting.equals("off");
+        return BuildCache.requested(env, VARIABLE);
     }
 
     /** The verdict on {@code source} (its path and bytes): the kept one, else {@code compile}'s, then kept. */
     Verdict judge(RuleSource source, java.util.function.Function<RuleSource, CompileResult> compile) {
-        Path entry = dir.resolve(key(source));
-        Verdict kept = read(entry, source.path());
+        String key = BuildCache.key(source.path(), source.sha256());
+        byte[] entry = entries.read(key);
+        Verdict kept = entry == null ? null : read(new String(entry, StandardCharsets.UTF_8), source.path());
         if (kept != null) {
             return kept;
         }
         Verdict fresh = Verdict.of(compile.apply(source));
-        write(entry, fresh);
+        entries.write(key, text(fresh).getBytes(StandardCharsets.UTF_8));
         return fresh;
     }
 
-    private static String key(RuleSource source) {
-        MessageDigest sha = sha256();
-        sha.update(source.path().getBytes(StandardCharsets.UTF_8));
-        sha.update((byte) 0);
-        sha.update(source.sha256().getBytes(StandardCharsets.US_ASCII));
-        return HexFormat.of().formatHex(sha.digest());
-    }
-
     /** The kept verdict in {@code entry} with its problems on {@code path}, or null when there is none to trust. */
-    private static Verdict read(Path entry, String path) {
-        List<String> lines;
+    private static Verdict read(String entry, String path) {
+        List<String> lines = entry.lines().toList();
         try {
-            lines = Files.readAllLines(entry, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return null;
-        }
-        try {
-            if (lines.size() < 3 || !lines.get(0).equals(FORMAT) || !lines.get(lines.size() - 1).equals("end")) {
+            if (lines.size() < 3 || !lines.get(0).equals(FORMAT) || !lines.get(lines.size() - 1).equals("end")
+                    || !entry.endsWith("\n")) {
                 return null; // not ours, or cut short
             }
             String id = lines.get(1).isEmpty() ? null : unescape(lines.get(1));
@@ -121,7 +84,7 @@ final class VerdictCache {
         }
     }
 
-    private void write(Path entry, Verdict verdict) {
+    private static String text(Verdict verdict) {
         StringBuilder text = new StringBuilder(FORMAT).append('\n');
         text.append(verdict.ruleId() == null ? "" : escape(verdict.ruleId())).append('\n');
         text.append(verdict.ruleIdLine()).append('\n');
@@ -129,99 +92,7 @@ final class VerdictCache {
             text.append(p.severity()).append('\t').append(p.line()).append('\t').append(p.column()).append('\t')
                     .append(escape(p.field())).append('\t').append(escape(p.message())).append('\n');
         }
-        text.append("end\n");
-        try {
-            prepareDirectory();
-            Path scratch = Files.createTempFile(dir, ".entry", ".tmp");
-            try {
-                Files.writeString(scratch, text, StandardCharsets.UTF_8);
-                Files.move(scratch, entry, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(scratch);
-            }
-        } catch (IOException | RuntimeException e) {
-            // not kept: the next check judges the file again
-        }
-    }
-
-    /** Creates this build's directory, and on its creation removes the other builds' (once, whatever the threads). */
-    private synchronized void prepareDirectory() throws IOException {
-        if (!prepared) {
-            if (!Files.isDirectory(dir)) {
-                Files.createDirectories(dir);
-                try {
-                    removeOtherBuilds();
-                } catch (IOException | RuntimeException e) {
-                    // another process cleaning up too: what is left goes next time
-                }
-            }
-            prepared = true;
-        }
-    }
-
-    /** Removes the directories of other builds beside this one's (their entries can never be read again). */
-    private void removeOtherBuilds() throws IOException {
-        Path parent = dir.getParent();
-        try (Stream<Path> builds = Files.list(parent)) {
-            for (Path other : builds.filter(p -> !p.equals(dir) && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)
-                    && p.getFileName().toString().matches(BUILD + "[0-9a-f]{64}")).toList()) {
-                try (Stream<Path> walk = Files.walk(other)) {
-                    for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                        Files.deleteIfExists(p);
-                    }
-                }
-            }
-        }
-    }
-
-    /** The build's fingerprint, or null when a module on the path cannot be read. */
-    private static String build() {
-        if (!VerdictCache.class.getModule().isNamed() || !RuleCompiler.class.getModule().isNamed()) {
-            return null; // on the class path: its entries are not stamped here
-        }
-        MessageDigest sha = sha256();
-        StringBuilder text = new StringBuilder(FORMAT).append('\n')
-                .append(System.getProperty("java.home")).append('\n')
-                .append(System.getProperty("java.vm.version")).append('\n')
-                .append(java.util.Locale.getDefault()).append('\n')
-                .append(RuleCompiler.Options.DEFAULTS).append('\n');
-        List<ResolvedModule> modules = new ArrayList<>(ModuleLayer.boot().configuration().modules());
-        modules.sort(Comparator.comparing(ResolvedModule::name));
-        for (ResolvedModule m : modules) {
-            URI location = m.reference().location().orElse(null);
-            if (location == null || !"file".equals(location.getScheme())) {
-                continue; // the JDK's own (jrt:), versioned by the JVM above
-            }
-            try {
-                Path module = Path.of(location);
-                text.append(m.name()).append(' ').append(module).append('\n');
-                if (Files.isDirectory(module)) { // classes in a directory (a build tree): each file's size and time
-                    try (Stream<Path> files = Files.walk(module)) {
-                        for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
-                            stamp(text.append(module.relativize(f)), f);
-                        }
-                    }
-                } else {
-                    stamp(text, module);
-                }
-            } catch (IOException | RuntimeException e) {
-                return null;
-            }
-        }
-        return HexFormat.of().formatHex(sha.digest(text.toString().getBytes(StandardCharsets.UTF_8)));
-    }
-
-    private static void stamp(StringBuilder text, Path file) throws IOException {
-        BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-        text.append(' ').append(a.size()).append(' ').append(a.lastModifiedTime().toMillis()).append('\n');
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JVM has no SHA-256", e);
-        }
+        return text.append("end\n").toString();
     }
 
     /** One line, one tab-separated field: backslash, tab, CR and LF escaped. */

@@ -81,6 +81,9 @@ class LauncherCacheTest {
         assertTrue(plain.out().endsWith("checked 60 files: 60 valid, 0 invalid, 0 warnings\n"), plain.out());
         assertEquals(List.of(), caches(), "TTP4J_CDS=off records nothing");
         assertTrue(Files.notExists(target.resolve("validate-cache")), "nor keeps validate's verdicts");
+        Result tagged = launch(Map.of("TTP4J_CDS", "off"), "tag", "--rules", "rules/ttp", "--events", "examples/events.jsonl");
+        assertEquals(0, tagged.exit(), tagged.err());
+        assertTrue(Files.notExists(target.resolve("rule-cache")), "nor compiled rules");
 
         Result first = launch(Map.of(), "validate", "rules/ttp");
         assertEquals(plain, first, "the output with the cache is the output without");
@@ -131,6 +134,12 @@ class LauncherCacheTest {
             if (AOT) {
                 Path cache = onlyCache("run");
                 assertEquals(List.of(cache.toString(), cache.toString()), cacheMappings, "both runs map the one cache");
+            }
+            try (Stream<Path> compiled = Files.walk(target.resolve("rule-cache"));
+                 Stream<Path> scratch = Files.list(target)) {
+                assertEquals(60, compiled.filter(Files::isRegularFile).count(), "one compiled rule per file of the pack");
+                assertEquals(List.of(), scratch.filter(f -> f.toString().endsWith(".rules")).toList(),
+                        "the training's compiled rules are not kept");
             }
         } finally {
             runs.forEach(Process::destroyForcibly);

@@ -1,10 +1,12 @@
 package org.ttp4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -73,6 +75,59 @@ class TagEndToEndTest {
                 events.jsonl:4: event command/cmd_4 has neither attacker_uuid nor identity_uuid (at least one is required)
                 """.formatted(EVENTS.lines().skip(2).findFirst().orElseThrow().length() + 1), r.err()); // one line each
         assertEquals(1, r.exit());
+    }
+
+    /**
+     * The compiled-rule cache (docs/cli.md §12): cold and warm runs print exactly what an uncached run prints, the
+     * warnings of a rule read from its entry included; one entry per file and bytes; an edited file is compiled
+     * again; damaged entries are compiled again; another build's directory is removed.
+     */
+    @Test
+    void theRuleCacheChangesNothingButTheWork() throws Exception {
+        Path rules = work.resolve("rules");
+        Files.writeString(rules.resolve("R0102.yaml"), RuleTexts.commandRule("R0102", 1, "(?i)\\bnc\\s+-e\\b", "T1059",
+                "TA0002", 0.7) + "owner: soc\n");
+        Files.writeString(work.resolve("events.jsonl"), EVENTS + """
+                {"source_kind":"command","source_id":"cmd_6","attacker_uuid":"a3","payload":{"command_text":"NC -e /bin/sh x"}}
+                """);
+        Path cache = work.resolve("compiled");
+        Path otherBuild = Files.createDirectories(cache.resolve("ttp4j-build-" + "0".repeat(64)).resolve("old"));
+        Map<String, String> cached = Map.of("TTP4J_RULE_CACHE", cache.toString());
+        String[] args = {"tag", "--rules", "rules", "--events", "events.jsonl"};
+        Ttp4jProcess.Result expected = Ttp4jProcess.run(work, Map.of("TTP4J_RULE_CACHE", "off"), "", args);
+        assertTrue(expected.err().contains("warning: rules/R0102.yaml:11:1: owner: unknown key, ignored"), expected.err());
+        assertTrue(expected.out().contains("\"rule_id\":\"R0102\""), expected.out());
+        for (String pass : List.of("cold", "warm")) {
+            Ttp4jProcess.Result r = Ttp4jProcess.run(work, cached, "", args);
+            assertEquals(withoutTimes(expected.out()), withoutTimes(r.out()), pass);
+            assertEquals(expected.err(), r.err(), pass);
+            assertEquals(expected.exit(), r.exit(), pass);
+        }
+        assertFalse(Files.exists(otherBuild.getParent()), "another build's entries are removed");
+        assertEquals(3, entries(cache).size(), "one entry per file and bytes");
+
+        Files.writeString(rules.resolve("R0102.yaml"), RuleTexts.commandRule("R0102", 2, "\\bsocat\\b", "T1059",
+                "TA0002", 0.7));
+        Ttp4jProcess.Result edited = Ttp4jProcess.run(work, Map.of("TTP4J_RULE_CACHE", "off"), "", args);
+        assertFalse(edited.out().contains("\"rule_id\":\"R0102\""), edited.out());
+        Ttp4jProcess.Result fromCache = Ttp4jProcess.run(work, cached, "", args);
+        assertEquals(withoutTimes(edited.out()), withoutTimes(fromCache.out()), "the edited file is compiled again");
+        assertEquals(edited.err(), fromCache.err());
+        assertEquals(4, entries(cache).size());
+
+        for (Path e : entries(cache)) {
+            byte[] bytes = Files.readAllBytes(e);
+            Files.write(e, java.util.Arrays.copyOf(bytes, bytes.length / 2)); // cut short
+        }
+        Ttp4jProcess.Result damaged = Ttp4jProcess.run(work, cached, "", args);
+        assertEquals(withoutTimes(edited.out()), withoutTimes(damaged.out()), "damaged entries are compiled again");
+        assertEquals(edited.err(), damaged.err());
+    }
+
+    private static List<Path> entries(Path cache) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> files = Files.walk(cache)) {
+            return files.filter(Files::isRegularFile).toList();
+        }
     }
 
     @Test

@@ -61,6 +61,7 @@ final class Ttp4jProcess implements AutoCloseable {
         pb.environment().remove("TTP4J_RULES_DIR");
         pb.environment().remove("TTP4J_STATE_FILE"); // each test names its own, or takes the default beside its rules
         pb.environment().remove("TTP4J_VALIDATE_CACHE"); // no verdicts of the developer's; a test names its own
+        pb.environment().remove("TTP4J_RULE_CACHE"); // nor compiled rules
         pb.environment().putAll(env);
         return new Ttp4jProcess(pb.start());
     }

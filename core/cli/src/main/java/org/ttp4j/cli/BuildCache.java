@@ -31,6 +31,9 @@ import org.ttp4j.rule.RuleCompiler;
  */
 final class BuildCache {
 
+    /** The largest entry kept or read (a rule whose aliases expand its match far beyond its file's size is not). */
+    static final int MAX_ENTRY_BYTES = 4 << 20;
+
     /** The prefix of a build's directory: only such directories are ever removed. */
     private static final String BUILD = "ttp4j-build-";
 
@@ -68,10 +71,18 @@ final class BuildCache {
         return HexFormat.of().formatHex(sha.digest());
     }
 
-    /** The entry {@code key}, or null when there is none to read. */
+    /** The entry {@code key}, or null when there is none to read (nor a regular file of at most the largest size). */
     byte[] read(String key) {
+        Path entry = dir.resolve(key);
         try {
-            return Files.readAllBytes(dir.resolve(key));
+            BasicFileAttributes a = Files.readAttributes(entry, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (!a.isRegularFile() || a.size() > MAX_ENTRY_BYTES) {
+                return null;
+            }
+            try (java.io.InputStream in = Files.newInputStream(entry, LinkOption.NOFOLLOW_LINKS)) {
+                byte[] bytes = in.readNBytes(MAX_ENTRY_BYTES + 1);
+                return bytes.length > MAX_ENTRY_BYTES ? null : bytes;
+            }
         } catch (IOException | RuntimeException e) {
             return null;
         }
@@ -79,6 +90,9 @@ final class BuildCache {
 
     /** Writes the entry {@code key} whole (a reader never sees part of it); on failure keeps nothing. */
     void write(String key, byte[] entry) {
+        if (entry.length > MAX_ENTRY_BYTES) {
+            return;
+        }
         try {
             prepareDirectory();
             Path scratch = Files.createTempFile(dir, ".entry", ".tmp");

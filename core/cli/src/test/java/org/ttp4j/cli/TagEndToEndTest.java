@@ -97,11 +97,21 @@ class TagEndToEndTest {
         Ttp4jProcess.Result expected = Ttp4jProcess.run(work, Map.of("TTP4J_RULE_CACHE", "off"), "", args);
         assertTrue(expected.err().contains("warning: rules/R0102.yaml:11:1: owner: unknown key, ignored"), expected.err());
         assertTrue(expected.out().contains("\"rule_id\":\"R0102\""), expected.out());
+        Map<Path, Object> written = Map.of();
         for (String pass : List.of("cold", "warm")) {
             Ttp4jProcess.Result r = Ttp4jProcess.run(work, cached, "", args);
             assertEquals(withoutTimes(expected.out()), withoutTimes(r.out()), pass);
             assertEquals(expected.err(), r.err(), pass);
             assertEquals(expected.exit(), r.exit(), pass);
+            if (pass.equals("cold")) {
+                written = fileKeys(cache);
+            }
+        }
+        // a rewritten entry would be a new file (written aside, then renamed over the old one, still alive then)
+        assertEquals(written, fileKeys(cache), "the warm run read the entries and wrote none");
+        Map<Path, Long> sizes = new java.util.HashMap<>();
+        for (Path e : entries(cache)) {
+            sizes.put(e, Files.size(e));
         }
         assertFalse(Files.exists(otherBuild.getParent()), "another build's entries are removed");
         assertEquals(3, entries(cache).size(), "one entry per file and bytes");
@@ -122,6 +132,22 @@ class TagEndToEndTest {
         Ttp4jProcess.Result damaged = Ttp4jProcess.run(work, cached, "", args);
         assertEquals(withoutTimes(edited.out()), withoutTimes(damaged.out()), "damaged entries are compiled again");
         assertEquals(edited.err(), damaged.err());
+        long whole = 0;
+        for (Path e : entries(cache)) {
+            if (sizes.containsKey(e) && Files.size(e) == sizes.get(e)) {
+                whole++;
+            }
+        }
+        assertEquals(2, whole, "and kept again, whole (R0100 and R0101; R0102's first version stays cut)");
+    }
+
+    /** Each entry's file key (its inode). */
+    private static Map<Path, Object> fileKeys(Path cache) throws java.io.IOException {
+        Map<Path, Object> keys = new java.util.TreeMap<>();
+        for (Path e : entries(cache)) {
+            keys.put(e, Files.readAttributes(e, java.nio.file.attribute.BasicFileAttributes.class).fileKey());
+        }
+        return keys;
     }
 
     private static List<Path> entries(Path cache) throws java.io.IOException {

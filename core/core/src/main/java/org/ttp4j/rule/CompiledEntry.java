@@ -7,7 +7,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
+import java.util.zip.CRC32C;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -18,14 +18,16 @@ import java.util.Map;
  * The {@link CompileCache} entry of a cleanly compiled rule (docs/rules.md §10): what binding its document gave (the
  * top-level values, the {@code match} mapping as plain values, the emits), the literals every match of its regular
  * expression contains (the index's prefilter, docs/engine.md §3; null for a rule without one), and the problems the
- * compile reported.
- * The rule's text and hash are not kept: they are the source's. Binary, big-endian, strings as a length and UTF-8.
+ * compile reported. The rule's text is not kept: it is the source's. Binary, big-endian: a header naming the
+ * source's hash and the compiler's limits (an entry is read back only by a compiler with the same limits, for the
+ * same bytes), the values (strings as their length and UTF-16 chars, so that a lone surrogate a YAML escape made
+ * survives), and a CRC-32C of everything before it.
  */
 record CompiledEntry(String ruleId, int ruleVersion, String name, String description, List<String> appliesTo,
                      Map<String, Object> match, RequiredLiterals literals, List<Emit> emits,
                      List<String> evidenceFields, List<Problem> problems) {
 
-    private static final int MAGIC = 0x74743402; // "tt4" and the format's version
+    private static final int MAGIC = 0x74743403; // "tt4" and the format's version
 
     private static final byte NULL = 0, STRING = 1, LONG = 2, BIG = 3, DOUBLE = 4, TRUE = 5, FALSE = 6, LIST = 7,
             MAP = 8;
@@ -36,11 +38,16 @@ record CompiledEntry(String ruleId, int ruleVersion, String name, String descrip
                 evidenceFields, kept);
     }
 
-    /** The entry's bytes, or null when a value is of a kind the binder never makes (nothing is then kept). */
-    byte[] encode() {
+    /**
+     * The entry's bytes for the source hashed {@code sha256} under the compiler limits {@code limits}, or null when a
+     * value is of a kind the binder never makes (nothing is then kept).
+     */
+    byte[] encode(String sha256, String limits) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeInt(MAGIC);
+            string(out, sha256);
+            string(out, limits);
             string(out, ruleId);
             out.writeInt(ruleVersion);
             string(out, name);
@@ -69,6 +76,9 @@ record CompiledEntry(String ruleId, int ruleVersion, String name, String descrip
                 string(out, p.field());
                 string(out, p.message());
             }
+            CRC32C crc = new CRC32C();
+            crc.update(bytes.toByteArray());
+            out.writeInt((int) crc.getValue());
         } catch (IOException e) {
             throw new UncheckedIOException(e); // a byte array does not fail
         }
@@ -78,12 +88,26 @@ record CompiledEntry(String ruleId, int ruleVersion, String name, String descrip
     /**
      * The entry in {@code bytes}, its problems on {@code path}.
      *
-     * @throws IllegalArgumentException when the bytes are not a whole entry of this format
+     * @throws IllegalArgumentException when the bytes are not a whole entry of this format, for the source hashed
+     *     {@code sha256} under the limits {@code limits}, with its checksum
      */
-    static CompiledEntry decode(byte[] bytes, String path) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+    static CompiledEntry decode(byte[] bytes, String path, String sha256, String limits) {
+        if (bytes.length < 8) {
+            throw new IllegalArgumentException("not an entry of this format");
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(bytes, 0, bytes.length - 4);
+        int kept = (bytes[bytes.length - 4] & 0xff) << 24 | (bytes[bytes.length - 3] & 0xff) << 16
+                | (bytes[bytes.length - 2] & 0xff) << 8 | bytes[bytes.length - 1] & 0xff;
+        if ((int) crc.getValue() != kept) {
+            throw new IllegalArgumentException("a damaged entry: its checksum differs");
+        }
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, 0, bytes.length - 4))) {
             if (in.readInt() != MAGIC) {
                 throw new IllegalArgumentException("not an entry of this format");
+            }
+            if (!sha256.equals(string(in)) || !limits.equals(string(in))) {
+                throw new IllegalArgumentException("an entry of other bytes or other limits");
             }
             String ruleId = string(in);
             int version = in.readInt();
@@ -223,17 +247,23 @@ record CompiledEntry(String ruleId, int ruleVersion, String name, String descrip
             out.writeInt(-1);
             return;
         }
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        out.writeInt(b.length);
-        out.write(b);
+        out.writeInt(s.length());
+        out.writeChars(s);
     }
 
     private static String string(DataInputStream in) throws IOException {
         int n = in.readInt();
-        if (n < -1 || n > in.available()) {
+        if (n < -1 || n > in.available() / 2) {
             throw new IllegalArgumentException("a string longer than the entry");
         }
-        return n < 0 ? null : new String(in.readNBytes(n), StandardCharsets.UTF_8);
+        if (n < 0) {
+            return null;
+        }
+        char[] chars = new char[n];
+        for (int i = 0; i < n; i++) {
+            chars[i] = in.readChar();
+        }
+        return new String(chars);
     }
 
     private static void strings(DataOutputStream out, List<String> list) throws IOException {

@@ -192,7 +192,12 @@ public final class RuleCompiler {
         if (cache == null) {
             return new Compilation(source).run();
         }
-        byte[] kept = cache.get(source.path(), source.sha256());
+        byte[] kept;
+        try {
+            kept = cache.get(source.path(), source.sha256());
+        } catch (RuntimeException e) {
+            kept = null; // a cache only ever saves time
+        }
         if (kept != null) {
             CompileResult rebuilt = new Compilation(source).rebuild(kept);
             if (rebuilt != null) {
@@ -205,9 +210,13 @@ public final class RuleCompiler {
         if (result instanceof CompileResult.Compiled c && compilation.bound != null) {
             // the literals are learnt here, once, on the rule itself, which the index then reads (docs/engine.md §3)
             RequiredLiterals literals = c.rule().match() instanceof Match.Regex r ? r.literals() : null;
-            byte[] entry = compilation.bound.with(literals, c.problems()).encode();
+            byte[] entry = compilation.bound.with(literals, c.problems()).encode(source.sha256(), options.toString());
             if (entry != null) {
-                cache.put(source.path(), source.sha256(), entry);
+                try {
+                    cache.put(source.path(), source.sha256(), entry);
+                } catch (RuntimeException e) {
+                    // not kept: the next compile of this source does the work again
+                }
             }
         }
         return result;
@@ -459,7 +468,7 @@ public final class RuleCompiler {
         CompileResult rebuild(byte[] entry) {
             CompiledEntry kept;
             try {
-                kept = CompiledEntry.decode(entry, path);
+                kept = CompiledEntry.decode(entry, path, sha256, options.toString());
             } catch (IllegalArgumentException e) {
                 return null;
             }

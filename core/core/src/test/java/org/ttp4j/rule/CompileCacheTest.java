@@ -54,6 +54,9 @@ class CompileCacheTest {
     }
 
     static final List<String> DOCUMENTS = List.of(
+            // lone surrogates, from a YAML escape and from a regex escape, survive the entry
+            RuleCompilerTest.VALID.replace("name: Download", "name: \"a\\ud800b\"")
+                    .replace("'\\bwget\\b'", "'\\bx\\udc00y'"),
             RuleCompilerTest.VALID,
             RuleCompilerTest.WITH_EXAMPLES,
             // warnings kept with their lines and columns: an unknown key, a kind beside a pattern, a field
@@ -128,16 +131,43 @@ class CompileCacheTest {
         return sources;
     }
 
-    /** The whole of a result as text: every component of the rule (the regex's flags too) and its problems. */
+    /**
+     * The whole of a result as text: every component of the rule (the regex's flags too, the match mapping's values
+     * with their types, strings char by char) and its problems.
+     */
     static String describe(CompileResult r) {
         StringBuilder b = new StringBuilder(r.getClass().getSimpleName()).append(r.problems());
         if (r instanceof CompileResult.Compiled c) {
-            b.append(c.rule());
+            b.append(c.rule()).append(" raw=");
+            typed(c.rule().match().raw(), b);
             if (c.rule().match() instanceof Match.Regex regex) {
                 b.append(" flags=").append(regex.regex().flags());
             }
+            b.append(" chars=").append(Arrays.toString(c.rule().name().chars().toArray()))
+                    .append(Arrays.toString(c.rule().toString().chars().toArray()));
         }
         return b.toString();
+    }
+
+    private static void typed(Object v, StringBuilder b) {
+        if (v instanceof Map<?, ?> m) {
+            b.append(m.getClass().getSimpleName()).append('{');
+            m.forEach((k, x) -> {
+                b.append(k).append('=');
+                typed(x, b);
+                b.append(',');
+            });
+            b.append('}');
+        } else if (v instanceof List<?> l) {
+            b.append(l.getClass().getSimpleName()).append('[');
+            l.forEach(x -> {
+                typed(x, b);
+                b.append(',');
+            });
+            b.append(']');
+        } else {
+            b.append(v == null ? "null" : v.getClass().getSimpleName() + ":" + v);
+        }
     }
 
     /** Compiles {@code source} fresh, then through a cache (a miss that puts, then a hit), and compares. */
@@ -171,6 +201,10 @@ class CompileCacheTest {
         CompiledRule lifted = ((CompileResult.Compiled) new RuleCompiler().compile(sources.get(sources.size() - 5)))
                 .rule();
         assertInstanceOf(Match.Lifter.class, lifted.match());
+        CompiledRule surrogates = ((CompileResult.Compiled) new RuleCompiler().compile(
+                sources.get(sources.size() - DOCUMENTS.size()))).rule();
+        assertEquals("a\ud800b", surrogates.name());
+        assertTrue(((Match.Regex) surrogates.match()).regex().matcher("x\udc00y").find());
     }
 
     @Property(tries = 300)
@@ -190,18 +224,28 @@ class CompileCacheTest {
 
     @Test
     void aHitTakesTheBoundValuesFromTheEntryNotTheSource() {
-        // the entry is trusted (the cache keeps entries apart by path, bytes and build): proof that a hit reads it
+        // the entry is trusted once its header and checksum hold: proof that a hit reads it, not the source
         MemoryCache cache = new MemoryCache();
         RuleSource source = RuleSource.of("r.yaml", RuleCompilerTest.VALID.getBytes(UTF_8));
         new RuleCompiler(RuleCompiler.Options.DEFAULTS, cache).compile(source);
-        RuleSource other = RuleSource.of("r.yaml", RuleCompilerTest.VALID.replace("Download", "Other").getBytes(UTF_8));
-        byte[] otherEntry = entryOf(other);
-        cache.replaceOnly(e -> otherEntry);
+        String limits = RuleCompiler.Options.DEFAULTS.toString();
+        CompiledEntry real = CompiledEntry.decode(cache.entries.values().iterator().next(), "r.yaml", source.sha256(),
+                limits);
+        CompiledEntry planted = new CompiledEntry(real.ruleId(), real.ruleVersion(), "Other", real.description(),
+                real.appliesTo(), real.match(), real.literals(), real.emits(), real.evidenceFields(), real.problems());
+        cache.replaceOnly(e -> planted.encode(source.sha256(), limits));
         CompiledRule rule = ((CompileResult.Compiled) new RuleCompiler(RuleCompiler.Options.DEFAULTS, cache)
                 .compile(source)).rule();
         assertEquals("Other", rule.name());
         assertEquals(source.sha256(), rule.contentHash(), "the text and hash are the source's");
         assertEquals(RuleCompilerTest.VALID, rule.yaml());
+
+        // another source's entry filed under this one's key is not read
+        byte[] otherEntry = entryOf(RuleSource.of("r.yaml", RuleCompilerTest.VALID.replace("Download", "Other")
+                .getBytes(UTF_8)));
+        cache.replaceOnly(e -> otherEntry);
+        assertEquals("Download", ((CompileResult.Compiled) new RuleCompiler(RuleCompiler.Options.DEFAULTS, cache)
+                .compile(source)).rule().name());
     }
 
     static byte[] entryOf(RuleSource source) {
@@ -230,12 +274,8 @@ class CompileCacheTest {
                 MemoryCache cache = new MemoryCache();
                 cache.entries.put(source.path() + "\0" + source.sha256(), d);
                 CompileResult r = new RuleCompiler(RuleCompiler.Options.DEFAULTS, cache).compile(source);
-                assertNotNull(r);
-                // a flipped byte in a name or message may still read as an entry: only the cut ones must fall back
-                if (d.length != entry.length) {
-                    assertEquals(fresh, describe(r), "fell back to the source");
-                    assertEquals(1, cache.puts, "and kept the fresh entry");
-                }
+                assertEquals(fresh, describe(r), "fell back to the source (the checksum sees every flipped bit)");
+                assertEquals(1, cache.puts, "and kept the fresh entry");
             }
         }
     }
@@ -263,6 +303,50 @@ class CompileCacheTest {
                     .append(c.getAccessor().invoke(o));
         }
         assertEquals(expected.append(']').toString(), o.toString());
+    }
+
+    @Test
+    void anEntryIsReadOnlyByACompilerWithTheSameLimitsForTheSameBytes() {
+        RuleSource source = RuleSource.of("r.yaml", RuleCompilerTest.VALID.getBytes(UTF_8));
+        MemoryCache cache = new MemoryCache();
+        new RuleCompiler(RuleCompiler.Options.DEFAULTS, cache).compile(source);
+        new RuleCompiler(RuleCompiler.Options.DEFAULTS.withMaxProblems(50), cache).compile(source);
+        assertEquals(2, cache.puts, "other limits: compiled again");
+        byte[] entry = cache.entries.values().iterator().next();
+        RuleSource other = RuleSource.of("r.yaml", RuleCompilerTest.VALID.replace("2", "3").getBytes(UTF_8));
+        cache.entries.put("r.yaml\0" + other.sha256(), entry); // an entry filed under other bytes
+        new RuleCompiler(RuleCompiler.Options.DEFAULTS.withMaxProblems(50), cache).compile(other);
+        assertEquals(3, cache.puts, "an entry of other bytes: compiled again");
+    }
+
+    @Test
+    void oneCompilerAndOneCacheSharedByManyThreadsGiveEveryRuleAsCompiled() throws Exception {
+        List<RuleSource> sources = sources();
+        Map<String, String> fresh = new HashMap<>();
+        for (RuleSource s : sources) {
+            fresh.put(s.path(), describe(new RuleCompiler().compile(s)));
+        }
+        Map<String, byte[]> entries = new java.util.concurrent.ConcurrentHashMap<>();
+        CompileCache shared = new CompileCache() {
+            @Override
+            public byte[] get(String path, String sha256) {
+                return entries.get(path + "\0" + sha256);
+            }
+
+            @Override
+            public void put(String path, String sha256, byte[] entry) {
+                entries.put(path + "\0" + sha256, entry);
+            }
+        };
+        RuleCompiler compiler = new RuleCompiler(RuleCompiler.Options.DEFAULTS, shared);
+        for (int round = 0; round < 3; round++) { // misses racing, then hits
+            List<RuleSource> many = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                many.addAll(sources);
+            }
+            many.parallelStream().forEach(s -> assertEquals(fresh.get(s.path()), describe(compiler.compile(s)), s.path()));
+        }
+        assertEquals(sources.size(), entries.size());
     }
 
     @Test

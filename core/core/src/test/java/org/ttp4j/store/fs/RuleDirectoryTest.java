@@ -28,6 +28,38 @@ class RuleDirectoryTest {
                 + "'}\nemits: [{technique_id: T1059, tactic: TA0002, confidence: 0.5}]\n";
     }
 
+    /** A compiler that counts its compiles (it asks its cache once for each). */
+    static RuleCompiler counting(AtomicInteger compiles) {
+        return new RuleCompiler(RuleCompiler.Options.DEFAULTS, new CompileCache() {
+            @Override
+            public byte[] get(String path, String sha256) {
+                compiles.incrementAndGet();
+                return null;
+            }
+
+            @Override
+            public void put(String path, String sha256, byte[] entry) {
+            }
+        });
+    }
+
+    @Test
+    void aDirectoryOfOneFileTakesItsEarlyResultOrCompilesItsEdit() throws Exception {
+        for (boolean edited : new boolean[] {false, true}) {
+            Path one = Files.createDirectories(dir.resolve("one-" + edited));
+            Files.writeString(one.resolve("A.yaml"), rule("A", "wget"));
+            AtomicInteger compiles = new AtomicInteger();
+            RuleDirectory directory = new RuleDirectory(one, counting(compiles), StoreReporter.LOG);
+            directory.compileEarly();
+            if (edited) {
+                Files.writeString(one.resolve("A.yaml"), rule("A", "curl"));
+            }
+            directory.rescan(new ArrayList<>());
+            assertEquals(edited ? 2 : 1, compiles.get());
+            assertEquals(edited ? "curl" : "wget", ((Match.Regex) directory.snapshot().get("A").match()).pattern());
+        }
+    }
+
     @Test
     void aFileEditedAfterTheEarlyCompileIsCompiledAgainAndTheOthersAreTaken() throws Exception {
         Files.writeString(dir.resolve("A.yaml"), rule("A", "wget"));

@@ -76,4 +76,21 @@ public record RuleState(Mode mode, Double confidenceMax, Instant expiresAt, Stri
     public double cap(double base) {
         return mode == Mode.CLIPPED && confidenceMax != null ? Math.min(base, confidenceMax) : base;
     }
+
+    /**
+     * A record's equality (every component by {@link Objects#equals}), written out: every store compares states as it
+     * publishes the rules it loads, and the generated method's bootstrap costs a cold JVM tens of milliseconds
+     * (docs/cli.md §12).
+     */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof RuleState s && mode == s.mode && Objects.equals(confidenceMax, s.confidenceMax)
+                && Objects.equals(expiresAt, s.expiresAt) && Objects.equals(reason, s.reason)
+                && Objects.equals(setBy, s.setBy) && Objects.equals(setAt, s.setAt);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(mode, confidenceMax, expiresAt, reason, setBy, setAt);
+    }
 }

@@ -65,26 +65,14 @@ class RuleDirectoryTest {
         Files.writeString(dir.resolve("A.yaml"), rule("A", "wget"));
         Files.writeString(dir.resolve("B.yaml"), rule("B", "curl"));
         Files.writeString(dir.resolve("C.yaml"), rule("C", "nc"));
-        AtomicInteger compiles = new AtomicInteger(); // the compiler asks its cache once per compile
-        CompileCache counting = new CompileCache() {
-            @Override
-            public byte[] get(String path, String sha256) {
-                compiles.incrementAndGet();
-                return null;
-            }
-
-            @Override
-            public void put(String path, String sha256, byte[] entry) {
-            }
-        };
+        AtomicInteger compiles = new AtomicInteger();
         List<Problem> reported = new ArrayList<>();
-        RuleDirectory directory = new RuleDirectory(dir, new RuleCompiler(RuleCompiler.Options.DEFAULTS, counting),
-                new StoreReporter() {
-                    @Override
-                    public void problem(Problem problem) {
-                        reported.add(problem);
-                    }
-                });
+        RuleDirectory directory = new RuleDirectory(dir, counting(compiles), new StoreReporter() {
+            @Override
+            public void problem(Problem problem) {
+                reported.add(problem);
+            }
+        });
         directory.compileEarly();
         assertEquals(3, compiles.get());
         assertEquals(Map.of(), directory.snapshot(), "the early compile changes nothing");

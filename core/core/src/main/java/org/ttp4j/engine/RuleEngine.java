@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.ttp4j.index.internal.CharPresence;
 import org.ttp4j.index.internal.FoldedFields;
 import org.ttp4j.index.internal.IndexedRule;
@@ -21,6 +22,7 @@ import org.ttp4j.index.internal.Segment;
 import org.ttp4j.index.internal.SnapshotInternals;
 import org.ttp4j.rule.CompiledRule;
 import org.ttp4j.rule.Emit;
+import org.ttp4j.rule.Match;
 import org.ttp4j.rule.RequiredLiterals;
 
 /**
@@ -239,6 +241,14 @@ public final class RuleEngine {
         text.aim(value, options.maxRegexSteps());
         Matcher m = sc.matcher(rule, text);
         int end = Math.min(limit, value.length());
+        // an ASCII value within the cut and the budget: the rule's automaton reads it once, if it has one (§9)
+        if (prefilter && value.length() == end && end <= options.maxRegexSteps() && sc.presence.ascii(value, end)) {
+            LazyDfa dfa = sc.dfa(rule);
+            int answer = dfa == null ? LazyDfa.UNKNOWN : dfa.search(value);
+            if (answer != LazyDfa.UNKNOWN) {
+                return answer == LazyDfa.YES;
+            }
+        }
         RequiredLiterals.Chars start = prefilter ? rule.start() : null;
         try {
             // a match must lie in the first `limit` chars; anchors and lookarounds still see the real text
@@ -398,6 +408,25 @@ public final class RuleEngine {
                 values = new String[Math.max(n, values.length * 2)];
             }
             return values;
+        }
+
+        // automata by rule slot and the regex each was built for (a null automaton: the pattern has none)
+        private LazyDfa[] dfas = new LazyDfa[64];
+        private Pattern[] dfaOf = new Pattern[64];
+
+        LazyDfa dfa(IndexedRule rule) {
+            int slot = rule.slot();
+            if (slot >= dfas.length) {
+                int m = Math.max(slot + 1, dfas.length * 2);
+                dfas = java.util.Arrays.copyOf(dfas, m);
+                dfaOf = java.util.Arrays.copyOf(dfaOf, m);
+            }
+            if (dfaOf[slot] != rule.regex()) {
+                AsciiNfa nfa = AsciiNfa.of(((Match.Regex) rule.rule().match()).pattern(), rule.regex());
+                dfas[slot] = nfa == null ? null : new LazyDfa(nfa, rule.regex());
+                dfaOf[slot] = rule.regex();
+            }
+            return dfas[slot];
         }
 
         Matcher matcher(IndexedRule rule, BoundedText text) {

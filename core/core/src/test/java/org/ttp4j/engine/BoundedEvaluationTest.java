@@ -14,12 +14,34 @@ import org.ttp4j.store.RuleChange;
 /** One hostile event or pattern cannot stall the engine. No timing assertion: only that it returns. */
 class BoundedEvaluationTest {
 
-    private static final String HOSTILE = "a".repeat(100 * 1024) + "!";
+    // a non-ASCII char: the automaton leaves the value to the regexes (docs/engine.md §9)
+    private static final String HOSTILE = "a".repeat(100 * 1024) + "!\u00e9";
+    private static final List<String> REDOS = List.of("(a+)+$", "(a|a)*$", "(a|aa)+$", "(.*a){12}$", "^(a+)+b",
+            "(\\w+\\s?)*$");
+
+    @Test
+    void onAsciiTextTheAutomatonGivesPythonsAnswerWithoutBacktracking() {
+        RuleIndex index = new RuleIndex();
+        for (int k = 0; k < REDOS.size(); k++) {
+            String id = "R" + k;
+            index.apply(new RuleChange.Definition(id, TestRules.regex(id, REDOS.get(k), "command")));
+        }
+        RuleEngine engine = new RuleEngine(index, EngineOptions.DEFAULTS);
+        List<Tag> tags = assertTimeoutPreemptively(Duration.ofSeconds(60),
+                () -> engine.evaluate(RuleEngineTest.command("a".repeat(100 * 1024) + "!")));
+        // Python's re.search: (a|a)*$ and (\w+\s?)*$ match the empty string at the end, the others find nothing
+        assertEquals(List.of("R1", "R5"), tags.stream().map(Tag::ruleId).toList());
+        assertEquals(0, engine.boundHits(), "each rule read the value once");
+        RuleEngine plain = new RuleEngine(index, EngineOptions.DEFAULTS.withPrefilter(false));
+        assertTimeoutPreemptively(Duration.ofSeconds(60),
+                () -> plain.evaluate(RuleEngineTest.command("a".repeat(100 * 1024) + "!")));
+        assertEquals(1, plain.boundHits("R1"), "the regex alone backtracks until the budget stops it");
+    }
 
     @Test
     void catastrophicPatternsHitTheBoundAndDoNotFire() {
         RuleIndex index = new RuleIndex();
-        List<String> redos = List.of("(a+)+$", "(a|a)*$", "(a|aa)+$", "(.*a){12}$", "^(a+)+b", "(\\w+\\s?)*$");
+        List<String> redos = REDOS;
         for (int k = 0; k < redos.size(); k++) {
             String id = "R" + k;
             index.apply(new RuleChange.Definition(id, TestRules.regex(id, redos.get(k), "command")));

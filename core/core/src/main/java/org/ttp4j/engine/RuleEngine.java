@@ -214,9 +214,7 @@ public final class RuleEngine {
                 expired = rule.expiredAt(sc.now, options.clock());
             }
             String value = values[seg.fieldOf(k)];
-            if ((rule.disabled() && !expired)
-                    || (prefilter && !rule.confirmed(value, Math.min(limit, value.length()), sc.presence))
-                    || !found(sc, rule, value, limit, prefilter, event)) {
+            if ((rule.disabled() && !expired) || !matches(sc, rule, value, limit, prefilter, event)) {
                 continue;
             }
             if (sc.createdAt == null) {
@@ -225,6 +223,33 @@ public final class RuleEngine {
             count += emit(event, rule, expired, sc);
         }
         return count;
+    }
+
+    /** Whether the rule's pattern is found in {@code value}: the prefilter's checks, then the automaton or the regex. */
+    private boolean matches(Scratch sc, IndexedRule rule, String value, int limit, boolean prefilter, Event event) {
+        if (!prefilter) {
+            return found(sc, rule, value, limit, false, event);
+        }
+        int end = Math.min(limit, value.length());
+        if (!rule.charsPresent(value, end, sc.presence)) {
+            return false;
+        }
+        LazyDfa dfa = automaton(sc, rule, value, limit);
+        int answer = dfa == null ? LazyDfa.UNKNOWN : dfa.search(value);
+        if (answer != LazyDfa.UNKNOWN) {
+            return answer == LazyDfa.YES;
+        }
+        // the rule's other literal sets cost a scan each: worth it before a regex, not before an automaton (§9)
+        return (dfa != null || rule.literalsPresent(value, end)) && found(sc, rule, value, limit, true, event);
+    }
+
+    /**
+     * The rule's automaton when it may decide {@code value} (§9): an ASCII value within the cut and the budget, and a
+     * pattern the automaton takes; else null, and the regex decides.
+     */
+    private LazyDfa automaton(Scratch sc, IndexedRule rule, String value, int limit) {
+        int n = value.length();
+        return n <= limit && n <= options.maxRegexSteps() && sc.presence.ascii(value, n) ? sc.dfa(rule) : null;
     }
 
     private static boolean anyLongerThan(String[] values, int fields, int limit) {
@@ -241,14 +266,6 @@ public final class RuleEngine {
         text.aim(value, options.maxRegexSteps());
         Matcher m = sc.matcher(rule, text);
         int end = Math.min(limit, value.length());
-        // an ASCII value within the cut and the budget: the rule's automaton reads it once, if it has one (§9)
-        if (prefilter && value.length() == end && end <= options.maxRegexSteps() && sc.presence.ascii(value, end)) {
-            LazyDfa dfa = sc.dfa(rule);
-            int answer = dfa == null ? LazyDfa.UNKNOWN : dfa.search(value);
-            if (answer != LazyDfa.UNKNOWN) {
-                return answer == LazyDfa.YES;
-            }
-        }
         RequiredLiterals.Chars start = prefilter ? rule.start() : null;
         try {
             // a match must lie in the first `limit` chars; anchors and lookarounds still see the real text

@@ -154,11 +154,21 @@ public final class IndexedRule {
      * match (docs/engine.md §3). {@code presence} caches the value's characters across the event's rules.
      */
     public boolean confirmed(String value, int length, CharPresence presence) {
+        return charsPresent(value, length, presence) && literalsPresent(value, length);
+    }
+
+    /** The first half of {@link #confirmed}: the required char sets, O(1) each once the value has been read. */
+    public boolean charsPresent(String value, int length, CharPresence presence) {
         for (RequiredLiterals.Chars c : chars) {
             if (!presence.meets(c, value, length)) {
                 return false;
             }
         }
+        return true;
+    }
+
+    /** The second half of {@link #confirmed}: the other required literal sets, a scan of the value each. */
+    public boolean literalsPresent(String value, int length) {
         for (LiteralAutomaton a : confirm) {
             if (a.scan(value, length) == 0) {
                 return false;

@@ -74,6 +74,12 @@ final class FieldMap extends AbstractMap<String, Object> {
     }
 
     @Override
+    public Object getOrDefault(Object key, Object defaultValue) {
+        int i = indexOf(key);
+        return i < 0 ? defaultValue : values[i];
+    }
+
+    @Override
     public boolean containsKey(Object key) {
         return indexOf(key) >= 0;
     }

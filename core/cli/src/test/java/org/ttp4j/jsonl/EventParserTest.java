@@ -159,6 +159,10 @@ class EventParserTest {
         assertEquals(3, p.get("a"));
         assertTrue(p.containsKey("c"));
         assertNull(p.get("d"));
+        // a present null is not the default (the engine's evidence keeps it), an absent key is
+        assertNull(p.getOrDefault("c", "absent"));
+        assertEquals("absent", p.getOrDefault("d", "absent"));
+        assertEquals(3, p.getOrDefault("a", "absent"));
         assertEquals(Map.of("a", 3, "b", 2, "c", "x").size(), p.size());
         assertEquals(p, new java.util.HashMap<>(p));
     }

@@ -43,6 +43,7 @@ public final class RuleEngine {
 
     private static final System.Logger LOG = System.getLogger(RuleEngine.class.getName());
     private static final String[] COMMAND_AUX = {"uid", "user", "src", "pwd"};
+    private static final Object ABSENT = new Object();
     private static final long REPORT_INTERVAL_MILLIS = 1_000L;
 
     private static final SnapshotInternals.Access SNAPSHOTS = SnapshotInternals.access();
@@ -326,8 +327,8 @@ public final class RuleEngine {
 
     /** Adds {@code key} when the payload has it and it is not in {@code keys[0, n)} yet; returns the new size. */
     private static int put(Map<String, Object> payload, String key, String[] keys, Object[] values, int n) {
-        Object v = payload.get(key);
-        if (v == null && !payload.containsKey(key)) {
+        Object v = payload.getOrDefault(key, ABSENT); // one look-up: most keys asked of a payload are not in it
+        if (v == ABSENT) {
             return n;
         }
         for (int k = 0; k < n; k++) {

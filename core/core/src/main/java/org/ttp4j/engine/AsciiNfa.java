@@ -2,11 +2,11 @@ package org.ttp4j.engine;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
+import org.ttp4j.rule.Match;
 import org.ttp4j.rule.PythonRegex;
 
 /**
@@ -51,7 +51,7 @@ final class AsciiNfa {
     final long[] hi;
     final int start;
     /** Symbol to its equivalence class: symbols no mask, assertion or line rule tells apart share a class. */
-    final byte[] classOf;
+    final int[] classOf;
     final int classes;
     /** One symbol of each class. */
     final int[] representative;
@@ -64,34 +64,55 @@ final class AsciiNfa {
         this.lo = Arrays.copyOf(b.lo, n);
         this.hi = Arrays.copyOf(b.hi, n);
         this.start = start;
-        // a symbol's signature: the masks it is in, its kind (word, newline, other) and whether it is the final \n
-        Map<String, Integer> ids = new HashMap<>();
-        List<Integer> reps = new ArrayList<>();
-        this.classOf = new byte[SYMBOLS];
-        List<long[]> masks = new ArrayList<>();
-        for (int s = 0; s < n; s++) {
-            if (op[s] == CHAR) {
-                masks.add(new long[] {lo[s], hi[s]});
-            }
-        }
-        StringBuilder sig = new StringBuilder();
+        // classes: symbols of one kind (word, newline, final newline, other), split by each distinct mask in turn
+        int[] cls = new int[SYMBOLS];
         for (int sym = 0; sym < SYMBOLS; sym++) {
-            sig.setLength(0);
             int c = sym == FINAL_NEWLINE ? '\n' : sym;
-            sig.append(sym == FINAL_NEWLINE ? 'F' : isWord(c) ? 'W' : c == '\n' ? 'N' : 'O');
-            for (long[] m : masks) {
-                sig.append(in(m[0], m[1], c) ? '1' : '0');
-            }
-            Integer id = ids.get(sig.toString());
-            if (id == null) {
-                id = reps.size();
-                ids.put(sig.toString(), id);
-                reps.add(sym);
-            }
-            classOf[sym] = (byte) (int) id;
+            cls[sym] = sym == FINAL_NEWLINE ? 2 : c == '\n' ? 1 : isWord(c) ? 3 : 0;
         }
-        this.classes = reps.size();
-        this.representative = reps.stream().mapToInt(Integer::intValue).toArray();
+        int count = 4;
+        // distinct masks only: a counted repeat has one CHAR state per copy, all with the same mask
+        long[] seenLo = new long[16];
+        long[] seenHi = new long[16];
+        int distinct = 0;
+        for (int s = 0; s < n; s++) {
+            if (op[s] != CHAR || seen(seenLo, seenHi, distinct, lo[s], hi[s])) {
+                continue;
+            }
+            if (distinct == seenLo.length) {
+                seenLo = Arrays.copyOf(seenLo, distinct * 2);
+                seenHi = Arrays.copyOf(seenHi, distinct * 2);
+            }
+            seenLo[distinct] = lo[s];
+            seenHi[distinct++] = hi[s];
+            int[] split = new int[count * 2];
+            Arrays.fill(split, -1);
+            int next = 0;
+            for (int sym = 0; sym < SYMBOLS; sym++) {
+                int key = cls[sym] * 2 + (in(lo[s], hi[s], sym == FINAL_NEWLINE ? '\n' : sym) ? 1 : 0);
+                if (split[key] < 0) {
+                    split[key] = next++;
+                }
+                cls[sym] = split[key];
+            }
+            count = next;
+        }
+        this.classOf = cls;
+        this.classes = count;
+        this.representative = new int[count];
+        for (int sym = SYMBOLS - 1; sym >= 0; sym--) {
+            representative[cls[sym]] = sym;
+        }
+    }
+
+    /** Whether the mask is among the first {@code n}, the latest first (the copies of a repeat come in a row). */
+    private static boolean seen(long[] los, long[] his, int n, long lo, long hi) {
+        for (int k = n - 1; k >= 0; k--) {
+            if (los[k] == lo && his[k] == hi) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static boolean isWord(int c) {
@@ -103,14 +124,21 @@ final class AsciiNfa {
     }
 
     /**
-     * The automaton of {@code pattern}, or null when it is not one this class takes or {@code regex} is not the
-     * compiler's translation of it (a rule compiled elsewhere).
+     * The automaton of {@code match}'s pattern, or null when it is not one this class takes or the match's regex is
+     * not the compiler's translation of it (a rule built around a {@code Pattern} compiled elsewhere).
      */
+    static AsciiNfa of(Match.Regex match) {
+        return of(match.pattern(), match.translated() ? null : match.regex());
+    }
+
+    /** {@link #of(Match.Regex)}; {@code regex} null: known to be the translation, else checked against it. */
     static AsciiNfa of(String pattern, Pattern regex) {
         try {
-            Pattern own = PythonRegex.compile(pattern);
-            if (!own.pattern().equals(regex.pattern()) || own.flags() != regex.flags()) {
-                return null;
+            if (regex != null) {
+                Pattern own = PythonRegex.compile(pattern);
+                if (!own.pattern().equals(regex.pattern()) || own.flags() != regex.flags()) {
+                    return null;
+                }
             }
             Parser p = new Parser(pattern);
             Node root = p.parse();
@@ -619,7 +647,8 @@ final class AsciiNfa {
         }
 
         private static String quote(int cp) {
-            return String.format("\\U%08x", cp);
+            String hex = Integer.toHexString(cp);
+            return "\\U" + "0".repeat(8 - hex.length()) + hex;
         }
 
         /** The ASCII chars the atom {@code source} matches under the pattern's flags, by the compiler's translation. */

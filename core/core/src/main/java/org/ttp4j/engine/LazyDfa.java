@@ -83,7 +83,7 @@ final class LazyDfa {
     /** {@link #YES} when {@code value} (all chars below 128) holds a match, {@link #NO}, or {@link #UNKNOWN}. */
     int search(String value) {
         int[] t = table;
-        byte[] classOf = nfa.classOf;
+        int[] classOf = nfa.classOf;
         int s = width; // row 1, the start
         int last = value.length() - 1;
         for (int i = 0; i <= last; i++) {

@@ -440,7 +440,7 @@ public final class RuleEngine {
                 dfaOf = java.util.Arrays.copyOf(dfaOf, m);
             }
             if (dfaOf[slot] != rule.regex()) {
-                AsciiNfa nfa = AsciiNfa.of(((Match.Regex) rule.rule().match()).pattern(), rule.regex());
+                AsciiNfa nfa = AsciiNfa.of((Match.Regex) rule.rule().match());
                 dfas[slot] = nfa == null ? null : new LazyDfa(nfa, rule.regex());
                 dfaOf[slot] = rule.regex();
             }

@@ -25,6 +25,7 @@ public sealed interface Match {
         private final Pattern regex;
         private final Map<String, Object> raw;
         private final PatternLiterals literals;
+        private final boolean translated;
 
         /**
          * @param field    the payload key, or null for the source kind's default field
@@ -34,7 +35,7 @@ public sealed interface Match {
          * @param raw      the {@code match} mapping as written
          */
         public Regex(String field, String pattern, Pattern regex, RequiredLiterals literals, Map<String, Object> raw) {
-            this(field, pattern, regex, new PatternLiterals(Objects.requireNonNull(literals, "literals")), raw);
+            this(field, pattern, regex, new PatternLiterals(Objects.requireNonNull(literals, "literals")), raw, false);
         }
 
         /** A match on a pattern compiled elsewhere, with nothing known of its literals (it always runs). */
@@ -44,11 +45,17 @@ public sealed interface Match {
 
         /** The compiler's: literals learned from {@code pattern} when first read, shared by its versions. */
         Regex(String field, String pattern, Pattern regex, PatternLiterals literals, Map<String, Object> raw) {
+            this(field, pattern, regex, literals, raw, true);
+        }
+
+        private Regex(String field, String pattern, Pattern regex, PatternLiterals literals, Map<String, Object> raw,
+                      boolean translated) {
             this.field = field;
             this.pattern = pattern;
             this.regex = regex;
             this.literals = literals;
             this.raw = raw;
+            this.translated = translated;
         }
 
         /** The payload key, or null for the source kind's default field. */
@@ -64,6 +71,14 @@ public sealed interface Match {
         /** Its Java translation, compiled once. */
         public Pattern regex() {
             return regex;
+        }
+
+        /**
+         * True when the compiler made this match, so that {@link #regex()} is {@link PythonRegex}'s translation of
+         * {@link #pattern()}; false for one built with a public constructor around a {@code Pattern} from elsewhere.
+         */
+        public boolean translated() {
+            return translated;
         }
 
         /** What every match contains (docs/engine.md §3), learned from the pattern on first read. */

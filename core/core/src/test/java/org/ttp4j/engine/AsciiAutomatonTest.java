@@ -117,6 +117,7 @@ class AsciiAutomatonTest {
         try (Stream<Path> files = Files.list(PACK)) {
             for (Path f : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
                 if (compiler.compile(f) instanceof CompileResult.Compiled c && c.rule().match() instanceof Match.Regex m) {
+                    assertTrue(m.translated(), "the compiler's match holds the translation of its pattern");
                     patterns.add(m.pattern());
                 }
             }
@@ -176,8 +177,11 @@ class AsciiAutomatonTest {
             assertNull(AsciiNfa.of(p, regex), p);
         }
         // a pattern compiled elsewhere (not the compiler's translation of the text) keeps its own regex
-        assertNull(AsciiNfa.of("a.c", Pattern.compile("a.c")));
-        assertNotNull(AsciiNfa.of("a.c", PythonRegex.compile("a.c")));
+        Match.Regex foreign = new Match.Regex(null, "a.c", Pattern.compile("a.c"), java.util.Map.of());
+        assertTrue(!foreign.translated());
+        assertNull(AsciiNfa.of(foreign));
+        Match.Regex same = new Match.Regex(null, "a.c", PythonRegex.compile("a.c"), java.util.Map.of());
+        assertNotNull(AsciiNfa.of(same), "a regex from elsewhere that is the translation is checked and taken");
     }
 
     @Test

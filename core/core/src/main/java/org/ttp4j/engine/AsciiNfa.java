@@ -546,50 +546,6 @@ final class AsciiNfa {
             }
             char e = p.charAt(i + 1);
             switch (e) {
-                case 'A' -> {
-                    i += 2;
-                    return new Assert(BOT);
-                }
-                case 'Z' -> {
-                    i += 2;
-                    return new Assert(EOT);
-                }
-                case 'b' -> {
-                    i += 2;
-                    return new Assert(WORD_BOUNDARY);
-                }
-                case 'B' -> {
-                    i += 2;
-                    return new Assert(NOT_WORD_BOUNDARY);
-                }
-                case 'd', 'D', 's', 'S', 'w', 'W' -> {
-                    i += 2;
-                    return mask("\\" + e);
-                }
-                case 'n' -> {
-                    i += 2;
-                    return literal('\n');
-                }
-                case 't' -> {
-                    i += 2;
-                    return literal('\t');
-                }
-                case 'r' -> {
-                    i += 2;
-                    return literal('\r');
-                }
-                case 'f' -> {
-                    i += 2;
-                    return literal('\f');
-                }
-                case 'v' -> {
-                    i += 2;
-                    return literal(0x0B);
-                }
-                case 'a' -> {
-                    i += 2;
-                    return literal(0x07);
-                }
                 case 'x' -> {
                     return literal(hex(2));
                 }
@@ -609,15 +565,32 @@ final class AsciiNfa {
                     i = j;
                     return literal(v);
                 }
-                default -> {
-                    if (e < 128 && Character.isLetterOrDigit(e)) {
-                        throw UNSUPPORTED; // back-references, octal escapes, \N{...}; others Python rejects
-                    }
-                    int cp = p.codePointAt(i + 1);
-                    i += 1 + Character.charCount(cp);
-                    return literal(cp);
-                }
+                default -> { }
             }
+            Node two = switch (e) { // the escapes of two chars
+                case 'A' -> new Assert(BOT);
+                case 'Z' -> new Assert(EOT);
+                case 'b' -> new Assert(WORD_BOUNDARY);
+                case 'B' -> new Assert(NOT_WORD_BOUNDARY);
+                case 'd', 'D', 's', 'S', 'w', 'W' -> mask("\\" + e);
+                case 'n' -> literal('\n');
+                case 't' -> literal('\t');
+                case 'r' -> literal('\r');
+                case 'f' -> literal('\f');
+                case 'v' -> literal(0x0B);
+                case 'a' -> literal(0x07);
+                default -> null;
+            };
+            if (two != null) {
+                i += 2;
+                return two;
+            }
+            if (e < 128 && Character.isLetterOrDigit(e)) {
+                throw UNSUPPORTED; // back-references, octal escapes, \N{...}; others Python rejects
+            }
+            int cp = p.codePointAt(i + 1);
+            i += 1 + Character.charCount(cp);
+            return literal(cp);
         }
 
         private int hex(int digits) throws Unsupported {

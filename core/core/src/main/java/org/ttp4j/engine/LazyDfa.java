@@ -13,8 +13,9 @@ import java.util.regex.Pattern;
  * Every position may start a match: the NFA's start joins every state's closure. The search stops at the first
  * transition whose closure reaches the match. A value is read once, char by char, one table read each.
  *
- * <p>One per thread and rule (not thread-safe). Past {@link #MAX_STATES} states the table is dropped and the
- * search answers {@link #UNKNOWN}, so that the caller runs the regex instead.
+ * <p>One per thread and rule (not thread-safe). Past {@link #MAX_STATES} states, or {@link #MAX_KERNEL_STATES} NFA
+ * states in their sets together (1 MiB: a long counted repeat's states hold a state per count), the table is dropped
+ * and the search answers {@link #UNKNOWN}, so that the caller runs the regex instead.
  */
 final class LazyDfa {
 
@@ -23,6 +24,7 @@ final class LazyDfa {
     static final int UNKNOWN = -1;
 
     static final int MAX_STATES = 2_000;
+    static final int MAX_KERNEL_STATES = 1 << 18;
 
     // the kind of the previous char
     private static final byte START = 0;
@@ -46,6 +48,7 @@ final class LazyDfa {
     private final int width;
     private int[] table;
     private int rows;
+    private int kernelStates;
     private int[][] kernels;
     private byte[] previous;
     private byte[] acceptsAtEnd; // 0 unknown, 1 no, 2 yes
@@ -76,6 +79,7 @@ final class LazyDfa {
         previous = new byte[16];
         acceptsAtEnd = new byte[16];
         byKernel.clear();
+        kernelStates = 0;
         rows = 1; // row 0 is never used: a 0 in the table means "not built"
         row(NO_STATES, START);
     }
@@ -140,7 +144,7 @@ final class LazyDfa {
             byte kind = c == '\n' ? NEWLINE : AsciiNfa.isWord(c) ? WORD : OTHER;
             Integer r = byKernel.get(new Key(kernel, kind));
             if (r == null) {
-                if (rows == MAX_STATES) {
+                if (rows == MAX_STATES || kernelStates + kernel.length > MAX_KERNEL_STATES) {
                     reset();
                     return 0;
                 }
@@ -177,6 +181,7 @@ final class LazyDfa {
         }
         int r = rows++;
         kernels[r] = kernel;
+        kernelStates += kernel.length;
         previous[r] = kind;
         byKernel.put(new Key(kernel, kind), r);
         return r;

@@ -198,5 +198,11 @@ class AsciiAutomatonTest {
         assertEquals(LazyDfa.UNKNOWN, dfa.search(b.toString()));
         assertEquals(LazyDfa.YES, dfa.search("xx" + "a".repeat(13) + "c"), "it works again after the reset");
         assertEquals(LazyDfa.NO, dfa.search("xx" + "a".repeat(11) + "c"));
+        // few states, but each holds a state per count of the repeat: their sets together fill the table too
+        String wide = "[a-z]{1,1000}!";
+        Pattern wideRegex = PythonRegex.compile(wide);
+        LazyDfa counted = new LazyDfa(AsciiNfa.of(wide, wideRegex), wideRegex);
+        assertEquals(LazyDfa.UNKNOWN, counted.search("a".repeat(5_000)));
+        assertEquals(LazyDfa.YES, counted.search("ab!"));
     }
 }

@@ -230,7 +230,8 @@ final class AsciiNfa {
                     int s;
                     if (r.max() < 0) {
                         int loop = add(SPLIT, 0, next, 0, 0);
-                        out1[loop] = compile(r.body(), loop);
+                        int body = compile(r.body(), loop); // first: compiling may grow (replace) the arrays
+                        out1[loop] = body;
                         s = loop;
                     } else {
                         s = next;

@@ -146,6 +146,9 @@ class AsciiAutomatonTest {
         assertEquals(LazyDfa.NO, search("^\\s*[a-z]{3}\\s+\\d{2}$", "abc 12 " + "x".repeat(10_000)));
         assertEquals(LazyDfa.YES, search("(?m)^abc", "x\nabc"));
         assertEquals(LazyDfa.YES, search("\\Aa|b", "xxb"));
+        // the loop of a repeat whose body grows the NFA's arrays: no match before a 'b' (a lost write once matched)
+        assertEquals(LazyDfa.NO, search("(?:a{70})*b", "x"));
+        assertEquals(LazyDfa.YES, search("(?:a{70})*b", "b"));
         // a trailing look-ahead, positive and negative (a run of single-char atoms)
         assertEquals(LazyDfa.YES, search("(?:^|;)id(?=\\s|$|[;&])", "x;id;"));
         assertEquals(LazyDfa.NO, search("(?:^|;)id(?=\\s|$|[;&])", "x;idx"));

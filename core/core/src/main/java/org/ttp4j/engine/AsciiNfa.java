@@ -53,8 +53,6 @@ final class AsciiNfa {
     /** Symbol to its equivalence class: symbols no mask, assertion or line rule tells apart share a class. */
     final int[] classOf;
     final int classes;
-    /** One symbol of each class. */
-    final int[] representative;
 
     private AsciiNfa(Builder b, int start) {
         int n = b.size;
@@ -99,10 +97,6 @@ final class AsciiNfa {
         }
         this.classOf = cls;
         this.classes = count;
-        this.representative = new int[count];
-        for (int sym = SYMBOLS - 1; sym >= 0; sym--) {
-            representative[cls[sym]] = sym;
-        }
     }
 
     /** Whether the mask is among the first {@code n}, the latest first (the copies of a repeat come in a row). */

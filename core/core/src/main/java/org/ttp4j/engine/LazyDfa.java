@@ -3,7 +3,6 @@ package org.ttp4j.engine;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Whether an {@link AsciiNfa} matches anywhere in an ASCII value, by a DFA built as the values need its states
@@ -43,7 +42,6 @@ final class LazyDfa {
     /** A transition to this value: no match can follow (an anchored pattern past its start). */
     private static final int DEAD = -2;
 
-    final Pattern regex;
     private final AsciiNfa nfa;
     private final int width;
     private int[] table;
@@ -61,9 +59,8 @@ final class LazyDfa {
     private int[] stack;
     private int[] found;
 
-    LazyDfa(AsciiNfa nfa, Pattern regex) {
+    LazyDfa(AsciiNfa nfa) {
         this.nfa = nfa;
-        this.regex = regex;
         this.width = nfa.classes;
         int n = nfa.op.length;
         this.marks = new int[n];

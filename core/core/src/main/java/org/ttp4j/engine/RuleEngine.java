@@ -236,7 +236,7 @@ public final class RuleEngine {
             return false;
         }
         LazyDfa dfa = automaton(sc, rule, value, limit);
-        int answer = dfa == null ? LazyDfa.UNKNOWN : dfa.search(value);
+        int answer = dfa == null ? LazyDfa.UNKNOWN : search(sc, rule, dfa, value);
         if (answer != LazyDfa.UNKNOWN) {
             return answer == LazyDfa.YES;
         }
@@ -251,6 +251,18 @@ public final class RuleEngine {
     private LazyDfa automaton(Scratch sc, IndexedRule rule, String value, int limit) {
         int n = value.length();
         return n <= limit && n <= options.maxRegexSteps() && sc.presence.ascii(value, n) ? sc.dfa(rule) : null;
+    }
+
+    /** The automaton's answer; a failure inside it (a bug of ours) retires it for the rule, and the regex decides. */
+    private static int search(Scratch sc, IndexedRule rule, LazyDfa dfa, String value) {
+        try {
+            return dfa.search(value);
+        } catch (RuntimeException e) {
+            sc.retire(rule);
+            LOG.log(System.Logger.Level.WARNING, () -> "rule " + rule.ruleId() + ": automaton failure, the regex decides: "
+                    + e);
+            return LazyDfa.UNKNOWN;
+        }
     }
 
     private static boolean anyLongerThan(String[] values, int fields, int limit) {
@@ -441,10 +453,15 @@ public final class RuleEngine {
             }
             if (dfaOf[slot] != rule.regex()) {
                 AsciiNfa nfa = AsciiNfa.of((Match.Regex) rule.rule().match());
-                dfas[slot] = nfa == null ? null : new LazyDfa(nfa, rule.regex());
+                dfas[slot] = nfa == null ? null : new LazyDfa(nfa);
                 dfaOf[slot] = rule.regex();
             }
             return dfas[slot];
+        }
+
+        /** No automaton for this rule on this thread until its pattern changes. */
+        void retire(IndexedRule rule) {
+            dfas[rule.slot()] = null;
         }
 
         Matcher matcher(IndexedRule rule, BoundedText text) {

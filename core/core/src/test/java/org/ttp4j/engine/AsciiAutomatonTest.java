@@ -27,7 +27,7 @@ class AsciiAutomatonTest {
     private static int search(String pattern, String text) {
         Pattern regex = PythonRegex.compile(pattern);
         AsciiNfa nfa = AsciiNfa.of(pattern, regex);
-        return nfa == null ? LazyDfa.UNKNOWN : new LazyDfa(nfa, regex).search(text);
+        return nfa == null ? LazyDfa.UNKNOWN : new LazyDfa(nfa).search(text);
     }
 
     private static boolean ascii(String s) {
@@ -73,7 +73,7 @@ class AsciiAutomatonTest {
                 continue;
             }
             taken++;
-            LazyDfa dfa = new LazyDfa(nfa, regex);
+            LazyDfa dfa = new LazyDfa(nfa);
             String words = p.replaceAll("[^A-Za-z0-9/._ -]", " ");
             for (int k = 0; k < 3_000; k++) {
                 String text = text(r, words);
@@ -192,7 +192,7 @@ class AsciiAutomatonTest {
         // each distinct window of the last 12 chars is a state: random text fills the table
         String p = "a[ab]{12}c";
         Pattern regex = PythonRegex.compile(p);
-        LazyDfa dfa = new LazyDfa(AsciiNfa.of(p, regex), regex);
+        LazyDfa dfa = new LazyDfa(AsciiNfa.of(p, regex));
         Random r = new Random(1);
         StringBuilder b = new StringBuilder();
         for (int k = 0; k < 200_000; k++) {
@@ -204,7 +204,7 @@ class AsciiAutomatonTest {
         // few states, but each holds a state per count of the repeat: their sets together fill the table too
         String wide = "[a-z]{1,1000}!";
         Pattern wideRegex = PythonRegex.compile(wide);
-        LazyDfa counted = new LazyDfa(AsciiNfa.of(wide, wideRegex), wideRegex);
+        LazyDfa counted = new LazyDfa(AsciiNfa.of(wide, wideRegex));
         assertEquals(LazyDfa.UNKNOWN, counted.search("a".repeat(5_000)));
         assertEquals(LazyDfa.YES, counted.search("ab!"));
     }

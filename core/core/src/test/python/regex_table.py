@@ -108,10 +108,14 @@ cross("set", [r"[]a]", r"[^]a]", r"[a-]", r"[-a]", r"[a\-z]", r"[[]", r"[a[b]", 
               r"[a-c-e]", r"[z-a]", r"[\d-z]", r"[a-\d]", r"[", r"[a", r"[]", r"[^]", r"[\]]", r"[\\]",
               r"[.]", r"[$^]", r"[^^]", r"[a|b]", r"[-]", r"[\x00-\x1f]", r"[\u2028]", r"[ -~]", r"[^\x00-\x7f]"],
       ["]", "a", "-", "z", "[", "&", "b", "d", "c", "\\", ".", "^", "$", "|", "\x1f", "\u2028", "~", "é"])
+# a literal '-' at either end of a class under (?i): the other members keep their case partners
+cross("set-ignorecase", [r"(?i)[a-]", r"(?i)[-a]", r"(?i)[a-]b", r"(?i)[\w-]", r"(?i)[k-]", r"(?i)[^a-]",
+                         r"(?i)[s-]t"],
+      ["A", "a", "-", "B", "K", "\u212a", "ab", "AB", "_", "\u017ft", "St"])
 
 # --- groups, flags, lookaround, quantifiers --------------------------------------------------
 cross("group", [r"(?:ab)+", r"(ab)*c", r"(?=ab)a", r"(?!ab)a", r"(?<=a)b", r"(?<!a)b", r"(?<x)", r"(?#c)a",
-                r"a(?#c)*", r"(?#unterminated", r"(?>a+)a", r"a*+a", r"a++b", r"a?+a", r"()", r"(|a)", r"a|", r"|", r"(a", r"a)", r")", r"*a", r"a**", r"a*?",
+                r"a(?#c)*", r"(?#unterminated", r"a(?#\))b", r"a(?#x\)y)b", r"(?#\)", r"a(?#\\)b", r"(?>a+)a", r"a*+a", r"a++b", r"a?+a", r"()", r"(|a)", r"a|", r"|", r"(a", r"a)", r")", r"*a", r"a**", r"a*?",
                 r"a*??", r"+", r"?a", r"a|*b", r"(*a)", r"^*", r"$+", r"\b*", r"\A?", r"a{2}{3}",
                 r"(?i)a|(?i)b", r"a(?i)b", r"(?x) a b # comment", r"(?x)a\ b", r"(?x)[ ]a", r"(?x)a #c\nb",
                 r"(?x:a b)c d", r"(?L)a", r"(?au)a", r"(?-i)a", r"(?i-i:a)", r"(?q)a", r"(?", r"(?i",

@@ -656,7 +656,11 @@ public final class PythonRegex {
                     closeGroup(open, depth);
                 }
                 case '#' -> {
+                    // Python reads the comment as the pattern's tokens: an escaped char, ")" too, does not end it
                     while (more() && peek() != ')') {
+                        if (peek() == '\\' && ++i == p.length()) {
+                            throw error("bad escape (end of pattern)", i - 1);
+                        }
                         i++;
                     }
                     if (!more()) {
@@ -1050,7 +1054,7 @@ public final class PythonRegex {
                     if (!more()) {
                         throw error("unterminated character set", open);
                     }
-                    if (peekIs(']')) {
+                    if (peekIs(']')) { // "a-]": the atom and a literal '-'
                         i++;
                         items.add(a.java);
                         items.add("\\-");
@@ -1062,6 +1066,9 @@ public final class PythonRegex {
                         mask = maskAtom(mask, a);
                         if (mask != null) {
                             mask.add('-');
+                        }
+                        if (a.codePoint >= 0) {
+                            partners(a.codePoint, a.codePoint, items, members, mask);
                         }
                         break;
                     }
@@ -1079,16 +1086,7 @@ public final class PythonRegex {
                     for (int cp = a.codePoint; listed && cp <= b.codePoint; cp++) {
                         addMember(members, cp);
                     }
-                    if (foldsUnicodeCase()) {
-                        CharsBuilder m = mask;
-                        CaseGroups.partnersOutside(a.codePoint, b.codePoint, cp -> {
-                            items.add(classLiteral(cp));
-                            addMember(members, cp);
-                            if (m != null) {
-                                m.add(cp);
-                            }
-                        });
-                    }
+                    partners(a.codePoint, b.codePoint, items, members, mask);
                 } else {
                     items.add(a.java);
                     listed &= a.codePoint >= 0;
@@ -1096,15 +1094,8 @@ public final class PythonRegex {
                         addMember(members, a.codePoint);
                     }
                     mask = maskAtom(mask, a);
-                    if (foldsUnicodeCase() && a.codePoint >= 0) {
-                        CharsBuilder m = mask;
-                        CaseGroups.partnersOutside(a.codePoint, a.codePoint, cp -> {
-                            items.add(classLiteral(cp));
-                            addMember(members, cp);
-                            if (m != null) {
-                                m.add(cp);
-                            }
-                        });
+                    if (a.codePoint >= 0) {
+                        partners(a.codePoint, a.codePoint, items, members, mask);
                     }
                 }
             }
@@ -1119,6 +1110,19 @@ public final class PythonRegex {
                     : mask == null ? Facts.UNKNOWN : oneOf(mask.build());
             itemChars = mask == null ? List.of() : List.of(mask.build());
             itemFirst = mask == null ? null : new First(mask.build(), false);
+        }
+
+        /** Under Unicode case folding, the case partners of {@code [lo-hi]} outside it, as literals of the class. */
+        private void partners(int lo, int hi, List<String> items, Set<String> members, CharsBuilder mask) {
+            if (foldsUnicodeCase()) {
+                CaseGroups.partnersOutside(lo, hi, cp -> {
+                    items.add(classLiteral(cp));
+                    addMember(members, cp);
+                    if (mask != null) {
+                        mask.add(cp);
+                    }
+                });
+            }
         }
 
         /** {@code mask} with one class atom added, or null once the atom is a negated category (no mask). */

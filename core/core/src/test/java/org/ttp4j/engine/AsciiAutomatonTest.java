@@ -87,6 +87,53 @@ class AsciiAutomatonTest {
         assertTrue(matched > 5_000, "the texts reach matches: " + matched);
     }
 
+    @Test
+    void randomPatternsGetPythonsAnswerOnRandomText() throws Exception {
+        // automaton-table.tsv (core/core/src/test/python/automaton_table.py): Python's re.search over random patterns
+        // of what the automaton takes and random ASCII texts
+        int patterns = 0;
+        int taken = 0;
+        int decided = 0;
+        int matches = 0;
+        List<String> wrong = new ArrayList<>();
+        List<String> lines;
+        try (var in = AsciiAutomatonTest.class.getResourceAsStream("automaton-table.tsv")) {
+            lines = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+        }
+        assertTrue(lines.get(0).startsWith("# Generated") && lines.get(1).startsWith("# pattern"), "the header");
+        for (int n = 2; n < lines.size(); n++) { // a pattern may start with '#'
+            String[] f = lines.get(n).split("\t", -1);
+            String p = RegexTable.unescape(f[0]);
+            patterns++;
+            Pattern regex = PythonRegex.compile(p);
+            AsciiNfa nfa = AsciiNfa.of(p, regex);
+            if (nfa == null) {
+                continue;
+            }
+            taken++;
+            LazyDfa dfa = new LazyDfa(nfa);
+            for (int k = 1; k < f.length; k++) {
+                boolean python = f[k].charAt(0) == '1';
+                String text = RegexTable.unescape(f[k].substring(2));
+                int answer = dfa.search(text);
+                if (answer == LazyDfa.UNKNOWN) {
+                    continue;
+                }
+                decided++;
+                matches += python ? 1 : 0;
+                if ((answer == LazyDfa.YES) != python) {
+                    wrong.add("automaton-table.tsv:" + (n + 1) + ": /" + p + "/ on \"" + text + "\": python "
+                            + (python ? "match" : "none"));
+                }
+            }
+        }
+        assertEquals(List.of(), wrong.subList(0, Math.min(wrong.size(), 20)), wrong.size() + " wrong");
+        assertTrue(patterns >= 2_000, "the table's patterns: " + patterns);
+        assertTrue(taken > patterns * 9 / 10, "the automaton takes nearly all: " + taken + " of " + patterns);
+        assertTrue(matches > decided / 5 && matches < decided * 4 / 5, "both answers are common: " + matches
+                + " matches of " + decided);
+    }
+
     private static final String PUNCTUATION = ";&|\n\t'\"$(){}=+%@#-/.";
 
     /** Pieces of the pattern's own words, separators and line breaks, so that matches and near misses both occur. */

@@ -44,7 +44,7 @@ public final class RegexTable {
     }
 
     /** The table's escapes: backslash, tab, newline, carriage return, uXXXX. */
-    static String unescape(String s) {
+    public static String unescape(String s) {
         StringBuilder b = new StringBuilder(s.length());
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

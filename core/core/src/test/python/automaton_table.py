@@ -1,0 +1,171 @@
+#!/usr/bin/env python3
+"""Builds the random differential table for AsciiAutomatonTest (docs/engine.md section 9).
+
+Random patterns from the part of Python `re` the ASCII automaton takes (literals, classes, escapes, dot, anchors,
+word boundaries, groups and alternation, greedy and lazy repeats, counted repeats, global flags, a trailing
+look-ahead), each with random ASCII texts made mostly of the pattern's own characters; the answers are Python's
+own `re.search`. Repeated groups hold no repeat themselves, so that Python's backtracking stays fast. The seed is
+fixed: the same Python gives the same table. Run from the repository root:
+
+    python3 core/core/src/test/python/automaton_table.py > core/core/src/test/resources/org/ttp4j/engine/automaton-table.tsv
+
+One line per pattern: the pattern, then each text with its answer as "1 text" (a match) or "0 text", all
+tab-separated and escaped as regex_table.py escapes them (\\\\, \\t, \\n, \\r, \\uXXXX for other control chars).
+"""
+import random
+import re
+import sys
+import warnings
+
+warnings.simplefilter("ignore")
+
+SEED = 20261202
+PATTERNS = 2000
+TEXTS = 8
+
+LETTERS = "abcxyzABX019_"
+PUNCT = " -./:;=,'\"!@#%&~`<>"
+SPECIAL_LITERALS = ["\\.", "\\-", "\\/", "\\$", "\\^", "\\*", "\\+", "\\?", "\\(", "\\)", "\\[", "\\]", "\\{",
+                    "\\}", "\\|", "\\\\", "\\n", "\\t", "\\x41", "\\x2d", "\\u0062", "\\0", "\\ "]
+ESCAPES = ["\\w", "\\W", "\\d", "\\D", "\\s", "\\S"]
+CLASSES = ["[abc]", "[^abc]", "[a-z]", "[A-Z0-9]", "[^a-z]", "[\\w.-]", "[^\\s]", "[\\d_]", "[-a]", "[a-]",
+           "[]a]", "[^]a]", "[\\]x]", "[.]", "[$^]", "[\\^b]", "[a-cx-z]", "[\\W\\d]", "[^\\W\\d]", "[ -/]",
+           "[\\n\\t ]", "[\\x00-\\x1f]", "[+*?]", "[|]", "[\\\\]", "[0-9a-fA-F]"]
+ANCHORS = ["^", "$", "\\A", "\\Z", "\\b", "\\B"]
+FLAGS = ["", "", "", "", "(?i)", "(?s)", "(?m)", "(?a)", "(?im)", "(?is)", "(?ms)", "(?ai)"]
+
+
+def atom(r):
+    k = r.random()
+    if k < 0.40:
+        return r.choice(LETTERS)
+    if k < 0.50:
+        return r.choice(PUNCT.replace('"', "").replace("'", ""))
+    if k < 0.57:
+        return r.choice(SPECIAL_LITERALS)
+    if k < 0.67:
+        return r.choice(ESCAPES)
+    if k < 0.80:
+        return r.choice(CLASSES)
+    if k < 0.88:
+        return "."
+    return r.choice(ANCHORS)
+
+
+def quantifier(r):
+    k = r.random()
+    q = ""
+    if k < 0.08:
+        q = "*"
+    elif k < 0.16:
+        q = "+"
+    elif k < 0.24:
+        q = "?"
+    elif k < 0.30:
+        m = r.randint(0, 3)
+        q = r.choice(["{%d}" % m, "{%d,}" % m, "{%d,%d}" % (m, m + r.randint(0, 3)), "{,%d}" % (m + 1)])
+    if q and r.random() < 0.25:
+        q += "?"
+    return q
+
+
+def flat(r, n):
+    """A sequence of atoms, each perhaps repeated (the body of a repeated group: atoms without repeats)."""
+    return "".join(atom(r) for _ in range(n))
+
+
+def sequence(r, depth):
+    parts = []
+    for _ in range(r.randint(1, 4)):
+        k = r.random()
+        if k < 0.18 and depth < 2:
+            body = alternation(r, depth + 1)
+            group = r.choice(["(", "(?:"]) + body + ")"
+            parts.append(group + ("" if r.random() < 0.7 else quantifier_if_flat(r, body)))
+        elif k < 0.28:
+            body = "|".join(flat(r, r.randint(1, 3)) for _ in range(r.randint(1, 3)))
+            parts.append("(?:" + body + ")" + quantifier(r))
+        else:
+            a = atom(r)
+            parts.append(a if a in ANCHORS else a + quantifier(r))
+    return "".join(parts)
+
+
+def quantifier_if_flat(r, body):
+    # a group with a repeat inside is not repeated again: nested repeats make Python's backtracking explode
+    return "" if any(c in body for c in "*+?{") else quantifier(r)
+
+
+def alternation(r, depth):
+    return "|".join(sequence(r, depth) for _ in range(r.randint(1, 2)))
+
+
+def pattern(r):
+    p = r.choice(FLAGS) + alternation(r, 0)
+    if r.random() < 0.08:
+        p += r.choice(["(?=", "(?!"]) + flat(r, r.randint(1, 2)) + ")"
+    return p
+
+
+def pattern_chars(p):
+    chars = [c for c in p if c.isalnum() or c in PUNCT or c in "_ "]
+    return chars or list(LETTERS)
+
+
+def text(r, p):
+    pool = pattern_chars(p)
+    n = r.randint(0, 16)
+    out = []
+    for _ in range(n):
+        k = r.random()
+        if k < 0.6:
+            out.append(r.choice(pool))
+        elif k < 0.8:
+            out.append(r.choice(LETTERS + PUNCT))
+        elif k < 0.9:
+            out.append(r.choice("\n \t"))
+        else:
+            out.append(chr(r.randint(0, 127)))
+    if r.random() < 0.2:
+        out.append("\n")
+    return "".join(out)
+
+
+def escape(s):
+    out = []
+    for ch in s:
+        if ch == "\\":
+            out.append("\\\\")
+        elif ch == "\t":
+            out.append("\\t")
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\r":
+            out.append("\\r")
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append("\\u%04x" % ord(ch))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def main():
+    r = random.Random(SEED)
+    print("# Generated by core/core/src/test/python/automaton_table.py with Python %d.%d.%d; do not edit by hand."
+          % sys.version_info[:3])
+    print("# pattern\tthen per text: 1 (re.search finds a match) or 0, a space, the text")
+    made = 0
+    while made < PATTERNS:
+        p = pattern(r)
+        try:
+            compiled = re.compile(p)
+        except re.error:
+            continue
+        texts = [text(r, p) for _ in range(TEXTS)]
+        cells = [escape(p)] + ["%d %s" % (compiled.search(t) is not None, escape(t)) for t in texts]
+        print("\t".join(cells))
+        made += 1
+
+
+if __name__ == "__main__":
+    main()

@@ -1,26 +1,57 @@
 package org.ttp4j.http;
 
 import io.prometheus.metrics.core.metrics.Histogram;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 import org.ttp4j.engine.Tag;
 
 /**
  * What the tagging loop counts for {@code /metrics} and the catalogue (docs/http.md §4): events read, bad
  * events, fires and tags per rule (and per technique), and the evaluation latency of one event in
- * {@value #SAMPLE_EVERY} (two clock reads per event would cost the quiet path more than the engine does). An
- * event that matches nothing costs one increment and one mask test; nothing here allocates after a rule's
- * first fire.
+ * {@value #SAMPLE_EVERY} (two clock reads per event would cost the quiet path more than the engine does).
+ *
+ * <p>One thread counts (the tagging loop: {@link #event}, {@link #timed}, {@link #bad}, {@link #tagged}); any
+ * thread reads. So a count is a plain field stored with release semantics, not an atomic read-modify-write: an
+ * event that matches nothing costs one load, one add, one store and one mask test, and a fire reads no clock (a
+ * tag carries its {@code created_at}). Nothing here allocates after a rule's first fire of a technique.
  */
 public final class TaggingStats {
     /** One event in this many is timed. */
     public static final int SAMPLE_EVERY = 32;
 
-    private final AtomicLong events = new AtomicLong();
-    private final AtomicLong bad = new AtomicLong();
+    private static final VarHandle COUNT;
+
+    static {
+        try {
+            COUNT = MethodHandles.lookup().findVarHandle(Count.class, "value", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** A count that one thread adds to and any thread reads. */
+    static final class Count {
+        @SuppressWarnings("unused") // through COUNT
+        private long value;
+
+        long increment() {
+            long v = (long) COUNT.getOpaque(this) + 1;
+            COUNT.setRelease(this, v);
+            return v;
+        }
+
+        long get() {
+            return (long) COUNT.getAcquire(this);
+        }
+    }
+
+    private final Count events = new Count();
+    private final Count bad = new Count();
     private final Map<String, RuleFires> fires = new ConcurrentHashMap<>();
     private final Histogram latency;
 
@@ -30,29 +61,54 @@ public final class TaggingStats {
 
     /** Fires and tags of one rule since start. */
     public static final class RuleFires {
-        final LongAdder fires = new LongAdder();
-        final Map<String, LongAdder> tagsByTechnique = new ConcurrentHashMap<>();
+        final Count fires = new Count();
+        // the techniques this rule tagged and their counts, in first-seen order; replaced whole (rarely) when a
+        // technique is new, so that a reader always sees two arrays of one length
+        private volatile Techniques techniques = new Techniques(new String[0], new Count[0]);
         volatile long lastFiredMillis;
 
+        private record Techniques(String[] ids, Count[] counts) {}
+
         public long fires() {
-            return fires.sum();
+            return fires.get();
         }
 
         /** Tags emitted with {@code techniqueId} (the parent technique). */
         public long tags(String techniqueId) {
-            LongAdder a = tagsByTechnique.get(techniqueId);
-            return a == null ? 0 : a.sum();
+            Techniques t = techniques;
+            for (int i = 0; i < t.ids.length; i++) {
+                if (t.ids[i].equals(techniqueId)) {
+                    return t.counts[i].get();
+                }
+            }
+            return 0;
         }
 
         /** Epoch milliseconds of the last fire, 0 for never. */
         public long lastFiredMillis() {
             return lastFiredMillis;
         }
+
+        private Count technique(String techniqueId) {
+            Techniques t = techniques;
+            for (int i = 0; i < t.ids.length; i++) {
+                if (t.ids[i] == techniqueId || t.ids[i].equals(techniqueId)) {
+                    return t.counts[i];
+                }
+            }
+            int n = t.ids.length;
+            String[] ids = Arrays.copyOf(t.ids, n + 1);
+            Count[] counts = Arrays.copyOf(t.counts, n + 1);
+            ids[n] = techniqueId;
+            counts[n] = new Count();
+            techniques = new Techniques(ids, counts);
+            return counts[n];
+        }
     }
 
     /** Counts one event; true when this one is to be timed. */
     public boolean event() {
-        return (events.incrementAndGet() & (SAMPLE_EVERY - 1)) == 0;
+        return (events.increment() & (SAMPLE_EVERY - 1)) == 0;
     }
 
     public void timed(long nanos) {
@@ -60,23 +116,29 @@ public final class TaggingStats {
     }
 
     public void bad() {
-        bad.incrementAndGet();
+        bad.increment();
     }
 
     /** Counts the tags of one event (rule by rule, as the engine orders them). */
     public void tagged(List<Tag> tags) {
         String rule = null;
         RuleFires f = null;
-        long now = 0;
         for (int i = 0; i < tags.size(); i++) {
             Tag t = tags.get(i);
             if (!t.ruleId().equals(rule)) {
                 rule = t.ruleId();
-                f = fires.computeIfAbsent(rule, id -> new RuleFires());
+                f = fires.get(rule);
+                if (f == null) {
+                    f = fires.computeIfAbsent(rule, id -> new RuleFires());
+                }
                 f.fires.increment();
-                f.lastFiredMillis = now == 0 ? (now = System.currentTimeMillis()) : now;
+                Instant at = t.createdAt();
+                long millis = at != null ? at.toEpochMilli() : System.currentTimeMillis();
+                if (millis != f.lastFiredMillis) {
+                    f.lastFiredMillis = millis; // a fence per rule and millisecond, not per fire
+                }
             }
-            f.tagsByTechnique.computeIfAbsent(t.techniqueId(), id -> new LongAdder()).increment();
+            f.technique(t.techniqueId()).increment();
         }
     }
 

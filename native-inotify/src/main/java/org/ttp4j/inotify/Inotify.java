@@ -53,7 +53,7 @@ public final class Inotify {
             return new UnsupportedOperationException("inotify is Linux only; this is " + os + " (" + System.getProperty("os.arch") + ")");
         }
         try {
-            Syscalls.CALL_STATE.byteSize(); // links every downcall handle
+            Syscalls.probe(); // every symbol found, the first call linked
             return null;
         } catch (Throwable t) {
             Throwable root = t instanceof ExceptionInInitializerError && t.getCause() != null ? t.getCause() : t;

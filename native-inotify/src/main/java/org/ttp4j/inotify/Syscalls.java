@@ -7,13 +7,22 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.util.List;
 import org.ttp4j.inotify.linux.LibInotify;
 
 /**
- * The thin layer over the jextract output: the same libc symbols and function descriptors, linked
- * again with {@code errno} captured into a caller-supplied call-state segment (one preallocated per
- * thread), so that a failure can name its errno. None is {@code critical}: {@code read} blocks. Each method returns the raw result; on a negative one the errno is in
- * {@link #errno(MemorySegment)}.
+ * The thin layer over the jextract output: the libc symbols and function descriptors of {@link LibInotify}, linked
+ * with {@code errno} captured into a caller-supplied call-state segment (one preallocated per thread), so that a
+ * failure can name its errno. None is {@code critical}: {@code read} blocks. Each method returns the raw result; on a
+ * negative one the errno is in {@link #errno(MemorySegment)}.
+ *
+ * <p>Each call is linked at its first use, by its own holder class: linking one costs the JVM about ten
+ * milliseconds of spinning a stub class, and a command that starts watching needs only {@code inotify_init1}
+ * and {@code inotify_add_watch} before it is ready (the reader's {@code read} links on the watcher thread; {@code
+ * close} and {@code inotify_rm_watch} when they are called). The descriptors are written here from the
+ * generated layouts rather than read from {@code LibInotify.f$descriptor()}, which would link the generated
+ * handle as well (a second stub per call, never used); a test checks that each equals the generated
+ * one and that each symbol resolves to the generated address ({@code InotifyConstantsTest}).
  */
 final class Syscalls {
     private Syscalls() {}
@@ -22,14 +31,55 @@ final class Syscalls {
     static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
     private static final long ERRNO_OFFSET = CALL_STATE.byteOffset(MemoryLayout.PathElement.groupElement("errno"));
 
-    private static final MethodHandle INOTIFY_INIT1 = link(LibInotify.inotify_init1$address(), LibInotify.inotify_init1$descriptor());
-    private static final MethodHandle INOTIFY_ADD_WATCH = link(LibInotify.inotify_add_watch$address(), LibInotify.inotify_add_watch$descriptor());
-    private static final MethodHandle INOTIFY_RM_WATCH = link(LibInotify.inotify_rm_watch$address(), LibInotify.inotify_rm_watch$descriptor());
-    private static final MethodHandle READ = link(LibInotify.read$address(), LibInotify.read$descriptor());
-    private static final MethodHandle CLOSE = link(LibInotify.close$address(), LibInotify.close$descriptor());
+    /** The calls linked here, in the order of {@link #DESCRIPTORS}. */
+    static final List<String> NAMES = List.of("inotify_init1", "inotify_add_watch", "inotify_rm_watch", "read", "close");
+    /** {@code int inotify_init1(int)}, {@code int inotify_add_watch(int, const char *, uint32_t)}, {@code int
+     * inotify_rm_watch(int, int)}, {@code ssize_t read(int, void *, size_t)}, {@code int close(int)}. */
+    static final List<FunctionDescriptor> DESCRIPTORS = List.of(
+            FunctionDescriptor.of(LibInotify.C_INT, LibInotify.C_INT),
+            FunctionDescriptor.of(LibInotify.C_INT, LibInotify.C_INT, LibInotify.C_POINTER, LibInotify.C_INT),
+            FunctionDescriptor.of(LibInotify.C_INT, LibInotify.C_INT, LibInotify.C_INT),
+            FunctionDescriptor.of(LibInotify.C_LONG, LibInotify.C_INT, LibInotify.C_POINTER, LibInotify.C_LONG),
+            FunctionDescriptor.of(LibInotify.C_INT, LibInotify.C_INT));
 
-    private static MethodHandle link(MemorySegment address, FunctionDescriptor descriptor) {
-        return Linker.nativeLinker().downcallHandle(address, descriptor, Linker.Option.captureCallState("errno"));
+    /** Where {@code name} is in this process's libc; throws when it is not there. */
+    static MemorySegment symbol(String name) {
+        return Linker.nativeLinker().defaultLookup().find(name)
+                .orElseThrow(() -> new UnsupportedOperationException("libc has no symbol " + name));
+    }
+
+    /**
+     * Checks that every symbol is in libc and links the first call: what tells whether inotify can be used here
+     * (the first link is the one that fails without native access).
+     */
+    static void probe() {
+        NAMES.forEach(Syscalls::symbol);
+        Init1.HANDLE.type();
+    }
+
+    private static MethodHandle link(int call) {
+        return Linker.nativeLinker().downcallHandle(symbol(NAMES.get(call)), DESCRIPTORS.get(call),
+                Linker.Option.captureCallState("errno"));
+    }
+
+    private static final class Init1 {
+        static final MethodHandle HANDLE = link(0);
+    }
+
+    private static final class AddWatch {
+        static final MethodHandle HANDLE = link(1);
+    }
+
+    private static final class RmWatch {
+        static final MethodHandle HANDLE = link(2);
+    }
+
+    private static final class Read {
+        static final MethodHandle HANDLE = link(3);
+    }
+
+    private static final class Close {
+        static final MethodHandle HANDLE = link(4);
     }
 
     static int errno(MemorySegment callState) {
@@ -42,7 +92,7 @@ final class Syscalls {
 
     static int inotifyInit1(MemorySegment callState, int flags) {
         try {
-            return (int) INOTIFY_INIT1.invokeExact(callState, flags);
+            return (int) Init1.HANDLE.invokeExact(callState, flags);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -50,7 +100,7 @@ final class Syscalls {
 
     static int inotifyAddWatch(MemorySegment callState, int fd, MemorySegment path, int mask) {
         try {
-            return (int) INOTIFY_ADD_WATCH.invokeExact(callState, fd, path, mask);
+            return (int) AddWatch.HANDLE.invokeExact(callState, fd, path, mask);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -58,7 +108,7 @@ final class Syscalls {
 
     static int inotifyRmWatch(MemorySegment callState, int fd, int wd) {
         try {
-            return (int) INOTIFY_RM_WATCH.invokeExact(callState, fd, wd);
+            return (int) RmWatch.HANDLE.invokeExact(callState, fd, wd);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -66,7 +116,7 @@ final class Syscalls {
 
     static long read(MemorySegment callState, int fd, MemorySegment buf, long count) {
         try {
-            return (long) READ.invokeExact(callState, fd, buf, count);
+            return (long) Read.HANDLE.invokeExact(callState, fd, buf, count);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -74,7 +124,7 @@ final class Syscalls {
 
     static int close(MemorySegment callState, int fd) {
         try {
-            return (int) CLOSE.invokeExact(callState, fd);
+            return (int) Close.HANDLE.invokeExact(callState, fd);
         } catch (Throwable t) {
             throw unexpected(t);
         }

@@ -53,14 +53,10 @@ public final class Ttp4jCommand {
     public static int execute(String... args) {
         String first = args.length == 0 ? "help" : args[0];
         // the command compiles rules: the validator builds on another core meanwhile; with a cache of verdicts
-        // (validate) or of compiled rules (the others), only once a file is not in it, and the others still need
-        // the case-folding tables to compile regular expressions
-        if (COMPILING.contains(first)) {
-            if (first.equals("validate") ? !VerdictCache.requested(System.getenv()) : !RuleCache.requested(System.getenv())) {
-                RuleCompiler.prepare();
-            } else if (!first.equals("validate")) {
-                RuleCompiler.prepareRegex();
-            }
+        // (validate) or of compiled rules (the others), only once a file is not in it
+        if (COMPILING.contains(first)
+                && !(first.equals("validate") ? VerdictCache.requested(System.getenv()) : RuleCache.requested(System.getenv()))) {
+            RuleCompiler.prepare();
         }
         if (first.equals("run") || first.equals("watch")) {
             // the filesystem store's first step, linking the inotify calls, meanwhile too (docs/cli.md §12)

@@ -1919,17 +1919,73 @@ public final class PythonRegex {
         }
     }
 
-    /** Builds the case groups (a pass over every cased code point) now, on the caller's thread. */
-    static void prepare() {
-        CaseGroups.of('k');
-    }
-
     /**
      * Python's Unicode case-insensitive equivalence: two code points match under {@code (?i)} iff their
      * simple lowercase mappings are equal or are linked by {@code re._casefix._EXTRA_CASES} (e.g. 's' and
-     * U+017F, 'i' and U+0131). Groups of two or more, built once from the JDK's case tables.
+     * U+017F, 'i' and U+0131), as groups of two or more. The ASCII letters' groups are written out here, so that
+     * a pattern of ASCII text (every rule of our pack and DECNET's) never needs {@link Full}, whose scan of every
+     * cased code point costs a cold JVM about a tenth of a second; {@code PythonRegexTest} checks them against it.
      */
-    private static final class CaseGroups {
+    static final class CaseGroups {
+        private CaseGroups() {}
+
+        /** Per ASCII code point its group, or null: the case pair, and for 'i', 'k' and 's' the code points
+         * U+0130 and U+0131, U+212A and U+017F, which the simple lowercase mapping or an extra case links to them. */
+        private static final int[][] ASCII = new int[128][];
+        private static final boolean[] ASCII_FOLDS_TO_ONE = new boolean[128];
+
+        static {
+            for (int c = 'a'; c <= 'z'; c++) {
+                int[] group = switch (c) {
+                    case 'i' -> new int[] {'I', 'i', 0x130, 0x131};
+                    case 'k' -> new int[] {'K', 'k', 0x212a};
+                    case 's' -> new int[] {'S', 's', 0x17f};
+                    default -> new int[] {c - ('a' - 'A'), c};
+                };
+                boolean one = true;
+                for (int member : group) {
+                    one &= member(member).equals(member(c));
+                }
+                ASCII[c] = ASCII[c - ('a' - 'A')] = group;
+                ASCII_FOLDS_TO_ONE[c] = ASCII_FOLDS_TO_ONE[c - ('a' - 'A')] = one;
+            }
+        }
+
+        /** The group of {@code cp}, or null when it matches only itself. */
+        static int[] of(int cp) {
+            return cp < ASCII.length ? ASCII[cp] : Full.of(cp);
+        }
+
+        /** True when {@code cp} has a group whose members all fold to one prefilter spelling ('a' and 'A'). */
+        static boolean foldsToOne(int cp) {
+            return cp < ASCII.length ? ASCII_FOLDS_TO_ONE[cp] : Full.foldsToOne(cp);
+        }
+
+        /** Feeds every code point outside [lo, hi] that is case-equivalent to one inside it, group by group in the
+         * order of their least member in the range, each group's members ascending. */
+        static void partnersOutside(int lo, int hi, java.util.function.IntConsumer sink) {
+            if (hi >= ASCII.length) {
+                Full.partnersOutside(lo, hi, sink);
+                return;
+            }
+            for (int cp = lo; cp <= hi; cp++) {
+                int[] group = ASCII[cp];
+                // a group whose other ASCII letter is in the range below cp was fed already
+                if (group != null && (group[0] == cp || group[0] < lo)) {
+                    for (int member : group) {
+                        if (member < lo || member > hi) {
+                            sink.accept(member);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Every case group, from a scan of the JDK's case tables over every code point that can have a mapping. */
+    static final class Full {
+        private Full() {}
+
         /** {@code re._casefix._EXTRA_CASES} (Python 3.11) as groups of lowercase code points, the least first. */
         private static final int[][] EXTRA = {
                 {0x69, 0x131}, {0x73, 0x17f}, {0xb5, 0x3bc}, {0x345, 0x3b9, 0x1fbe}, {0x390, 0x1fd3},
@@ -1944,11 +2000,8 @@ public final class PythonRegex {
         /** Every code point that has a group, ascending, and the index of its group in {@link #ALL}. */
         private static final int[] MEMBERS;
         private static final int[] GROUP_OF;
-        /** The groups of the ASCII code points (most pattern text), looked up without a search. */
-        private static final int[][] ASCII = new int[128][];
         /** The groups whose members all have the same {@link PythonRegex#member} spelling. */
         private static final BitSet FOLDS_TO_ONE = new BitSet();
-        private static final boolean[] ASCII_FOLDS_TO_ONE = new boolean[128];
 
         /** Every member of an {@link #EXTRA} group, ascending, and the first member of its group. */
         private static final int[] EXTRA_MEMBERS;
@@ -1987,18 +2040,12 @@ public final class PythonRegex {
             for (int k = 0; k < n; k++) {
                 MEMBERS[k] = (int) (pairs[k] >>> 32);
                 GROUP_OF[k] = (int) pairs[k];
-                if (MEMBERS[k] < ASCII.length) {
-                    ASCII[MEMBERS[k]] = ALL[GROUP_OF[k]];
-                }
             }
             for (int g = 0; g < ALL.length; g++) {
                 String first = member(ALL[g][0]);
                 if (java.util.Arrays.stream(ALL[g]).allMatch(cp -> member(cp).equals(first))) {
                     FOLDS_TO_ONE.set(g);
                 }
-            }
-            for (int k = 0; k < n && MEMBERS[k] < ASCII.length; k++) {
-                ASCII_FOLDS_TO_ONE[MEMBERS[k]] = FOLDS_TO_ONE.get(GROUP_OF[k]);
             }
         }
 
@@ -2012,18 +2059,12 @@ public final class PythonRegex {
 
         /** The group of {@code cp}, or null when it matches only itself. */
         static int[] of(int cp) {
-            if (cp < ASCII.length) {
-                return ASCII[cp];
-            }
             int k = java.util.Arrays.binarySearch(MEMBERS, cp);
             return k < 0 ? null : ALL[GROUP_OF[k]];
         }
 
         /** True when {@code cp} has a group whose members all fold to one prefilter spelling ('a' and 'A'). */
         static boolean foldsToOne(int cp) {
-            if (cp < ASCII.length) {
-                return ASCII_FOLDS_TO_ONE[cp];
-            }
             int k = java.util.Arrays.binarySearch(MEMBERS, cp);
             return k >= 0 && FOLDS_TO_ONE.get(GROUP_OF[k]);
         }

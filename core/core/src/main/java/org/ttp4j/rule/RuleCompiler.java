@@ -227,25 +227,13 @@ public final class RuleCompiler {
     }
 
     /**
-     * Starts building the schema validator and the case-folding tables on background threads, so that these
-     * bootstraps, the largest fixed costs of the first compile, overlap whatever the caller does first (a command
-     * line's parsing, listing a directory); a compile that comes sooner waits for them (docs/cli.md §12). Cheap to
-     * call more than once.
+     * Starts building the schema validator on a background thread, so that this bootstrap, the largest fixed cost
+     * of the first compile, overlaps whatever the caller does first (a command line's parsing, listing a
+     * directory); a compile that comes sooner waits for it (docs/cli.md §12). Cheap to call more than once.
      */
     public static void prepare() {
         if (!PREPARING.getAndSet(true)) {
             inBackground("ttp4j-schema", Schema::ready);
-        }
-        prepareRegex();
-    }
-
-    /**
-     * Starts building the case-folding tables alone, on a background thread: all a compiler with a {@link
-     * CompileCache} needs when its sources are in the cache (it calls {@link #prepare()} at its first miss).
-     */
-    public static void prepareRegex() {
-        if (!PREPARING_REGEX.getAndSet(true)) {
-            inBackground("ttp4j-case-groups", PythonRegex::prepare);
         }
     }
 
@@ -260,8 +248,6 @@ public final class RuleCompiler {
     }
 
     private static final java.util.concurrent.atomic.AtomicBoolean PREPARING = new java.util.concurrent.atomic.AtomicBoolean();
-    private static final java.util.concurrent.atomic.AtomicBoolean PREPARING_REGEX =
-            new java.util.concurrent.atomic.AtomicBoolean();
 
     /** The schema validator, built once per JVM (building one costs a few hundred milliseconds of CPU). */
     private static final class Schema {

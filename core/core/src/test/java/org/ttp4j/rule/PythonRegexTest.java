@@ -1,9 +1,12 @@
 package org.ttp4j.rule;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import org.junit.jupiter.api.Test;
@@ -12,6 +15,29 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** The translation's API, its error messages and positions, and the documented gaps. */
 class PythonRegexTest {
+
+    @Test
+    void theAsciiCaseGroupsWrittenOutAreThoseOfTheScanOfTheJdksCaseTables() {
+        for (int cp = 0; cp < 128; cp++) {
+            assertArrayEquals(PythonRegex.Full.of(cp), PythonRegex.CaseGroups.of(cp), "group of " + cp);
+            assertEquals(PythonRegex.Full.foldsToOne(cp), PythonRegex.CaseGroups.foldsToOne(cp), "folds to one: " + cp);
+        }
+        int ranges = 0;
+        for (int lo = 0; lo < 128; lo += 3) {
+            for (int hi = lo; hi < 128; hi += 5) {
+                List<Integer> full = new ArrayList<>();
+                List<Integer> ascii = new ArrayList<>();
+                PythonRegex.Full.partnersOutside(lo, hi, full::add);
+                PythonRegex.CaseGroups.partnersOutside(lo, hi, ascii::add);
+                assertEquals(full, ascii, "partners of [" + lo + "-" + hi + "]");
+                ranges++;
+            }
+        }
+        List<Integer> ik = new ArrayList<>();
+        PythonRegex.CaseGroups.partnersOutside('i', 'k', ik::add);
+        assertEquals(List.of((int) 'I', 0x130, 0x131, (int) 'J', (int) 'K', 0x212a), ik);
+        assertTrue(ranges > 500);
+    }
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', quoteCharacter = '"', value = {

@@ -17,6 +17,8 @@ import re
 import sys
 import warnings
 
+from regex_table import esc as escape  # the table escaping both tables share
+
 warnings.simplefilter("ignore")
 
 SEED = 20261202
@@ -128,24 +130,6 @@ def text(r, p):
             out.append(chr(r.randint(0, 127)))
     if r.random() < 0.2:
         out.append("\n")
-    return "".join(out)
-
-
-def escape(s):
-    out = []
-    for ch in s:
-        if ch == "\\":
-            out.append("\\\\")
-        elif ch == "\t":
-            out.append("\\t")
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\r":
-            out.append("\\r")
-        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
-            out.append("\\u%04x" % ord(ch))
-        else:
-            out.append(ch)
     return "".join(out)
 
 

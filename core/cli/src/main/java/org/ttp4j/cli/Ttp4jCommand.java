@@ -59,7 +59,7 @@ public final class Ttp4jCommand {
             RuleCompiler.prepare();
         }
         if (first.equals("run") || first.equals("watch")) {
-            // the filesystem store's first step, linking the inotify calls, meanwhile too (docs/cli.md §12)
+            // the filesystem store's first step, linking the first inotify call, meanwhile too (docs/cli.md §12)
             Thread.ofPlatform().daemon().name("ttp4j-inotify").start(() -> {
                 try {
                     Inotify.isAvailable();

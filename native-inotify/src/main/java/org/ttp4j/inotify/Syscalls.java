@@ -17,12 +17,13 @@ import org.ttp4j.inotify.linux.LibInotify;
  * negative one the errno is in {@link #errno(MemorySegment)}.
  *
  * <p>Each call is linked at its first use, by its own holder class: linking one costs the JVM about ten
- * milliseconds of spinning a stub class (one per distinct signature: {@code close} shares {@code inotify_init1}'s), and a command that starts watching needs only {@code inotify_init1}
- * and {@code inotify_add_watch} before it is ready (the reader's {@code read} links on the watcher thread; {@code
- * close} and {@code inotify_rm_watch} when they are called). The descriptors are written here from the
- * generated layouts rather than read from {@code LibInotify.f$descriptor()}, which would link the generated
- * handle as well (a second stub per call, never used); a test checks that each equals the generated
- * one and that each symbol resolves to the generated address ({@code InotifyConstantsTest}).
+ * milliseconds of spinning a stub class (one per distinct signature: {@code close} shares {@code
+ * inotify_init1}'s), and a command that starts watching needs only {@code inotify_init1} and {@code
+ * inotify_add_watch} before it is ready (the reader's {@code read} links on the watcher thread; {@code close}
+ * and {@code inotify_rm_watch} when they are called). The descriptors are written here from the generated
+ * layouts rather than read from {@code LibInotify.f$descriptor()}, which would link the generated handle as well
+ * (a second stub per call, never used); a test checks that each equals the generated one and that each symbol
+ * resolves to the generated address ({@code InotifyConstantsTest}).
  */
 final class Syscalls {
     private Syscalls() {}

@@ -67,7 +67,16 @@ public final class TaggingStats {
         private volatile Techniques techniques = new Techniques(new String[0], new Count[0]);
         volatile long lastFiredMillis;
 
-        private record Techniques(String[] ids, Count[] counts) {}
+        private record Techniques(String[] ids, Count[] counts) {
+            int indexOf(String techniqueId) {
+                for (int i = 0; i < ids.length; i++) {
+                    if (ids[i].equals(techniqueId)) {
+                        return i;
+                    }
+                }
+                return -1;
+            }
+        }
 
         public long fires() {
             return fires.get();
@@ -76,12 +85,8 @@ public final class TaggingStats {
         /** Tags emitted with {@code techniqueId} (the parent technique). */
         public long tags(String techniqueId) {
             Techniques t = techniques;
-            for (int i = 0; i < t.ids.length; i++) {
-                if (t.ids[i].equals(techniqueId)) {
-                    return t.counts[i].get();
-                }
-            }
-            return 0;
+            int i = t.indexOf(techniqueId);
+            return i < 0 ? 0 : t.counts[i].get();
         }
 
         /** Epoch milliseconds of the last fire, 0 for never. */
@@ -91,10 +96,9 @@ public final class TaggingStats {
 
         private Count technique(String techniqueId) {
             Techniques t = techniques;
-            for (int i = 0; i < t.ids.length; i++) {
-                if (t.ids[i] == techniqueId || t.ids[i].equals(techniqueId)) {
-                    return t.counts[i];
-                }
+            int i = t.indexOf(techniqueId);
+            if (i >= 0) {
+                return t.counts[i];
             }
             int n = t.ids.length;
             String[] ids = Arrays.copyOf(t.ids, n + 1);

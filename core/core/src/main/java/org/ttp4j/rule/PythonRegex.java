@@ -1942,9 +1942,9 @@ public final class PythonRegex {
                     case 's' -> new int[] {'S', 's', 0x17f};
                     default -> new int[] {c - ('a' - 'A'), c};
                 };
-                boolean one = true;
+                boolean one = true; // (the table of RequiredLiterals.fold beyond Latin-1 is not built for this)
                 for (int member : group) {
-                    one &= member(member).equals(member(c));
+                    one &= RequiredLiterals.computeFold((char) member) == RequiredLiterals.computeFold((char) c);
                 }
                 ASCII[c] = ASCII[c - ('a' - 'A')] = group;
                 ASCII_FOLDS_TO_ONE[c] = ASCII_FOLDS_TO_ONE[c - ('a' - 'A')] = one;

@@ -193,20 +193,33 @@ public record RequiredLiterals(List<List<String>> allOf, List<Chars> chars, List
         return allOf.isEmpty() && chars.isEmpty();
     }
 
-    private static final char[] FOLD = new char[Character.MAX_VALUE + 1];
-
-    static {
-        for (int c = 0; c <= Character.MAX_VALUE; c++) {
-            int folded = Character.isSurrogate((char) c) ? c : Character.toLowerCase(Character.toUpperCase(c));
-            FOLD[c] = folded <= Character.MAX_VALUE ? (char) folded : (char) c;
-        }
-    }
-
     /**
      * The one case fold of literals and text alike: {@code lower(upper(c))}, surrogates unchanged. Folding both
-     * sides only ever lets more texts through, so the literals need not know the pattern's flags.
+     * sides only ever lets more texts through, so the literals need not know the pattern's flags. Latin-1 folds
+     * from a small table; the table of the other chars is built at the first one folded (a Latin-1 stream and a
+     * pack of Latin-1 literals never pay its 65,536 case lookups).
      */
     public static char fold(char c) {
-        return FOLD[c];
+        return c < 256 ? LATIN1_FOLD[c] : Folds.ALL[c];
+    }
+
+    private static final char[] LATIN1_FOLD = folds(256);
+
+    private static final class Folds {
+        static final char[] ALL = folds(Character.MAX_VALUE + 1);
+    }
+
+    private static char[] folds(int n) {
+        char[] folds = new char[n];
+        for (int c = 0; c < n; c++) {
+            folds[c] = computeFold((char) c);
+        }
+        return folds;
+    }
+
+    /** {@link #fold} worked out rather than looked up: for a few chars, without building the table. */
+    static char computeFold(char c) {
+        int folded = Character.isSurrogate(c) ? c : Character.toLowerCase(Character.toUpperCase((int) c));
+        return folded <= Character.MAX_VALUE ? (char) folded : c;
     }
 }

@@ -16,14 +16,17 @@ import org.ttp4j.engine.Event;
  * Parses one event line straight from its bytes (docs/events.md §6), as Python's {@code json.loads} reads it:
  * strict UTF-8, last duplicate key wins, {@code NaN} and {@code Infinity} accepted, integers of any size, at most
  * {@value #MAX_DEPTH} levels of nesting and {@value #MAX_NUMBER_LENGTH} characters of number. One parser is reused
- * line after line (not thread-safe); short ASCII names and values come from a small cache instead of a new String.
+ * line after line (not thread-safe); ASCII names and values up to 128 bytes come from a small cache instead of a new
+ * String.
  */
 public final class EventParser {
 
     public static final int MAX_DEPTH = 1000;
     public static final int MAX_NUMBER_LENGTH = 1000;
-    private static final int CACHED = 24; // longest string kept in the cache
+    private static final int CACHED = 24; // longest string kept in the cache of short strings
     private static final int SLOT_BITS = 10;
+    private static final int LONG_CACHED = 128; // longest string kept in the cache of long strings
+    private static final int LONG_SLOT_BITS = 8;
     private static final boolean[] PLAIN = new boolean[256]; // ASCII that a string holds as it is
 
     static {
@@ -40,6 +43,10 @@ public final class EventParser {
     private final long[] words = new long[3 << SLOT_BITS];
     private final String[] strings = new String[1 << SLOT_BITS];
     private final int[] seen = new int[1 << SLOT_BITS]; // a mark of the last value that missed, per slot
+    // the cache of long strings (a uuid, a command a bot repeats): per slot the text's bytes and its String
+    private final byte[][] longTexts = new byte[1 << LONG_SLOT_BITS][];
+    private final String[] longStrings = new String[1 << LONG_SLOT_BITS];
+    private final int[] longSeen = new int[1 << LONG_SLOT_BITS];
     // the key each place (the first members of the event and of its payload) had in the last line: its String, and
     // its text with quotes and colon ("key":) as the length and three little-endian words of the string cache
     private static final int PREDICTED_DEPTH = 2;
@@ -470,13 +477,17 @@ public final class EventParser {
     }
 
     /**
-     * {@code b[s, e)} (ASCII) as a String, from the cache when short: keys and common values repeat line after line.
+     * {@code b[s, e)} (ASCII) as a String, from a cache when at most {@value #LONG_CACHED} bytes: keys and common
+     * values repeat line after line, and a value that comes back is the same String (its hash already known).
      * A key is cached at once; a value only when it is seen the second time, so that unique ids do not evict it.
      * The text up to {@value #CACHED} bytes is read as three little-endian words (zero past its end), which are both
      * the hash and the whole comparison.
      */
     private String ascii(int s, int e, boolean key) {
         int n = e - s;
+        if (n > CACHED && n <= LONG_CACHED) {
+            return longAscii(s, e, key);
+        }
         if (n == 0 || n > CACHED || s + CACHED > b.length) {
             return new String(b, s, n, StandardCharsets.ISO_8859_1);
         }
@@ -500,6 +511,30 @@ public final class EventParser {
             strings[slot] = fresh;
         } else {
             seen[slot] = mark;
+        }
+        return fresh;
+    }
+
+    /**
+     * {@link #ascii} of a text longer than {@value #CACHED} bytes and at most {@value #LONG_CACHED}: hashed by its
+     * first sixteen bytes, its last eight and its length, then compared whole with the slot's bytes.
+     */
+    private String longAscii(int s, int e, boolean key) {
+        int n = e - s;
+        long h = (((long) LONGS.get(b, s) * 0x9E3779B97F4A7C15L + (long) LONGS.get(b, s + 8)) * 0xC2B2AE3D27D4EB4FL
+                + (long) LONGS.get(b, e - 8) + n) * 0x9E3779B97F4A7C15L;
+        int slot = (int) (h >>> 64 - LONG_SLOT_BITS);
+        byte[] text = longTexts[slot];
+        if (text != null && Arrays.equals(text, 0, text.length, b, s, e)) {
+            return longStrings[slot];
+        }
+        String fresh = new String(b, s, n, StandardCharsets.ISO_8859_1);
+        int mark = (int) (h >>> 32) | 1;
+        if (key || longSeen[slot] == mark) {
+            longTexts[slot] = Arrays.copyOfRange(b, s, e);
+            longStrings[slot] = fresh;
+        } else {
+            longSeen[slot] = mark;
         }
         return fresh;
     }

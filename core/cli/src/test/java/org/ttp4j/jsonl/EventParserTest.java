@@ -95,6 +95,46 @@ class EventParserTest {
         assertEquals("command", parse(lines[5]).sourceKind());
     }
 
+    /**
+     * The string caches never stand in for another string: values of every length up to past the long cache, alike
+     * in their first sixteen and last eight bytes and differing only between, each read twice, both as a key and as a
+     * value, at the start and the end of the buffer; and a value read again is the very String the cache kept.
+     */
+    @Test
+    void theStringCachesNeverStandInForAnotherString() {
+        EventParser reused = new EventParser();
+        for (int round = 0; round < 2; round++) {
+            for (int n = 1; n <= 140; n++) {
+                for (char middle = 'a'; middle <= 'c'; middle++) {
+                    char[] text = ("0123456789abcdef" + "x".repeat(Math.max(0, n - 24)) + "ZYXWVUTS").toCharArray();
+                    text = java.util.Arrays.copyOf(text, n);
+                    text[n / 2] = middle;
+                    String v = new String(text);
+                    String line = HEAD + "{\"" + v + "\":\"" + v + "\"}}";
+                    byte[] exact = line.getBytes(StandardCharsets.UTF_8);
+                    Event e = reused.parse(exact, 0, exact.length, 1);
+                    assertEquals(Map.of(v, v), e.payload(), line);
+                    byte[] shifted = ("   " + line).getBytes(StandardCharsets.UTF_8);
+                    assertEquals(Map.of(v, v), reused.parse(shifted, 3, shifted.length, 1).payload(), line);
+                }
+            }
+        }
+        String uuid = "6f1c3c1e-6d2b-4b8e-9d7e-1c2b3a4d5e6f";
+        String command = "journalctl -u nginx --since today --no-pager -n 200";
+        String line = "{\"source_kind\":\"command\",\"source_id\":\"c1\",\"attacker_uuid\":\"" + uuid
+                + "\",\"payload\":{\"command_text\":\"" + command + "\"}}";
+        byte[] b = line.getBytes(StandardCharsets.UTF_8);
+        reused.parse(b, 0, b.length, 1);
+        Event second = reused.parse(b, 0, b.length, 2);
+        Event third = reused.parse(b, 0, b.length, 3);
+        assertTrue(second.attackerUuid() == third.attackerUuid(), "a repeated uuid is one String");
+        assertTrue(second.payload().get("command_text") == third.payload().get("command_text"), "as is a command");
+        String longer = "x".repeat(129);
+        byte[] over = (HEAD + "{\"v\":\"" + longer + "\"}}").getBytes(StandardCharsets.UTF_8);
+        reused.parse(over, 0, over.length, 4);
+        assertEquals(longer, reused.parse(over, 0, over.length, 5).payload().get("v"));
+    }
+
     @Test
     void numbersAreWhatJsonLoadsGives() {
         assertEquals(0, payloadValue("-0"));

@@ -99,6 +99,16 @@ abstract sealed class JsonLinesWriter<T> implements AutoCloseable, Flushable per
         buf[len++] = b;
     }
 
+    /** Where the next byte goes, for {@link #written} (within one object: the buffer drains only between objects). */
+    final int mark() {
+        return len;
+    }
+
+    /** A copy of the bytes written between two marks of the object being written. */
+    final byte[] written(int from, int to) {
+        return Arrays.copyOfRange(buf, from, to);
+    }
+
     final void raw(byte[] bytes) {
         ensure(bytes.length);
         System.arraycopy(bytes, 0, buf, len, bytes.length);

@@ -34,6 +34,23 @@ public final class TagWriter extends JsonLinesWriter<Tag> {
     private static final byte[] END = ascii("\"}");
 
     private final byte[] uuid = new byte[36];
+    // per rule (slot by its id), the two runs of a tag that are the rule's own, formatted once: "tactic" to the
+    // evidence key, and "attack_release" to the created_at key; kept with the fields they were formatted from
+    private static final int RULE_SLOT_BITS = 8;
+    private final RuleFields[] rules = new RuleFields[1 << RULE_SLOT_BITS];
+    private final int[] ruleSeen = new int[1 << RULE_SLOT_BITS]; // the hash of the last rule that missed, per slot
+
+    private record RuleFields(String tactic, String techniqueId, String subTechniqueId, long confidence, String ruleId,
+                              int ruleVersion, String attackRelease, String mitreUrl, byte[] head, byte[] tail) {
+
+        /** The same strings (the same instances: a rule's tags share them) and numbers as {@code tag}'s. */
+        boolean of(Tag tag) {
+            return ruleId == tag.ruleId() && tactic == tag.tactic() && techniqueId == tag.techniqueId()
+                    && subTechniqueId == tag.subTechniqueId() && attackRelease == tag.attackRelease()
+                    && mitreUrl == tag.mitreUrl() && ruleVersion == tag.ruleVersion()
+                    && confidence == Double.doubleToRawLongBits(tag.confidence());
+        }
+    }
     private Instant lastTime; // the tags of one event share their created_at: format it once
     private byte[] lastTimeText;
 
@@ -62,6 +79,34 @@ public final class TagWriter extends JsonLinesWriter<Tag> {
         text(tag.sessionId());
         raw(DECKY);
         text(tag.deckyId());
+        int h = tag.ruleId() == null ? 0 : tag.ruleId().hashCode();
+        int slot = h * 0x9E3779B9 >>> 32 - RULE_SLOT_BITS;
+        RuleFields rule = rules[slot];
+        if (rule != null && rule.of(tag)) {
+            raw(rule.head);
+            value(tag.evidence());
+            raw(rule.tail);
+        } else {
+            int headStart = mark();
+            head(tag);
+            int headEnd = mark();
+            value(tag.evidence());
+            int tailStart = mark();
+            tail(tag);
+            if (ruleSeen[slot] == h) { // a rule met twice running in its slot: its runs are kept
+                rules[slot] = new RuleFields(tag.tactic(), tag.techniqueId(), tag.subTechniqueId(),
+                        Double.doubleToRawLongBits(tag.confidence()), tag.ruleId(), tag.ruleVersion(),
+                        tag.attackRelease(), tag.mitreUrl(), written(headStart, headEnd), written(tailStart, mark()));
+            } else {
+                ruleSeen[slot] = h;
+            }
+        }
+        raw(time(tag.createdAt()));
+        raw(END);
+    }
+
+    /** The rule's fields before the evidence, up to its key. */
+    private void head(Tag tag) {
         raw(TACTIC);
         text(tag.tactic());
         raw(TECHNIQUE);
@@ -75,14 +120,15 @@ public final class TagWriter extends JsonLinesWriter<Tag> {
         raw(RULE_VERSION);
         number(tag.ruleVersion());
         raw(EVIDENCE);
-        value(tag.evidence());
+    }
+
+    /** The rule's fields after the evidence, up to the created_at value. */
+    private void tail(Tag tag) {
         raw(RELEASE);
         text(tag.attackRelease());
         raw(MITRE_URL);
         text(tag.mitreUrl());
         raw(CREATED_AT);
-        raw(time(tag.createdAt()));
-        raw(END);
     }
 
     /** The canonical lowercase form of {@code id}, as {@link UUID#toString()} gives it, in a reused array. */

@@ -195,6 +195,38 @@ class TagWriterBytesTest {
         assertEquals(expected.toString(), ours.toString(StandardCharsets.UTF_8));
     }
 
+    @Test
+    void aRulesFormattedRunsAreNeverTakenForAnotherRulesOrAnEditOfIt() throws IOException {
+        // one rule id (one instance, and an equal copy) with edits of each of its other fields, and a rule of the same
+        // id hash ("Aa", "BB"): the runs the writer keeps per rule must only stand in for the very same fields
+        Random r = new Random(21);
+        String id = "T1105_download";
+        String[] ids = {id, new String(id), "Aa", "BB"};
+        String[] tactics = {"TA0011", "TA0002"};
+        String[] subs = {null, "T1105.001"};
+        double[] confidences = {0.6, 0.65};
+        int[] versions = {1, 2};
+        String[] urls = {"https://attack.mitre.org/techniques/T1105", "https://attack.mitre.org/techniques/T1106"};
+        ByteArrayOutputStream ours = new ByteArrayOutputStream();
+        StringBuilder expected = new StringBuilder();
+        try (TagWriter w = new TagWriter(ours)) {
+            for (int n = 0; n < 5_000; n++) {
+                Tag t = tag(r);
+                boolean edit = r.nextInt(4) == 0;
+                int e = edit ? r.nextInt(5) : -1;
+                t = new Tag(t.uuid(), t.sourceKind(), t.sourceId(), t.attackerUuid(), t.identityUuid(), t.sessionId(),
+                        t.deckyId(), tactics[e == 0 ? 1 : 0], "T1105", subs[e == 1 ? 1 : 0], confidences[e == 2 ? 1 : 0],
+                        ids[r.nextInt(ids.length)], versions[e == 3 ? 1 : 0], t.evidence(), e == 4 ? "v16" : "v15.1",
+                        urls[edit && r.nextBoolean() ? 1 : 0], t.createdAt());
+                for (int k = r.nextInt(3); k >= 0; k--) {
+                    w.write(t);
+                    expected.append(jackson(t)).append('\n');
+                }
+            }
+        }
+        assertEquals(expected.toString(), ours.toString(StandardCharsets.UTF_8));
+    }
+
     /** Counts the writes and checks that each one ends a line. */
     private static final class Writes extends OutputStream {
         final ByteArrayOutputStream all = new ByteArrayOutputStream();

@@ -3,6 +3,7 @@ package org.ttp4j.jsonl;
 import java.io.OutputStream;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.Objects;
 import java.util.UUID;
 import org.ttp4j.engine.Tag;
 
@@ -34,7 +35,7 @@ public final class TagWriter extends JsonLinesWriter<Tag> {
     private static final byte[] END = ascii("\"}");
 
     private final byte[] uuid = new byte[36];
-    // per rule (slot by its id), the two runs of a tag that are the rule's own, formatted once: "tactic" to the
+    // per rule and emit (slot by its id, technique and tactic), the two runs of a tag that are the rule's own, formatted once: "tactic" to the
     // evidence key, and "attack_release" to the created_at key; kept with the fields they were formatted from
     private static final int RULE_SLOT_BITS = 8;
     private final RuleFields[] rules = new RuleFields[1 << RULE_SLOT_BITS];
@@ -79,7 +80,9 @@ public final class TagWriter extends JsonLinesWriter<Tag> {
         text(tag.sessionId());
         raw(DECKY);
         text(tag.deckyId());
-        int h = tag.ruleId() == null ? 0 : tag.ruleId().hashCode();
+        // by the rule and its emit: the tags of a rule of two emits differ in their tactic and technique
+        int h = (Objects.hashCode(tag.ruleId()) * 31 + Objects.hashCode(tag.techniqueId())) * 31
+                + Objects.hashCode(tag.tactic());
         int slot = h * 0x9E3779B9 >>> 32 - RULE_SLOT_BITS;
         RuleFields rule = rules[slot];
         if (rule != null && rule.of(tag)) {

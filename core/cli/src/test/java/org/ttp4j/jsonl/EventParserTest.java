@@ -98,7 +98,8 @@ class EventParserTest {
     /**
      * The string caches never stand in for another string: values of every length up to past the long cache, alike
      * in their first sixteen and last eight bytes and differing only between, each read twice, both as a key and as a
-     * value, at the start and the end of the buffer; and a value read again is the very String the cache kept.
+     * value, from a line at the start of its buffer and from one three bytes in; and a value read again is the very
+     * String the cache kept.
      */
     @Test
     void theStringCachesNeverStandInForAnotherString() {

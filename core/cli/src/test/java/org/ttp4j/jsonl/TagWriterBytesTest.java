@@ -197,8 +197,9 @@ class TagWriterBytesTest {
 
     @Test
     void aRulesFormattedRunsAreNeverTakenForAnotherRulesOrAnEditOfIt() throws IOException {
-        // one rule id (one instance, and an equal copy) with edits of each of its other fields, and a rule of the same
-        // id hash ("Aa", "BB"): the runs the writer keeps per rule must only stand in for the very same fields
+        // one rule id (one instance, and an equal copy) with edits of each of its other fields (a second emit of the
+        // rule among them), and a rule of the same id hash ("Aa", "BB"): the runs the writer keeps per rule and emit
+        // must only stand in for the very same fields
         Random r = new Random(21);
         String id = "T1105_download";
         String[] ids = {id, new String(id), "Aa", "BB"};
@@ -213,9 +214,10 @@ class TagWriterBytesTest {
             for (int n = 0; n < 5_000; n++) {
                 Tag t = tag(r);
                 boolean edit = r.nextInt(4) == 0;
-                int e = edit ? r.nextInt(5) : -1;
+                int e = edit ? r.nextInt(6) : -1;
                 t = new Tag(t.uuid(), t.sourceKind(), t.sourceId(), t.attackerUuid(), t.identityUuid(), t.sessionId(),
-                        t.deckyId(), tactics[e == 0 ? 1 : 0], "T1105", subs[e == 1 ? 1 : 0], confidences[e == 2 ? 1 : 0],
+                        t.deckyId(), tactics[e == 0 ? 1 : 0], e == 5 ? "T1106" : "T1105", subs[e == 1 ? 1 : 0],
+                        confidences[e == 2 ? 1 : 0],
                         ids[r.nextInt(ids.length)], versions[e == 3 ? 1 : 0], t.evidence(), e == 4 ? "v16" : "v15.1",
                         urls[edit && r.nextBoolean() ? 1 : 0], t.createdAt());
                 for (int k = r.nextInt(3); k >= 0; k--) {

@@ -54,6 +54,9 @@ public final class EventParser {
     private final String[] expectedKeys = new String[PREDICTED_DEPTH * PREDICTED_MEMBERS];
     private final int[] expectedLengths = new int[PREDICTED_DEPTH * PREDICTED_MEMBERS];
     private final long[] expectedWords = new long[3 * PREDICTED_DEPTH * PREDICTED_MEMBERS];
+    private final int[] expectedRoles = new int[PREDICTED_DEPTH * PREDICTED_MEMBERS]; // of the top-level keys
+    /** The {@link #role} of the key {@link #name} just gave, when it was the predicted one; -1 otherwise. */
+    private int nameRole;
     private char[] chars = new char[256];
     private byte[] b;
     private int p;
@@ -120,14 +123,14 @@ public final class EventParser {
         } else {
             for (int member = 0; ; member++) {
                 String name = name(1, member);
-                switch (name) {
-                    case "source_kind" -> sourceKind = id(name);
-                    case "source_id" -> sourceId = id(name);
-                    case "attacker_uuid" -> attacker = id(name);
-                    case "identity_uuid" -> identity = id(name);
-                    case "session_id" -> session = id(name);
-                    case "decky_id" -> decky = id(name);
-                    case "payload" -> {
+                switch (nameRole >= 0 ? nameRole : role(name)) { // a predicted key comes with its role
+                    case KIND -> sourceKind = id(name);
+                    case ID -> sourceId = id(name);
+                    case ATTACKER -> attacker = id(name);
+                    case IDENTITY -> identity = id(name);
+                    case SESSION -> session = id(name);
+                    case DECKY -> decky = id(name);
+                    case PAYLOAD -> {
                         int at = p;
                         Object v = peek() == '{' ? object(2, new FieldMap()) : value(1);
                         if (v instanceof Map<?, ?> || v == null) {
@@ -160,6 +163,22 @@ public final class EventParser {
         } catch (IllegalArgumentException e) {
             throw new EventFormatException(line, e.getMessage(), e);
         }
+    }
+
+    private static final int KIND = 0, ID = 1, ATTACKER = 2, IDENTITY = 3, SESSION = 4, DECKY = 5, PAYLOAD = 6, OTHER = 7;
+
+    /** What a top-level key is to the event: which id, the payload, or another key (read and let go). */
+    private static int role(String name) {
+        return switch (name) {
+            case "source_kind" -> KIND;
+            case "source_id" -> ID;
+            case "attacker_uuid" -> ATTACKER;
+            case "identity_uuid" -> IDENTITY;
+            case "session_id" -> SESSION;
+            case "decky_id" -> DECKY;
+            case "payload" -> PAYLOAD;
+            default -> OTHER;
+        };
     }
 
     /** A top-level id: a string or null; anything else makes the event bad (the line is still read to its end). */
@@ -200,10 +219,12 @@ public final class EventParser {
         if (place >= 0) {
             String predicted = predicted(place);
             if (predicted != null) {
+                nameRole = expectedRoles[place];
                 skipSpace();
                 return predicted;
             }
         }
+        nameRole = -1;
         if (peek() != '"') {
             throw malformed(p == end ? "the line ends where a key was expected" : "expected a double-quoted key");
         }
@@ -219,6 +240,7 @@ public final class EventParser {
         if (place >= 0 && colon == p - 1 && n - 3 == name.length() && n <= 24 && at + 24 <= b.length) {
             expectedKeys[place] = name;
             expectedLengths[place] = n;
+            expectedRoles[place] = depth == 1 ? role(name) : OTHER;
             expectedWords[3 * place] = word(at, n);
             expectedWords[3 * place + 1] = word(at + 8, n - 8);
             expectedWords[3 * place + 2] = word(at + 16, n - 16);

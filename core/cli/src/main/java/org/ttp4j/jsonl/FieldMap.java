@@ -34,8 +34,9 @@ final class FieldMap extends AbstractMap<String, Object> {
                 return i;
             }
         }
+        int h = key.hashCode(); // a String keeps its hash: a key of another hash is passed over without a compare
         for (int i = 0; i < size; i++) {
-            if (keys[i].equals(key)) {
+            if (keys[i].hashCode() == h && keys[i].equals(key)) {
                 return i;
             }
         }

@@ -34,6 +34,9 @@ final class FieldMap extends AbstractMap<String, Object> {
                 return i;
             }
         }
+        if (key == null) {
+            return -1; // no key is null
+        }
         int h = key.hashCode(); // a String keeps its hash: a key of another hash is passed over without a compare
         for (int i = 0; i < size; i++) {
             if (keys[i].hashCode() == h && keys[i].equals(key)) {

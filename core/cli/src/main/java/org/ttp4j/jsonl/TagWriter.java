@@ -35,8 +35,9 @@ public final class TagWriter extends JsonLinesWriter<Tag> {
     private static final byte[] END = ascii("\"}");
 
     private final byte[] uuid = new byte[36];
-    // per rule and emit (slot by its id, technique and tactic), the two runs of a tag that are the rule's own, formatted once: "tactic" to the
-    // evidence key, and "attack_release" to the created_at key; kept with the fields they were formatted from
+    // per rule and emit (slot by its id, technique and tactic), the two runs of a tag that are the rule's own,
+    // formatted once: "tactic" to the evidence key, and "attack_release" to the created_at key; kept with the
+    // fields they were formatted from
     private static final int RULE_SLOT_BITS = 8;
     private final RuleFields[] rules = new RuleFields[1 << RULE_SLOT_BITS];
     private final int[] ruleSeen = new int[1 << RULE_SLOT_BITS]; // the hash of the last rule that missed, per slot

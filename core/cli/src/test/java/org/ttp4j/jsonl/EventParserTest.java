@@ -80,6 +80,10 @@ class EventParserTest {
             "{\"source_id\":\"c7\",\"source_kind\":\"http_request\",\"identity_uuid\":\"i\",\"payload\":{\"user\":\"root\",\"command_text\":\"v\"}}",
             "{\"source_kind\":\"command\",\"source_id\":\"c8\",\"attacker_uuid\":\"a\",\"payload\":{\"command_text\":\"ls\",\"user\":\"root\"}}",
             "{\"source_kind\":\"command\",\"source_id\":\"c9\",\"attacker_uuid\":\"a\",\"payload\":{\"a\":1}}",
+            // the top-level keys in other places, an unknown key learnt at a place, a payload key named like an id
+            "{\"session_id\":\"s\",\"decky_id\":\"d\",\"payload\":{\"source_kind\":\"x\"},\"source_kind\":\"command\",\"source_id\":\"c10\",\"attacker_uuid\":\"a\"}",
+            "{\"decky_id\":\"d2\",\"payload\":{\"a\":1},\"session_id\":\"s2\",\"x\":{\"session_id\":\"no\"},\"source_kind\":\"command\",\"source_id\":\"c11\",\"attacker_uuid\":\"a\"}",
+            "{\"x\":\"y\",\"session_id\":\"s3\",\"source_kind\":\"command\",\"payload\":{},\"source_id\":\"c12\",\"identity_uuid\":\"i\"}",
         };
         EventParser reused = new EventParser();
         for (int round = 0; round < 3; round++) {
@@ -91,6 +95,17 @@ class EventParserTest {
                 assertEquals(fresh, reused.parse(padded, 0, exact.length, 1), line);
             }
         }
+        byte[] second = lines[10].getBytes(StandardCharsets.UTF_8);
+        Event e = reused.parse(second, 0, second.length, 1); // its places learnt with other keys last
+        assertEquals("d2", e.deckyId());
+        assertEquals("s2", e.sessionId());
+        assertEquals(Map.of("a", 1), e.payload());
+        byte[] third = lines[11].getBytes(StandardCharsets.UTF_8);
+        reused.parse(third, 0, third.length, 1);
+        e = reused.parse(third, 0, third.length, 1); // every key the predicted one
+        assertEquals("s3", e.sessionId());
+        assertEquals(Map.of(), e.payload());
+        assertNull(e.payload().get(null));
         assertEquals(Map.of("command_tex", "x", "user", "u"), parse(lines[2]).payload());
         assertEquals("command", parse(lines[5]).sourceKind());
     }

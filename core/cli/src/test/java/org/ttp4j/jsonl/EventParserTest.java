@@ -151,6 +151,43 @@ class EventParserTest {
         assertEquals(longer, reused.parse(over, 0, over.length, 5).payload().get("v"));
     }
 
+    /**
+     * A reused parser (its keys predicted, its strings cached) reads what a fresh one reads when the value at one
+     * place changes from line to line: the same value, one that differs in a byte, one it is the start of, an escaped
+     * or non-ASCII spelling, another type, a value cut by the end of the line, and values around the longest cached;
+     * each line read twice, after every other.
+     */
+    @Test
+    void aValueThatChangesAtOnePlaceIsReadAfresh() {
+        String[] values = {"\"command\"", "\"commanD\"", "\"commander\"", "\"comm\"", "\"comm\\u0061nd\"", "\"command\u00e9\"",
+            "7", "null", "\"\"", "\"" + "x".repeat(126) + "\"", "\"" + "x".repeat(127) + "\"", "\"" + "x".repeat(125) + "y\""};
+        EventParser reused = new EventParser();
+        Random r = new Random(3);
+        for (int n = 0; n < 4_000; n++) {
+            String v = values[r.nextInt(values.length)];
+            String w = values[r.nextInt(values.length)];
+            String line = r.nextInt(8) == 0
+                    ? "{\"source_kind\":\"command\",\"source_id\":\"c\",\"attacker_uuid\":\"a\",\"payload\":{\"v\":" + v.substring(0, r.nextInt(v.length()))
+                    : "{\"source_kind\":\"command\",\"source_id\":" + w + ",\"attacker_uuid\":\"a\",\"payload\":{\"v\":" + v + "}}";
+            byte[] exact = line.getBytes(StandardCharsets.UTF_8);
+            for (int twice = 0; twice < 2; twice++) {
+                Object expected;
+                try {
+                    expected = new EventParser().parse(exact, 0, exact.length, 1);
+                } catch (EventFormatException e) {
+                    expected = e.getMessage();
+                }
+                Object ours;
+                try {
+                    ours = reused.parse(exact, 0, exact.length, 1);
+                } catch (EventFormatException e) {
+                    ours = e.getMessage();
+                }
+                assertEquals(expected, ours, line);
+            }
+        }
+    }
+
     @Test
     void numbersAreWhatJsonLoadsGives() {
         assertEquals(0, payloadValue("-0"));

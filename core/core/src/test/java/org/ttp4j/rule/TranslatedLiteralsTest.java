@@ -23,13 +23,11 @@ class TranslatedLiteralsTest {
 
     @Test
     void theFoldIsLowerOfUpperForEveryCharAndSurrogatesStay() {
-        for (int c = 0; c <= Character.MAX_VALUE; c++) {
-            int f = Character.isSurrogate((char) c) ? c : Character.toLowerCase(Character.toUpperCase(c));
-            char expected = f <= Character.MAX_VALUE ? (char) f : (char) c;
-            char folded = RequiredLiterals.fold((char) c);
-            if (folded != expected) {
-                assertEquals(expected, folded, "fold of U+" + Integer.toHexString(c));
-            }
+        for (int cp = 0; cp <= Character.MAX_VALUE; cp++) {
+            char c = (char) cp;
+            int f = Character.isSurrogate(c) ? c : Character.toLowerCase(Character.toUpperCase((int) c));
+            char expected = f <= Character.MAX_VALUE ? (char) f : c;
+            assertEquals(expected, RequiredLiterals.fold(c), () -> "fold of U+" + Integer.toHexString(c));
         }
         assertEquals('k', RequiredLiterals.fold('\u212A')); // the Kelvin sign folds into ASCII
         assertEquals('s', RequiredLiterals.fold('\u017F')); // as does the long s

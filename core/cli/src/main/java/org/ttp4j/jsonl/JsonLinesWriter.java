@@ -21,8 +21,12 @@ import java.util.function.Function;
  */
 abstract sealed class JsonLinesWriter<T> implements AutoCloseable, Flushable permits EventWriter, TagWriter {
 
-    /** Whole lines are handed to the stream once this many bytes are buffered. */
-    static final int SPILL = 1 << 16;
+    /**
+     * Whole lines are handed to the stream once this many bytes are buffered: half of a pipe's 64 KiB, so that a reader
+     * downstream drains one write while the next is formatted. A write that fills the pipe makes each side wait for
+     * the other (3M all-attack events into {@code wc -l}: 0.82x the wall time of 64 KiB writes, 4 rounds alternated).
+     */
+    static final int SPILL = 1 << 15;
 
     private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NULL = ascii("null");

@@ -233,6 +233,7 @@ class TagWriterBytesTest {
     private static final class Writes extends OutputStream {
         final ByteArrayOutputStream all = new ByteArrayOutputStream();
         int writes;
+        int largest;
 
         @Override
         public void write(int b) {
@@ -243,6 +244,7 @@ class TagWriterBytesTest {
         public void write(byte[] b, int off, int len) {
             assertTrue(len > 0 && b[off + len - 1] == '\n', "a write that does not end a line");
             writes++;
+            largest = Math.max(largest, len);
             all.write(b, off, len);
         }
     }
@@ -269,5 +271,23 @@ class TagWriterBytesTest {
         }
         assertTrue(out.writes > 10, "the buffer was handed over many times: " + out.writes);
         assertEquals(expected.toString(), out.all.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aWriteOfTagsStaysWithinHalfOfAPipe() throws IOException {
+        // a pipe holds 64 KiB: writes of 64 KiB fill it, and the reader then waits for each write and the writer for
+        // each read; half of it lets the two run at once
+        Writes out = new Writes();
+        Random r = new Random(5);
+        int longest = 0;
+        try (TagWriter w = new TagWriter(out)) {
+            for (int n = 0; n < 5_000; n++) {
+                Tag t = tag(r);
+                longest = Math.max(longest, jackson(t).getBytes(StandardCharsets.UTF_8).length + 1);
+                w.write(t);
+            }
+        }
+        assertTrue(out.writes > 10, "the buffer was handed over many times: " + out.writes);
+        assertTrue(out.largest < (1 << 15) + longest, "a write of " + out.largest + " bytes");
     }
 }

@@ -64,4 +64,14 @@ final class BenchEvents {
         }
         return events;
     }
+
+    /** {@code n} command events, each an attack line (every one tagged by our pack). */
+    static List<Event> attack(int n, long seed) {
+        Random r = new Random(seed);
+        List<Event> events = new ArrayList<>(n);
+        for (int k = 0; k < n; k++) {
+            events.add(command(ATTACK_COMMANDS[r.nextInt(ATTACK_COMMANDS.length)], k));
+        }
+        return events;
+    }
 }

@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -13,6 +14,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -26,7 +28,9 @@ import org.ttp4j.index.RuleIndex;
 
 /**
  * What {@code ttp4j tag} does, on one thread: JSON Lines events in (streaming parse), the engine with our pack
- * ({@code -Dttp4j.rules=DIR}, default {@code rules/ttp}), JSON Lines tags out (streaming write). Ops are events.
+ * ({@code -Dttp4j.rules=DIR}, default {@code rules/ttp}), JSON Lines tags out (streaming write). Ops are events;
+ * the {@code tags} counter is the tags written per second. Streams: {@code mixed} (one event in ten an attack line)
+ * and {@code attack} (every event a tagged command).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -35,6 +39,9 @@ import org.ttp4j.index.RuleIndex;
 public class TagPipelineBenchmark {
 
     static final int EVENTS = 10_000;
+
+    @Param({"mixed", "attack"})
+    public String stream;
 
     private byte[] input;
     private RuleEngine engine;
@@ -46,7 +53,7 @@ public class TagPipelineBenchmark {
         engine = new RuleEngine(index);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (EventWriter w = new EventWriter(out)) {
-            for (Event e : BenchEvents.mixed(EVENTS, 7)) {
+            for (Event e : "attack".equals(stream) ? BenchEvents.attack(EVENTS, 7) : BenchEvents.mixed(EVENTS, 7)) {
                 w.write(e);
             }
         }
@@ -55,7 +62,7 @@ public class TagPipelineBenchmark {
 
     @Benchmark
     @OperationsPerInvocation(EVENTS)
-    public int jsonInEngineJsonOut() throws Exception {
+    public int jsonInEngineJsonOut(Written written) throws Exception {
         int tags = 0;
         List<Tag> buffer = new ArrayList<>();
         try (EventReader in = new EventReader(new ByteArrayInputStream(input));
@@ -70,6 +77,14 @@ public class TagPipelineBenchmark {
                 buffer.clear();
             }
         }
+        written.tags += tags;
         return tags;
+    }
+
+    /** The tags written, as a rate beside the events'. */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.OPERATIONS)
+    public static class Written {
+        public long tags;
     }
 }

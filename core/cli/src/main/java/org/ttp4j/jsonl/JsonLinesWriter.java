@@ -114,9 +114,19 @@ abstract sealed class JsonLinesWriter<T> implements AutoCloseable, Flushable per
     }
 
     final void raw(byte[] bytes) {
-        ensure(bytes.length);
-        System.arraycopy(bytes, 0, buf, len, bytes.length);
-        len += bytes.length;
+        raw(bytes, bytes.length);
+    }
+
+    /** The first {@code n} bytes of {@code bytes}. */
+    final void raw(byte[] bytes, int n) {
+        ensure(n);
+        System.arraycopy(bytes, 0, buf, len, n);
+        len += n;
+    }
+
+    /** Copies the {@code n} bytes written from mark {@code from} into {@code to}. */
+    final void copy(int from, byte[] to, int n) {
+        System.arraycopy(buf, from, to, 0, n);
     }
 
     /** A JSON string, or null: escapes as the Jackson generator did, so the bytes on the wire stay the same. */
@@ -249,20 +259,7 @@ abstract sealed class JsonLinesWriter<T> implements AutoCloseable, Flushable per
             case BigDecimal b -> raw(ascii(b.toString()));
             case Number n -> number(n.doubleValue());
             case Boolean b -> raw(b ? TRUE : FALSE);
-            case Map<?, ?> m -> {
-                raw((byte) '{');
-                boolean first = true;
-                for (Map.Entry<?, ?> e : m.entrySet()) {
-                    if (!first) {
-                        raw((byte) ',');
-                    }
-                    first = false;
-                    text(String.valueOf(e.getKey()));
-                    raw((byte) ':');
-                    value(e.getValue());
-                }
-                raw((byte) '}');
-            }
+            case Map<?, ?> m -> object(m);
             case List<?> l -> {
                 raw((byte) '[');
                 for (int i = 0; i < l.size(); i++) {
@@ -275,6 +272,30 @@ abstract sealed class JsonLinesWriter<T> implements AutoCloseable, Flushable per
             }
             default -> string(v.toString());
         }
+    }
+
+    /**
+     * {@code m} as a JSON object; true when its values were all of the immutable kinds read from JSON (String,
+     * Integer, Long, Double, BigInteger, BigDecimal, Boolean, null), none of them a map or a list.
+     */
+    final boolean object(Map<?, ?> m) {
+        raw((byte) '{');
+        boolean first = true;
+        boolean scalars = true;
+        for (Map.Entry<?, ?> e : m.entrySet()) {
+            if (!first) {
+                raw((byte) ',');
+            }
+            first = false;
+            text(String.valueOf(e.getKey()));
+            raw((byte) ':');
+            Object v = e.getValue();
+            value(v);
+            scalars &= v == null || v instanceof String || v instanceof Integer || v instanceof Long
+                    || v instanceof Double || v instanceof Boolean || v instanceof BigInteger || v instanceof BigDecimal;
+        }
+        raw((byte) '}');
+        return scalars;
     }
 
     /** Hands the buffered whole lines to the stream; a buffer a long line grew is let go. */

@@ -3,6 +3,7 @@ package org.ttp4j.jsonl;
 import java.io.OutputStream;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import org.ttp4j.engine.Tag;
@@ -53,6 +54,11 @@ public final class TagWriter extends JsonLinesWriter<Tag> {
                     && confidence == Double.doubleToRawLongBits(tag.confidence());
         }
     }
+    private static final int MAX_RUN = 1 << 12; // the longest run of an event's fields or evidence kept
+    private final EventRun eventRun = new EventRun();
+    private Map<String, Object> lastEvidence; // null: none kept
+    private byte[] lastEvidenceBytes = new byte[256];
+    private int lastEvidenceLength;
     private Instant lastTime; // the tags of one event share their created_at: format it once
     private byte[] lastTimeText;
 
@@ -69,18 +75,26 @@ public final class TagWriter extends JsonLinesWriter<Tag> {
     void writeObject(Tag tag) {
         raw(UUID_KEY);
         raw(uuid(tag.uuid()));
-        raw(SOURCE_KIND);
-        text(tag.sourceKind());
-        raw(SOURCE_ID);
-        text(tag.sourceId());
-        raw(ATTACKER);
-        text(tag.attackerUuid());
-        raw(IDENTITY);
-        text(tag.identityUuid());
-        raw(SESSION);
-        text(tag.sessionId());
-        raw(DECKY);
-        text(tag.deckyId());
+        // the tags of one event share its fields and, tag after tag of one rule, its evidence: their bytes are copied
+        boolean sameEvent = eventRun.of(tag);
+        if (sameEvent) {
+            raw(eventRun.bytes, eventRun.length);
+        } else {
+            int from = mark();
+            raw(SOURCE_KIND);
+            text(tag.sourceKind());
+            raw(SOURCE_ID);
+            text(tag.sourceId());
+            raw(ATTACKER);
+            text(tag.attackerUuid());
+            raw(IDENTITY);
+            text(tag.identityUuid());
+            raw(SESSION);
+            text(tag.sessionId());
+            raw(DECKY);
+            text(tag.deckyId());
+            eventRun.keep(tag, this, from, mark());
+        }
         // by the rule and its emit: the tags of a rule of two emits differ in their tactic and technique
         int h = (Objects.hashCode(tag.ruleId()) * 31 + Objects.hashCode(tag.techniqueId())) * 31
                 + Objects.hashCode(tag.tactic());
@@ -88,13 +102,13 @@ public final class TagWriter extends JsonLinesWriter<Tag> {
         RuleFields rule = rules[slot];
         if (rule != null && rule.of(tag)) {
             raw(rule.head);
-            value(tag.evidence());
+            evidence(tag.evidence(), sameEvent);
             raw(rule.tail);
         } else {
             int headStart = mark();
             head(tag);
             int headEnd = mark();
-            value(tag.evidence());
+            evidence(tag.evidence(), sameEvent);
             int tailStart = mark();
             tail(tag);
             if (ruleSeen[slot] == h) { // a rule met twice running in its slot: its runs are kept
@@ -107,6 +121,65 @@ public final class TagWriter extends JsonLinesWriter<Tag> {
         }
         raw(time(tag.createdAt()));
         raw(END);
+    }
+
+    /**
+     * The evidence: the bytes of the last one written when it is the very same map on a tag of the same event
+     * (a read-only map the engine shares between the rules that name the same fields) and it held only scalars.
+     */
+    private void evidence(Map<String, Object> evidence, boolean sameEvent) {
+        if (evidence == null) {
+            value(null);
+            return;
+        }
+        if (sameEvent && evidence == lastEvidence) {
+            raw(lastEvidenceBytes, lastEvidenceLength);
+            return;
+        }
+        int from = mark();
+        boolean scalars = object(evidence);
+        int n = mark() - from;
+        lastEvidence = scalars && n <= MAX_RUN ? evidence : null;
+        if (lastEvidence != null) {
+            if (lastEvidenceBytes.length < n) {
+                lastEvidenceBytes = new byte[Math.max(n, 2 * lastEvidenceBytes.length)];
+            }
+            copy(from, lastEvidenceBytes, n);
+            lastEvidenceLength = n;
+        }
+    }
+
+    /** The fields of the last event written ({@code source_kind} to the {@code decky_id} value) and their bytes. */
+    private static final class EventRun {
+        private String kind, id, attacker, identity, session, decky;
+        private byte[] bytes = new byte[256];
+        private int length;
+
+        /** The same strings (the same instances: an event's tags share them) as {@code tag}'s. */
+        boolean of(Tag tag) {
+            return id == tag.sourceId() && kind == tag.sourceKind() && attacker == tag.attackerUuid()
+                    && identity == tag.identityUuid() && session == tag.sessionId() && decky == tag.deckyId()
+                    && id != null;
+        }
+
+        void keep(Tag tag, TagWriter w, int from, int to) {
+            int n = to - from;
+            if (n > MAX_RUN) { // a huge field: not kept
+                id = null;
+                return;
+            }
+            if (bytes.length < n) {
+                bytes = new byte[Math.max(n, 2 * bytes.length)];
+            }
+            w.copy(from, bytes, n);
+            length = n;
+            kind = tag.sourceKind();
+            id = tag.sourceId();
+            attacker = tag.attackerUuid();
+            identity = tag.identityUuid();
+            session = tag.sessionId();
+            decky = tag.deckyId();
+        }
     }
 
     /** The rule's fields before the evidence, up to its key. */

@@ -89,6 +89,19 @@ class TagWriterBytesTest {
         }
     }
 
+    /**
+     * Line by line, so that a failure names the first line that differs: surefire drops a failure whose message is
+     * megabytes long (its fork channel overflows) and the test is then not reported at all.
+     */
+    private static void assertSameLines(CharSequence expected, String actual) {
+        String[] e = expected.toString().split("\n", -1);
+        String[] a = actual.split("\n", -1);
+        for (int i = 0; i < Math.min(e.length, a.length); i++) {
+            assertEquals(e[i], a[i], "line " + (i + 1));
+        }
+        assertEquals(e.length, a.length, "the number of lines");
+    }
+
     private static String text(Random r, int max) {
         StringBuilder sb = new StringBuilder();
         for (int n = r.nextInt(max); n > 0; n--) {
@@ -152,7 +165,7 @@ class TagWriterBytesTest {
                 }
             }
         }
-        assertEquals(expected.toString(), ours.toString(StandardCharsets.UTF_8));
+        assertSameLines(expected, ours.toString(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -192,7 +205,7 @@ class TagWriterBytesTest {
                 expected.append(jackson(t)).append('\n');
             }
         }
-        assertEquals(expected.toString(), ours.toString(StandardCharsets.UTF_8));
+        assertSameLines(expected, ours.toString(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -226,7 +239,7 @@ class TagWriterBytesTest {
                 }
             }
         }
-        assertEquals(expected.toString(), ours.toString(StandardCharsets.UTF_8));
+        assertSameLines(expected, ours.toString(StandardCharsets.UTF_8));
     }
 
     /** Counts the writes and checks that each one ends a line. */
@@ -270,7 +283,48 @@ class TagWriterBytesTest {
             }
         }
         assertTrue(out.writes > 10, "the buffer was handed over many times: " + out.writes);
-        assertEquals(expected.toString(), out.all.toString(StandardCharsets.UTF_8));
+        assertSameLines(expected, out.all.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void anEventsFieldsAndEvidenceStandInOnlyForTheVerySameOnes() throws IOException {
+        // the tags of one event share its field strings and often one evidence map: the writer copies their bytes
+        // from the tag before, which must only happen for the very same instances, and never for an evidence that
+        // holds a list or map (those may change between tags), nor across a field of another instance, nor for null
+        Random r = new Random(33);
+        List<Object> changing = new ArrayList<>(List.of("a"));
+        Map<String, Object> scalars = new LinkedHashMap<>(Map.of("command_text", "whoami"));
+        List<Map<String, Object>> evidences = Arrays.asList(scalars, new LinkedHashMap<>(scalars),
+                new LinkedHashMap<>(Map.of("command_text", "id")), new LinkedHashMap<>(Map.of("argv", changing)),
+                Map.of("command_text", "x".repeat(5_000)), null, Map.of());
+        ByteArrayOutputStream ours = new ByteArrayOutputStream();
+        StringBuilder expected = new StringBuilder();
+        try (TagWriter w = new TagWriter(ours)) {
+            for (int n = 0; n < 5_000; n++) {
+                // an event's fields, then its tags: each may have one field of another instance (an equal copy, or
+                // another value) or another evidence
+                String[] fields = {"command", "cmd_" + n, "6f1c3c1e", r.nextBoolean() ? null : "i", "sess_" + n / 16,
+                    r.nextInt(50) == 0 ? "d".repeat(5_000) : "decky-01"};
+                Map<String, Object> evidence = evidences.get(r.nextInt(evidences.size()));
+                for (int k = r.nextInt(4); k >= 0; k--) {
+                    String[] f = fields.clone();
+                    int change = r.nextInt(8);
+                    if (change < f.length) {
+                        f[change] = r.nextBoolean() || f[change] == null ? "other" : new String(f[change]);
+                    } else if (change == f.length) {
+                        evidence = evidences.get(r.nextInt(evidences.size()));
+                    }
+                    changing.add(n); // the list one evidence holds changes between every two tags
+                    Tag t = tag(r);
+                    t = new Tag(t.uuid(), f[0], f[1], f[2], f[3], f[4], f[5], t.tactic(), t.techniqueId(),
+                            t.subTechniqueId(), t.confidence(), t.ruleId(), t.ruleVersion(), evidence, t.attackRelease(),
+                            t.mitreUrl(), t.createdAt());
+                    w.write(t);
+                    expected.append(jackson(t)).append('\n');
+                }
+            }
+        }
+        assertSameLines(expected, ours.toString(StandardCharsets.UTF_8));
     }
 
     @Test

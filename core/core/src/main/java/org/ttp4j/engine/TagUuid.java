@@ -22,6 +22,21 @@ public final class TagUuid {
     private final MessageDigest sha1;
     private byte[] name = new byte[256];
     private final byte[] digest = new byte[20];
+    // the source kind and id whose "kind|id|" is in name[16, eventEnd): the same instances (an event's tags share them)
+    private String lastSourceKind;
+    private String lastSourceId;
+    private int eventEnd = 16;
+    // the "rule_id|version|technique|sub" ends of names, per slot by rule, version and technique
+    private static final int RULE_SLOT_BITS = 6;
+    private final RuleName[] rules = new RuleName[1 << RULE_SLOT_BITS];
+
+    /** A rule's end of the name, with the strings (the same instances: a rule's tags share them) it was made of. */
+    private record RuleName(String ruleId, int version, String techniqueId, String subTechniqueId, byte[] bytes) {
+        boolean of(String ruleId, int version, String techniqueId, String subTechniqueId) {
+            return this.ruleId == ruleId && this.version == version && this.techniqueId == techniqueId
+                    && this.subTechniqueId == subTechniqueId;
+        }
+    }
 
     private TagUuid() {
         try {
@@ -45,19 +60,42 @@ public final class TagUuid {
 
     private UUID compute(String sourceKind, String sourceId, String ruleId, int ruleVersion,
                          String techniqueId, String subTechniqueId) {
-        int n = 16;
-        n = put(sourceKind, n);
-        n = put('|', n);
-        n = put(sourceId, n);
-        n = put('|', n);
-        n = put(ruleId, n);
-        n = put('|', n);
-        n = putInt(ruleVersion, n);
-        n = put('|', n);
-        n = put(techniqueId, n);
-        n = put('|', n);
-        if (subTechniqueId != null) {
-            n = put(subTechniqueId, n);
+        // the tags of one event share the name's start, and those of one rule's emit its end: each is encoded once
+        int n;
+        if (sourceId != null && sourceId == lastSourceId && sourceKind == lastSourceKind) {
+            n = eventEnd;
+        } else {
+            n = put(sourceKind, 16);
+            n = put('|', n);
+            n = put(sourceId, n);
+            n = put('|', n);
+            boolean keep = n <= 128; // a long id is encoded for each of its tags
+            lastSourceKind = keep ? sourceKind : null;
+            lastSourceId = keep ? sourceId : null;
+            eventEnd = n;
+        }
+        int h = (ruleId.hashCode() * 31 + techniqueId.hashCode()) * 31 + ruleVersion;
+        int slot = h * 0x9E3779B9 >>> 32 - RULE_SLOT_BITS;
+        RuleName rule = rules[slot];
+        if (rule != null && rule.of(ruleId, ruleVersion, techniqueId, subTechniqueId)) {
+            ensure(n + rule.bytes.length);
+            System.arraycopy(rule.bytes, 0, name, n, rule.bytes.length);
+            n += rule.bytes.length;
+        } else {
+            int from = n;
+            n = put(ruleId, n);
+            n = put('|', n);
+            n = putInt(ruleVersion, n);
+            n = put('|', n);
+            n = put(techniqueId, n);
+            n = put('|', n);
+            if (subTechniqueId != null) {
+                n = put(subTechniqueId, n);
+            }
+            if (n - from <= 256) {
+                rules[slot] = new RuleName(ruleId, ruleVersion, techniqueId, subTechniqueId,
+                        java.util.Arrays.copyOfRange(name, from, n));
+            }
         }
         sha1.update(name, 0, n);
         try {

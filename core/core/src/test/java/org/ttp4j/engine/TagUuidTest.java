@@ -74,4 +74,27 @@ class TagUuidTest {
         assertNotEquals(TagUuid.of("command", sourceId, "R1", version, "T1083", null),
                 TagUuid.of("command", sourceId, "R1", version, "T1083", "T1083.001"));
     }
+
+    @Test
+    void theNamePartsKeptFromTheCallBeforeStandInOnlyForTheVerySameStrings() throws Exception {
+        // the name's start (kind and id) is kept from the call before, and its end per rule: calls in a row that
+        // share some instances, an equal copy, another value, a long id, a long rule part, two rules of one hash
+        java.util.Random r = new java.util.Random(8);
+        String longId = "é".repeat(100);
+        String[] kinds = {"command", new String("command"), "http_request"};
+        String[] rules = {"T1033_user_discovery", new String("T1033_user_discovery"), "Aa", "BB", "R".repeat(300)};
+        String[] techniques = {"T1033", new String("T1033"), "T1070"};
+        String[] subs = {null, "T1070.003", new String("T1070.003"), ""};
+        String[] ids = {"cmd_1", new String("cmd_1"), "cmd_2", longId};
+        for (int n = 0; n < 5_000; n++) {
+            String kind = kinds[r.nextInt(kinds.length)];
+            String id = ids[r.nextInt(ids.length)];
+            String rule = rules[r.nextInt(rules.length)];
+            int version = 1 + r.nextInt(2);
+            String technique = techniques[r.nextInt(techniques.length)];
+            String sub = subs[r.nextInt(subs.length)];
+            assertEquals(reference(kind + '|' + id + '|' + rule + '|' + version + '|' + technique + '|'
+                    + (sub == null ? "" : sub)), TagUuid.of(kind, id, rule, version, technique, sub), "call " + n);
+        }
+    }
 }

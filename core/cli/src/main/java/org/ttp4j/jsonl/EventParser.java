@@ -238,7 +238,7 @@ public final class EventParser {
         p++;
         int n = colon + 1 - at; // "key": when the colon follows the key at once, in plain ASCII without an escape
         if (place >= 0 && colon == p - 1 && n - 3 == name.length() && n <= 24 && at + 24 <= b.length) {
-            expectedKeys[place] = name;
+            expectedKeys[place] = name; // interned
             expectedLengths[place] = n;
             expectedRoles[place] = depth == 1 ? role(name) : OTHER;
             expectedWords[3 * place] = word(at, n);
@@ -466,11 +466,11 @@ public final class EventParser {
             byte c = a[i];
             if (c == '"') {
                 p = i + 1;
-                return high != 0 ? ascii(s, i, key) : new String(a, s, i - s, StandardCharsets.UTF_8);
+                return high != 0 ? ascii(s, i, key) : interned(new String(a, s, i - s, StandardCharsets.UTF_8), key);
             }
             if (c == '\\') {
                 p = i;
-                return escaped(s);
+                return interned(escaped(s), key);
             }
             if (c >= 0 && c < 0x20) {
                 p = i;
@@ -501,7 +501,8 @@ public final class EventParser {
     /**
      * {@code b[s, e)} (ASCII) as a String, from a cache when at most {@value #LONG_CACHED} bytes: keys and common
      * values repeat line after line, and a value that comes back is the same String (its hash already known).
-     * A key is cached at once; a value only when it is seen the second time, so that unique ids do not evict it.
+     * A key is cached at once, interned (a rule's field names are: the engine's look-ups in the payload then find
+     * their keys by identity); a value only when it is seen the second time, so that unique ids do not evict it.
      * The text up to {@value #CACHED} bytes is read as three little-endian words (zero past its end), which are both
      * the hash and the whole comparison.
      */
@@ -511,7 +512,7 @@ public final class EventParser {
             return longAscii(s, e, key);
         }
         if (n == 0 || n > CACHED || s + CACHED > b.length) {
-            return new String(b, s, n, StandardCharsets.ISO_8859_1);
+            return interned(new String(b, s, n, StandardCharsets.ISO_8859_1), key);
         }
         long w0 = word(s, n);
         long w1 = word(s + 8, n - 8);
@@ -523,7 +524,7 @@ public final class EventParser {
         if (lengths[slot] == n && words[k] == w0 && words[k + 1] == w1 && words[k + 2] == w2) {
             return strings[slot];
         }
-        String fresh = new String(b, s, n, StandardCharsets.ISO_8859_1);
+        String fresh = interned(new String(b, s, n, StandardCharsets.ISO_8859_1), key);
         int mark = (int) (h >>> 32) | 1; // never 0, the mark of an empty slot
         if (key || seen[slot] == mark) {
             lengths[slot] = n;
@@ -550,7 +551,7 @@ public final class EventParser {
         if (text != null && Arrays.equals(text, 0, text.length, b, s, e)) {
             return longStrings[slot];
         }
-        String fresh = new String(b, s, n, StandardCharsets.ISO_8859_1);
+        String fresh = interned(new String(b, s, n, StandardCharsets.ISO_8859_1), key);
         int mark = (int) (h >>> 32) | 1;
         if (key || longSeen[slot] == mark) {
             longTexts[slot] = Arrays.copyOfRange(b, s, e);
@@ -559,6 +560,14 @@ public final class EventParser {
             longSeen[slot] = mark;
         }
         return fresh;
+    }
+
+    /**
+     * A key as the JVM's interned String, the instance a rule's field name is: the engine finds it by identity. Only
+     * keys the caches do not hold pass here, and both caches are bounded, so the strings kept interned are too.
+     */
+    private static String interned(String s, boolean key) {
+        return key ? s.intern() : s;
     }
 
     /** The {@code min(8, n)} bytes of {@code b} at {@code at} as a little-endian word, zero above them; 0 if n <= 0. */

@@ -3,6 +3,7 @@ package org.ttp4j.jsonl;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -108,6 +109,23 @@ class EventParserTest {
         assertNull(e.payload().get(null));
         assertEquals(Map.of("command_tex", "x", "user", "u"), parse(lines[2]).payload());
         assertEquals("command", parse(lines[5]).sourceKind());
+    }
+
+    /**
+     * The payload's keys are the interned Strings, the first time and when predicted, near the end of the buffer, with
+     * an escape, not ASCII, and long, as the rules' field names are: the engine finds them in a payload by identity.
+     */
+    @Test
+    void thePayloadsKeysAreTheInternedStrings() {
+        EventParser reused = new EventParser();
+        for (String line : new String[] {HEAD + "{\"command_text\":\"ls\",\"us\" : \"x\"}}",
+            HEAD + "{\"command_text\":\"ls\",\"us\" : \"x\"}}", HEAD + "{\"us\":\"x\",\"command_text\":\"id\"}}",
+            HEAD + "{\"c\\u006fmmand\":1,\"caf\u00e9\":2,\"a_key_longer_than_the_short_cache\":3}}"}) {
+            byte[] b = line.getBytes(StandardCharsets.UTF_8);
+            for (String key : reused.parse(b, 0, b.length, 1).payload().keySet()) {
+                assertSame(key.intern(), key, key);
+            }
+        }
     }
 
     /**

@@ -40,7 +40,16 @@ public record CompiledRule(
         description = description == null ? "" : description;
         appliesTo = java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(appliesTo));
         emits = List.copyOf(emits);
-        evidenceFields = List.copyOf(evidenceFields);
+        evidenceFields = interned(evidenceFields);
+    }
+
+    /** The field names interned, as a parsed payload's keys are, so that looking one up finds it by identity. */
+    private static List<String> interned(List<String> fields) {
+        String[] out = new String[fields.size()];
+        for (int k = 0; k < out.length; k++) {
+            out[k] = Objects.requireNonNull(fields.get(k), "evidence field").intern();
+        }
+        return List.of(out);
     }
 
     /** This rule with another operator state. */

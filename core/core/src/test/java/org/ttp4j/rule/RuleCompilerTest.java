@@ -100,6 +100,9 @@ class RuleCompilerTest {
         assertEquals(List.of(new Emit("T1105", null, "TA0011", 0.6), new Emit("T1059", "T1059.004", "TA0002", 0.0)),
                 rule.emits());
         assertEquals(List.of("command_text", "uid", "src"), rule.evidenceFields());
+        for (String field : rule.evidenceFields()) { // interned, as a parsed payload's keys: found by identity
+            assertSame(field.intern(), field);
+        }
         assertEquals(RuleState.DEFAULT, rule.state());
         assertEquals("rules/ttp/R0001.yaml", rule.sourcePath());
         assertEquals(yaml, rule.yaml());

@@ -4,7 +4,8 @@ import java.util.Arrays;
 
 /**
  * The payload keys searched by one kind's rules, in first-seen order. Append-only while the bucket lives,
- * so a segment's field numbers stay valid when another segment adds a field.
+ * so a segment's field numbers stay valid when another segment adds a field. The names are interned, as the
+ * keys of a parsed payload are: a look-up in the payload then finds its key by identity.
  */
 final class FieldTable {
     static final FieldTable EMPTY = new FieldTable(new String[0]);
@@ -30,7 +31,7 @@ final class FieldTable {
             return this;
         }
         String[] more = Arrays.copyOf(names, names.length + 1);
-        more[names.length] = name;
+        more[names.length] = name.intern(); // the instance the event parser gives a key it has seen (== decides)
         return new FieldTable(more);
     }
 

@@ -123,27 +123,31 @@ public final class EventParser {
         } else {
             for (int member = 0; ; member++) {
                 String name = name(1, member);
-                switch (nameRole >= 0 ? nameRole : role(name)) { // a predicted key comes with its role
-                    case KIND -> sourceKind = id(name);
-                    case ID -> sourceId = id(name);
-                    case ATTACKER -> attacker = id(name);
-                    case IDENTITY -> identity = id(name);
-                    case SESSION -> session = id(name);
-                    case DECKY -> decky = id(name);
-                    case PAYLOAD -> {
-                        int at = p;
-                        Object v = peek() == '{' ? object(2, new FieldMap()) : value(1);
-                        if (v instanceof Map<?, ?> || v == null) {
-                            @SuppressWarnings("unchecked")
-                            Map<String, Object> m = (Map<String, Object>) v;
-                            payload = m;
-                            good(name);
-                        } else {
-                            payload = null;
-                            bad(name, "payload must be an object, found " + describe(v, at));
-                        }
+                int role = nameRole >= 0 ? nameRole : role(name); // a predicted key comes with its role
+                if (role < PAYLOAD) { // one call for the ids: the JIT then compiles one copy of the value's parse
+                    String v = id(name);
+                    switch (role) {
+                        case KIND -> sourceKind = v;
+                        case ID -> sourceId = v;
+                        case ATTACKER -> attacker = v;
+                        case IDENTITY -> identity = v;
+                        case SESSION -> session = v;
+                        default -> decky = v;
                     }
-                    default -> value(1);
+                } else if (role == PAYLOAD) {
+                    int at = p;
+                    Object v = peek() == '{' ? object(2, new FieldMap()) : value(1);
+                    if (v instanceof Map<?, ?> || v == null) {
+                        @SuppressWarnings("unchecked")
+                        Map<String, Object> m = (Map<String, Object>) v;
+                        payload = m;
+                        good(name);
+                    } else {
+                        payload = null;
+                        bad(name, "payload must be an object, found " + describe(v, at));
+                    }
+                } else {
+                    value(1);
                 }
                 if (more('}')) {
                     break;

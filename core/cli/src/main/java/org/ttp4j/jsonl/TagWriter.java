@@ -3,6 +3,7 @@ package org.ttp4j.jsonl;
 import java.io.OutputStream;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
@@ -16,6 +17,14 @@ import org.ttp4j.engine.Tag;
 public final class TagWriter extends JsonLinesWriter<Tag> {
 
     private static final byte[] HEX = ascii("0123456789abcdef");
+    private static final byte[] DIGIT_PAIRS = new byte[200]; // "00" to "99"
+
+    static {
+        for (int k = 0; k < 100; k++) {
+            DIGIT_PAIRS[2 * k] = (byte) ('0' + k / 10);
+            DIGIT_PAIRS[2 * k + 1] = (byte) ('0' + k % 10);
+        }
+    }
     private static final byte[] UUID_KEY = ascii("{\"uuid\":\"");
     private static final byte[] SOURCE_KIND = ascii("\",\"source_kind\":");
     private static final byte[] SOURCE_ID = ascii(",\"source_id\":");
@@ -59,8 +68,12 @@ public final class TagWriter extends JsonLinesWriter<Tag> {
     private Map<String, Object> lastEvidence; // null: none kept
     private byte[] lastEvidenceBytes = new byte[256];
     private int lastEvidenceLength;
-    private Instant lastTime; // the tags of one event share their created_at: format it once
-    private byte[] lastTimeText;
+    // the created_at of the last tag (the tags of one event share it) and its text; the text up to the fraction is
+    // that of lastSecond (the tags of one second share it)
+    private Instant lastTime;
+    private long lastSecond = Long.MIN_VALUE;
+    private final byte[] timeText = new byte[30]; // 2026-12-01T14:00:00.123456789Z
+    private int timeLength;
 
     public TagWriter(OutputStream out) {
         super(out);
@@ -119,7 +132,7 @@ public final class TagWriter extends JsonLinesWriter<Tag> {
                 ruleSeen[slot] = h;
             }
         }
-        raw(time(tag.createdAt()));
+        time(tag.createdAt());
         raw(END);
     }
 
@@ -229,12 +242,35 @@ public final class TagWriter extends JsonLinesWriter<Tag> {
         }
     }
 
-    private byte[] time(Instant t) {
+    /** {@code t} as {@link #isoInstant}, from the text of the last tag's time or of its second. */
+    private void time(Instant t) {
         if (!t.equals(lastTime)) {
+            long second = t.getEpochSecond();
+            if (second != lastSecond) {
+                byte[] whole = isoInstant(Instant.ofEpochSecond(second));
+                if (whole.length != 20) { // a year before 0 or after 9999, as the JDK writes it (what is kept stays)
+                    raw(isoInstant(t));
+                    return;
+                }
+                System.arraycopy(whole, 0, timeText, 0, 19);
+                lastSecond = second;
+            }
+            timeLength = fraction(timeText, t.getNano());
             lastTime = t;
-            lastTimeText = isoInstant(t);
         }
-        return lastTimeText;
+        raw(timeText, timeLength);
+    }
+
+    /** Writes the fraction of {@code nano} and the Z at {@code out[19]}, as {@link #isoInstant}; returns the length. */
+    private static int fraction(byte[] out, int nano) {
+        int digits = nano == 0 ? 0 : nano % 1_000_000 == 0 ? 3 : nano % 1000 == 0 ? 6 : 9;
+        if (digits > 0) {
+            out[19] = '.';
+            digits(out, 20, nano / (digits == 3 ? 1_000_000 : digits == 6 ? 1000 : 1), digits);
+        }
+        int end = digits == 0 ? 19 : 20 + digits;
+        out[end] = 'Z';
+        return end + 1;
     }
 
     /**
@@ -248,9 +284,7 @@ public final class TagWriter extends JsonLinesWriter<Tag> {
         if (year < 0 || year > 9999) {
             return ascii(t.toString());
         }
-        int nano = t.getNano();
-        int fraction = nano == 0 ? 0 : nano % 1_000_000 == 0 ? 3 : nano % 1000 == 0 ? 6 : 9;
-        byte[] out = new byte[fraction == 0 ? 20 : 21 + fraction];
+        byte[] out = new byte[30];
         int inDay = (int) Math.floorMod(seconds, 86_400);
         digits(out, 0, year, 4);
         out[4] = '-';
@@ -263,19 +297,20 @@ public final class TagWriter extends JsonLinesWriter<Tag> {
         digits(out, 14, inDay / 60 % 60, 2);
         out[16] = ':';
         digits(out, 17, inDay % 60, 2);
-        if (fraction > 0) {
-            out[19] = '.';
-            digits(out, 20, nano / (fraction == 3 ? 1_000_000 : fraction == 6 ? 1000 : 1), fraction);
-        }
-        out[out.length - 1] = 'Z';
-        return out;
+        return Arrays.copyOf(out, fraction(out, t.getNano()));
     }
 
-    /** {@code v} in {@code n} decimal digits, zero-padded, at {@code out[at]}. */
+    /** {@code v} in {@code n} decimal digits, zero-padded, at {@code out[at]}: two at a time. */
     private static void digits(byte[] out, int at, int v, int n) {
-        for (int i = at + n - 1; i >= at; i--) {
-            out[i] = (byte) ('0' + v % 10);
-            v /= 10;
+        int i = at + n;
+        for (; i - 2 >= at; i -= 2) {
+            int pair = v % 100;
+            v /= 100;
+            out[i - 1] = DIGIT_PAIRS[2 * pair + 1];
+            out[i - 2] = DIGIT_PAIRS[2 * pair];
+        }
+        if (i > at) {
+            out[at] = (byte) ('0' + v % 10);
         }
     }
 }

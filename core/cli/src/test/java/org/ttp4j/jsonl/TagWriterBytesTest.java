@@ -188,6 +188,29 @@ class TagWriterBytesTest {
     }
 
     @Test
+    void theTimeOfEachTagIsItsOwnInARunOfTagsOfOneSecondAndOfOthers() throws IOException {
+        // the writer keeps the text of the last time and of its second: tags of one instant, of one second at every
+        // precision, of the next second, of a year past 9999 and before 0, in random order
+        Random r = new Random(12);
+        long[] seconds = {1_764_547_200L, 1_764_547_201L, 1_764_633_600L, 253_402_300_800L, -62_167_219_201L, 0};
+        ByteArrayOutputStream ours = new ByteArrayOutputStream();
+        StringBuilder expected = new StringBuilder();
+        try (TagWriter w = new TagWriter(ours)) {
+            Tag t = tag(r);
+            for (int n = 0; n < 5_000; n++) {
+                int nano = new int[] {0, 5_000_000, 123_456_000, 123_456_789, 999_999_999, r.nextInt(1_000_000_000)}[r.nextInt(6)];
+                Instant at = Instant.ofEpochSecond(seconds[r.nextInt(r.nextBoolean() ? 2 : seconds.length)], nano);
+                t = new Tag(t.uuid(), t.sourceKind(), t.sourceId(), t.attackerUuid(), t.identityUuid(), t.sessionId(),
+                        t.deckyId(), t.tactic(), t.techniqueId(), t.subTechniqueId(), t.confidence(), t.ruleId(),
+                        t.ruleVersion(), t.evidence(), t.attackRelease(), t.mitreUrl(), r.nextInt(3) == 0 ? t.createdAt() : at);
+                w.write(t);
+                expected.append(jackson(t)).append('\n');
+            }
+        }
+        assertSameLines(expected, ours.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
     void stringsOfOneHashAreNeverTakenForEachOther() throws IOException {
         // "Aa" and "BB" share String.hashCode, so they share a slot of the writer's cache of repeated strings
         Random r = new Random(9);

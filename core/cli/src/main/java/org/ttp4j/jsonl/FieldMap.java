@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * An event's payload as the parser builds it: keys and values in two arrays, in the order they came, looked up by a
@@ -91,6 +92,13 @@ final class FieldMap extends AbstractMap<String, Object> {
     @Override
     public int size() {
         return size;
+    }
+
+    @Override
+    public void forEach(BiConsumer<? super String, ? super Object> action) {
+        for (int i = 0; i < size; i++) {
+            action.accept(keys[i], values[i]);
+        }
     }
 
     @Override

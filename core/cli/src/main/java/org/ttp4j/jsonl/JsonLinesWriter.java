@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
@@ -60,6 +61,11 @@ abstract sealed class JsonLinesWriter<T> implements AutoCloseable, Flushable per
     private static final int DOUBLE_SLOT_BITS = 4;
     private final long[] doubleBits = new long[1 << DOUBLE_SLOT_BITS];
     private final byte[][] doubleTexts = new byte[1 << DOUBLE_SLOT_BITS][];
+
+    // the walk of the object being written (object, member)
+    private final BiConsumer<Object, Object> member = this::member;
+    private boolean firstMember;
+    private boolean onlyScalars;
 
     JsonLinesWriter(OutputStream out) {
         this.out = out;
@@ -276,26 +282,36 @@ abstract sealed class JsonLinesWriter<T> implements AutoCloseable, Flushable per
 
     /**
      * {@code m} as a JSON object; true when its values were all of the immutable kinds read from JSON (String,
-     * Integer, Long, Double, BigInteger, BigDecimal, Boolean, null), none of them a map or a list.
+     * Integer, Long, Double, BigInteger, BigDecimal, Boolean, null), none of them a map or a list. Walks the map with
+     * {@link Map#forEach} and one consumer made once: no iterator nor entry per member.
      */
     final boolean object(Map<?, ?> m) {
-        raw((byte) '{');
-        boolean first = true;
-        boolean scalars = true;
-        for (Map.Entry<?, ?> e : m.entrySet()) {
-            if (!first) {
-                raw((byte) ',');
-            }
-            first = false;
-            text(String.valueOf(e.getKey()));
-            raw((byte) ':');
-            Object v = e.getValue();
-            value(v);
-            scalars &= v == null || v instanceof String || v instanceof Integer || v instanceof Long
-                    || v instanceof Double || v instanceof Boolean || v instanceof BigInteger || v instanceof BigDecimal;
+        boolean outerFirst = firstMember; // an object inside a member's value: the outer object's walk goes on after
+        boolean outerScalars = onlyScalars;
+        firstMember = true;
+        onlyScalars = true;
+        try {
+            raw((byte) '{');
+            m.forEach(member);
+            raw((byte) '}');
+            return onlyScalars;
+        } finally {
+            firstMember = outerFirst;
+            onlyScalars = outerScalars;
         }
-        raw((byte) '}');
-        return scalars;
+    }
+
+    /** One member of the object {@link #object} is writing. */
+    private void member(Object key, Object v) {
+        if (!firstMember) {
+            raw((byte) ',');
+        }
+        firstMember = false;
+        text(String.valueOf(key));
+        raw((byte) ':');
+        value(v);
+        onlyScalars &= v == null || v instanceof String || v instanceof Integer || v instanceof Long
+                || v instanceof Double || v instanceof Boolean || v instanceof BigInteger || v instanceof BigDecimal;
     }
 
     /** Hands the buffered whole lines to the stream; a buffer a long line grew is let go. */

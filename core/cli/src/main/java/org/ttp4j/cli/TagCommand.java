@@ -5,6 +5,8 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -131,9 +133,54 @@ final class TagCommand implements Callable<Integer> {
             return new FileInputStreamNoClose();
         }
         try {
-            return Files.newInputStream(Path.of(file));
+            Path path = Path.of(file);
+            return Files.isRegularFile(path) ? new RegularFile(FileChannel.open(path)) : Files.newInputStream(path);
         } catch (NoSuchFileException e) {
             throw new UsageException("no such events file: " + file);
+        }
+    }
+
+    /**
+     * A regular file, read through its channel, whose {@link #available()} is what its size at opening leaves unread:
+     * no system call per read (a channel's stream asks the file's size and position each time), and a file that grew
+     * since only makes a flush come early.
+     */
+    static final class RegularFile extends InputStream {
+        private final FileChannel channel;
+        private final long size;
+        private long read;
+
+        RegularFile(FileChannel channel) throws IOException {
+            this.channel = channel;
+            this.size = channel.size();
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0;
+            }
+            int n = channel.read(ByteBuffer.wrap(b, off, len));
+            if (n > 0) {
+                read += n;
+            }
+            return n;
+        }
+
+        @Override
+        public int available() {
+            return (int) Math.min(Integer.MAX_VALUE, Math.max(0, size - read));
+        }
+
+        @Override
+        public void close() throws IOException {
+            channel.close();
         }
     }
 

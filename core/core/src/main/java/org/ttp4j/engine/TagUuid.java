@@ -98,6 +98,9 @@ public final class TagUuid {
             }
         }
         sha1.update(name, 0, n);
+        if (name.length > 1 << 12) {
+            name = java.util.Arrays.copyOf(name, 256); // a huge id's buffer is let go (the kept start is within it)
+        }
         try {
             sha1.digest(digest, 0, 20);
         } catch (DigestException e) {

@@ -81,11 +81,12 @@ class TagUuidTest {
         // share some instances, an equal copy, another value, a long id, a long rule part, two rules of one hash
         java.util.Random r = new java.util.Random(8);
         String longId = "é".repeat(100);
+        String hugeId = "x".repeat(100_000);
         String[] kinds = {"command", new String("command"), "http_request"};
         String[] rules = {"T1033_user_discovery", new String("T1033_user_discovery"), "Aa", "BB", "R".repeat(300)};
         String[] techniques = {"T1033", new String("T1033"), "T1070"};
         String[] subs = {null, "T1070.003", new String("T1070.003"), ""};
-        String[] ids = {"cmd_1", new String("cmd_1"), "cmd_2", longId};
+        String[] ids = {"cmd_1", new String("cmd_1"), "cmd_2", longId, hugeId};
         for (int n = 0; n < 5_000; n++) {
             String kind = kinds[r.nextInt(kinds.length)];
             String id = ids[r.nextInt(ids.length)];

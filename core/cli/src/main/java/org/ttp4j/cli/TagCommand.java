@@ -142,8 +142,8 @@ final class TagCommand implements Callable<Integer> {
 
     /**
      * A regular file, read through its channel, whose {@link #available()} is what its size at opening leaves unread:
-     * no system call per read (a channel's stream asks the file's size and position each time), and a file that grew
-     * since only makes a flush come early.
+     * no fstat and lseek beside each read (a channel's stream asks the file's size and position for it), and a file
+     * that grew since only makes a flush come early.
      */
     static final class RegularFile extends InputStream {
         private final FileChannel channel;

@@ -55,6 +55,12 @@ public final class EventParser {
     private final int[] expectedLengths = new int[PREDICTED_DEPTH * PREDICTED_MEMBERS];
     private final long[] expectedWords = new long[3 * PREDICTED_DEPTH * PREDICTED_MEMBERS];
     private final int[] expectedRoles = new int[PREDICTED_DEPTH * PREDICTED_MEMBERS]; // of the top-level keys
+    // payload keys that come back (predicted at their place, or from the cache) are interned, as a rule's field names
+    // are, so that the engine's look-ups in the payload find them by identity; a key seen once is not, so that a
+    // stream of unique keys interns nothing
+    private final boolean[] expectedInterned = new boolean[PREDICTED_DEPTH * PREDICTED_MEMBERS];
+    private final boolean[] internedSlot = new boolean[1 << SLOT_BITS];
+    private boolean payloadKey; // whether the key being read is one of the payload's
     /** The {@link #role} of the key {@link #name} just gave, when it was the predicted one; -1 otherwise. */
     private int nameRole;
     private char[] chars = new char[256];
@@ -233,6 +239,7 @@ public final class EventParser {
             throw malformed(p == end ? "the line ends where a key was expected" : "expected a double-quoted key");
         }
         int at = p;
+        payloadKey = depth == 2;
         String name = string(true);
         int colon = p;
         skipSpace();
@@ -242,7 +249,8 @@ public final class EventParser {
         p++;
         int n = colon + 1 - at; // "key": when the colon follows the key at once, in plain ASCII without an escape
         if (place >= 0 && colon == p - 1 && n - 3 == name.length() && n <= 24 && at + 24 <= b.length) {
-            expectedKeys[place] = name; // interned
+            expectedKeys[place] = name;
+            expectedInterned[place] = false;
             expectedLengths[place] = n;
             expectedRoles[place] = depth == 1 ? role(name) : OTHER;
             expectedWords[3 * place] = word(at, n);
@@ -265,6 +273,10 @@ public final class EventParser {
             return null;
         }
         p += n;
+        if (place >= PREDICTED_MEMBERS && !expectedInterned[place]) { // a payload key met again at its place: interned
+            expectedKeys[place] = expectedKeys[place].intern();
+            expectedInterned[place] = true;
+        }
         return expectedKeys[place];
     }
 
@@ -470,11 +482,11 @@ public final class EventParser {
             byte c = a[i];
             if (c == '"') {
                 p = i + 1;
-                return high != 0 ? ascii(s, i, key) : interned(new String(a, s, i - s, StandardCharsets.UTF_8), key);
+                return high != 0 ? ascii(s, i, key) : new String(a, s, i - s, StandardCharsets.UTF_8);
             }
             if (c == '\\') {
                 p = i;
-                return interned(escaped(s), key);
+                return escaped(s);
             }
             if (c >= 0 && c < 0x20) {
                 p = i;
@@ -505,8 +517,8 @@ public final class EventParser {
     /**
      * {@code b[s, e)} (ASCII) as a String, from a cache when at most {@value #LONG_CACHED} bytes: keys and common
      * values repeat line after line, and a value that comes back is the same String (its hash already known).
-     * A key is cached at once, interned (a rule's field names are: the engine's look-ups in the payload then find
-     * their keys by identity); a value only when it is seen the second time, so that unique ids do not evict it.
+     * A key is cached at once; a value only when it is seen the second time, so that unique ids do not evict it. A
+     * payload key that comes back from the cache is interned, once while it stays there.
      * The text up to {@value #CACHED} bytes is read as three little-endian words (zero past its end), which are both
      * the hash and the whole comparison.
      */
@@ -516,7 +528,7 @@ public final class EventParser {
             return longAscii(s, e, key);
         }
         if (n == 0 || n > CACHED || s + CACHED > b.length) {
-            return interned(new String(b, s, n, StandardCharsets.ISO_8859_1), key);
+            return new String(b, s, n, StandardCharsets.ISO_8859_1);
         }
         long w0 = word(s, n);
         long w1 = word(s + 8, n - 8);
@@ -526,9 +538,13 @@ public final class EventParser {
         int slot = (int) (h >>> 64 - SLOT_BITS);
         int k = 3 * slot;
         if (lengths[slot] == n && words[k] == w0 && words[k + 1] == w1 && words[k + 2] == w2) {
+            if (key && payloadKey && !internedSlot[slot]) { // a payload key seen again: interned once while it stays
+                strings[slot] = strings[slot].intern();
+                internedSlot[slot] = true;
+            }
             return strings[slot];
         }
-        String fresh = interned(new String(b, s, n, StandardCharsets.ISO_8859_1), key);
+        String fresh = new String(b, s, n, StandardCharsets.ISO_8859_1);
         int mark = (int) (h >>> 32) | 1; // never 0, the mark of an empty slot
         if (key || seen[slot] == mark) {
             lengths[slot] = n;
@@ -536,6 +552,7 @@ public final class EventParser {
             words[k + 1] = w1;
             words[k + 2] = w2;
             strings[slot] = fresh;
+            internedSlot[slot] = false;
         } else {
             seen[slot] = mark;
         }
@@ -555,7 +572,7 @@ public final class EventParser {
         if (text != null && Arrays.equals(text, 0, text.length, b, s, e)) {
             return longStrings[slot];
         }
-        String fresh = interned(new String(b, s, n, StandardCharsets.ISO_8859_1), key);
+        String fresh = new String(b, s, n, StandardCharsets.ISO_8859_1);
         int mark = (int) (h >>> 32) | 1;
         if (key || longSeen[slot] == mark) {
             longTexts[slot] = Arrays.copyOfRange(b, s, e);
@@ -564,14 +581,6 @@ public final class EventParser {
             longSeen[slot] = mark;
         }
         return fresh;
-    }
-
-    /**
-     * A key as the JVM's interned String, the instance a rule's field name is: the engine finds it by identity. Only
-     * keys the caches do not hold pass here, and both caches are bounded, so the strings kept interned are too.
-     */
-    private static String interned(String s, boolean key) {
-        return key ? s.intern() : s;
     }
 
     /** The {@code min(8, n)} bytes of {@code b} at {@code at} as a little-endian word, zero above them; 0 if n <= 0. */

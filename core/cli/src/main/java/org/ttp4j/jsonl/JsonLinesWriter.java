@@ -281,8 +281,8 @@ abstract sealed class JsonLinesWriter<T> implements AutoCloseable, Flushable per
     }
 
     /**
-     * {@code m} as a JSON object; true when its values were all of the immutable kinds read from JSON (String,
-     * Integer, Long, Double, BigInteger, BigDecimal, Boolean, null), none of them a map or a list. Walks the map with
+     * {@code m} as a JSON object; true when its values were all of immutable kinds (String, Integer, Long, Double,
+     * BigInteger, BigDecimal, Boolean, null), none of them a map or a list. Walks the map with
      * {@link Map#forEach} and one consumer made once: no iterator nor entry per member.
      */
     final boolean object(Map<?, ?> m) {

@@ -13,18 +13,16 @@ import org.ttp4j.engine.Tag;
  * Writes tags as JSON Lines (one object per line, docs/events.md §3 field order), formatted straight into the
  * output buffer (docs/events.md §7): no text is made per tag but the evidence's. Buffered: call {@link #flush()}
  * when a reader downstream must see the tags.
+ *
+ * <p>The tags of one event share its strings, and often its evidence map: the writer copies the bytes it wrote for
+ * them on the tag before when they are the very same instances. A tag's evidence is read-only ({@link Tag#evidence()}):
+ * a map changed between two tags of the same event (the same strings) would be written as it was, unless it holds a
+ * list or a map, which the writer always writes afresh.
  */
 public final class TagWriter extends JsonLinesWriter<Tag> {
 
     private static final byte[] HEX = ascii("0123456789abcdef");
-    private static final byte[] DIGIT_PAIRS = new byte[200]; // "00" to "99"
-
-    static {
-        for (int k = 0; k < 100; k++) {
-            DIGIT_PAIRS[2 * k] = (byte) ('0' + k / 10);
-            DIGIT_PAIRS[2 * k + 1] = (byte) ('0' + k % 10);
-        }
-    }
+    private static final byte[] DIGIT_PAIRS = new byte[200]; // "00" to "99", filled below
     private static final byte[] UUID_KEY = ascii("{\"uuid\":\"");
     private static final byte[] SOURCE_KIND = ascii("\",\"source_kind\":");
     private static final byte[] SOURCE_ID = ascii(",\"source_id\":");
@@ -43,6 +41,13 @@ public final class TagWriter extends JsonLinesWriter<Tag> {
     private static final byte[] MITRE_URL = ascii(",\"mitre_url\":");
     private static final byte[] CREATED_AT = ascii(",\"created_at\":\"");
     private static final byte[] END = ascii("\"}");
+
+    static {
+        for (int k = 0; k < 100; k++) {
+            DIGIT_PAIRS[2 * k] = (byte) ('0' + k / 10);
+            DIGIT_PAIRS[2 * k + 1] = (byte) ('0' + k % 10);
+        }
+    }
 
     private final byte[] uuid = new byte[36];
     // per rule and emit (slot by its id, technique and tactic), the two runs of a tag that are the rule's own,

@@ -8,11 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** An events file that is a regular file: read whole, what is left known without a system call, growth read too. */
@@ -42,6 +44,7 @@ class RegularFileTest {
     }
 
     @Test
+    @Timeout(60) // the writer's open waits for a reader: a failure to open must not hang the build
     void aFifoIsNotTakenForARegularFile(@TempDir Path dir) throws Exception {
         Path fifo = dir.resolve("events.fifo");
         assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
@@ -49,9 +52,10 @@ class RegularFileTest {
             try {
                 Files.write(fifo, "{\"a\":1}\n".getBytes(StandardCharsets.UTF_8));
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             }
         });
+        writer.setDaemon(true);
         writer.start();
         try (InputStream in = TagCommand.openEvents(fifo.toString())) {
             assertEquals("{\"a\":1}\n", new String(in.readAllBytes(), StandardCharsets.UTF_8));

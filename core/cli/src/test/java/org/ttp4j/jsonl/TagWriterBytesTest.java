@@ -351,7 +351,7 @@ class TagWriterBytesTest {
     }
 
     @Test
-    void aWriteOfTagsStaysWithinHalfOfAPipe() throws IOException {
+    void eachWriteOfTagsIsAtMostHalfOfAPipeAndOneLine() throws IOException {
         // a pipe holds 64 KiB: writes of 64 KiB fill it, and the reader then waits for each write and the writer for
         // each read; half of it lets the two run at once
         Writes out = new Writes();

@@ -3,6 +3,7 @@ package org.ttp4j.engine;
 import java.security.DigestException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.UUID;
 
 /**
@@ -65,6 +66,8 @@ public final class TagUuid {
         if (sourceId != null && sourceId == lastSourceId && sourceKind == lastSourceKind) {
             n = eventEnd;
         } else {
+            lastSourceKind = null; // until the new start is written whole (a null part throws on the way)
+            lastSourceId = null;
             n = put(sourceKind, 16);
             n = put('|', n);
             n = put(sourceId, n);
@@ -94,12 +97,12 @@ public final class TagUuid {
             }
             if (n - from <= 256) {
                 rules[slot] = new RuleName(ruleId, ruleVersion, techniqueId, subTechniqueId,
-                        java.util.Arrays.copyOfRange(name, from, n));
+                        Arrays.copyOfRange(name, from, n));
             }
         }
         sha1.update(name, 0, n);
-        if (name.length > 1 << 12) {
-            name = java.util.Arrays.copyOf(name, 256); // a huge id's buffer is let go (the kept start is within it)
+        if (name.length > 1 << 16) {
+            name = Arrays.copyOf(name, 256); // a huge id's buffer is let go (the kept start is within it)
         }
         try {
             sha1.digest(digest, 0, 20);
@@ -169,7 +172,7 @@ public final class TagUuid {
 
     private void ensure(int size) {
         if (size > name.length) {
-            name = java.util.Arrays.copyOf(name, Math.max(size, name.length * 2));
+            name = Arrays.copyOf(name, Math.max(size, name.length * 2));
         }
     }
 }

@@ -98,4 +98,13 @@ class TagUuidTest {
                     + (sub == null ? "" : sub)), TagUuid.of(kind, id, rule, version, technique, sub), "call " + n);
         }
     }
+
+    @Test
+    void aNamePartThatIsNullThrowsAndLeavesNothingKeptWrong() throws Exception {
+        UUID first = TagUuid.of("command", "cmd_7", "R1", 1, "T1083", null);
+        org.junit.jupiter.api.Assertions.assertThrows(NullPointerException.class,
+                () -> TagUuid.of("http_request", null, "R1", 1, "T1083", null));
+        assertEquals(first, TagUuid.of("command", "cmd_7", "R1", 1, "T1083", null));
+        assertEquals(reference("command|cmd_7|R1|1|T1083|"), first);
+    }
 }

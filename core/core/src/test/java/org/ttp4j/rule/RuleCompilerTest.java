@@ -101,7 +101,7 @@ class RuleCompilerTest {
                 rule.emits());
         assertEquals(List.of("command_text", "uid", "src"), rule.evidenceFields());
         for (String field : rule.evidenceFields()) { // interned, as a parsed payload's keys: found by identity
-            assertSame(field.intern(), field);
+            assertSame(new String(field).intern(), field); // a copy: intern() cannot take it
         }
         assertEquals(RuleState.DEFAULT, rule.state());
         assertEquals("rules/ttp/R0001.yaml", rule.sourcePath());

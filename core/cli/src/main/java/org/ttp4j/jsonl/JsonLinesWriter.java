@@ -310,8 +310,10 @@ abstract sealed class JsonLinesWriter<T> implements AutoCloseable, Flushable per
         text(String.valueOf(key));
         raw((byte) ':');
         value(v);
-        onlyScalars &= v == null || v instanceof String || v instanceof Integer || v instanceof Long
-                || v instanceof Double || v instanceof Boolean || v instanceof BigInteger || v instanceof BigDecimal;
+        if (onlyScalars) {
+            onlyScalars = v == null || v instanceof String || v instanceof Integer || v instanceof Long
+                    || v instanceof Double || v instanceof Boolean || v instanceof BigInteger || v instanceof BigDecimal;
+        }
     }
 
     /** Hands the buffered whole lines to the stream; a buffer a long line grew is let go. */

@@ -71,8 +71,7 @@ public final class TagWriter extends JsonLinesWriter<Tag> {
     private static final int MAX_RUN = 1 << 12; // the longest run of an event's fields or evidence kept
     private final EventRun eventRun = new EventRun();
     private Map<String, Object> lastEvidence; // null: none kept
-    private byte[] lastEvidenceBytes = new byte[256];
-    private int lastEvidenceLength;
+    private final Run evidenceRun = new Run();
     // the created_at of the last tag (the tags of one event share it) and its text; the text up to the fraction is
     // that of lastSecond (the tags of one second share it)
     private Instant lastTime;
@@ -96,7 +95,7 @@ public final class TagWriter extends JsonLinesWriter<Tag> {
         // the tags of one event share its fields and, tag after tag of one rule, its evidence: their bytes are copied
         boolean sameEvent = eventRun.of(tag);
         if (sameEvent) {
-            raw(eventRun.bytes, eventRun.length);
+            eventRun.run.write();
         } else {
             int from = mark();
             raw(SOURCE_KIND);
@@ -111,7 +110,7 @@ public final class TagWriter extends JsonLinesWriter<Tag> {
             text(tag.sessionId());
             raw(DECKY);
             text(tag.deckyId());
-            eventRun.keep(tag, this, from, mark());
+            eventRun.keep(tag, from, mark());
         }
         // by the rule and its emit: the tags of a rule of two emits differ in their tactic and technique
         int h = (Objects.hashCode(tag.ruleId()) * 31 + Objects.hashCode(tag.techniqueId())) * 31
@@ -151,27 +150,42 @@ public final class TagWriter extends JsonLinesWriter<Tag> {
             return;
         }
         if (sameEvent && evidence == lastEvidence) {
-            raw(lastEvidenceBytes, lastEvidenceLength);
+            evidenceRun.write();
             return;
         }
         int from = mark();
         boolean scalars = object(evidence);
-        int n = mark() - from;
-        lastEvidence = scalars && n <= MAX_RUN ? evidence : null;
-        if (lastEvidence != null) {
-            if (lastEvidenceBytes.length < n) {
-                lastEvidenceBytes = new byte[Math.max(n, 2 * lastEvidenceBytes.length)];
+        lastEvidence = scalars && evidenceRun.keep(from, mark()) ? evidence : null;
+    }
+
+    /** A copy of bytes just written (at most {@value #MAX_RUN}), written again by {@link #write()}. */
+    private final class Run {
+        private byte[] bytes = new byte[256];
+        private int length;
+
+        /** Keeps the bytes written from mark {@code from} to mark {@code to}; false (nothing kept) past MAX_RUN. */
+        boolean keep(int from, int to) {
+            int n = to - from;
+            if (n > MAX_RUN) {
+                return false;
             }
-            copy(from, lastEvidenceBytes, n);
-            lastEvidenceLength = n;
+            if (bytes.length < n) {
+                bytes = new byte[Math.max(n, 2 * bytes.length)];
+            }
+            copy(from, bytes, n);
+            length = n;
+            return true;
+        }
+
+        void write() {
+            raw(bytes, length);
         }
     }
 
     /** The fields of the last event written ({@code source_kind} to the {@code decky_id} value) and their bytes. */
-    private static final class EventRun {
+    private final class EventRun {
         private String kind, id, attacker, identity, session, decky;
-        private byte[] bytes = new byte[256];
-        private int length;
+        final Run run = new Run();
 
         /** The same strings (the same instances: an event's tags share them) as {@code tag}'s. */
         boolean of(Tag tag) {
@@ -180,17 +194,11 @@ public final class TagWriter extends JsonLinesWriter<Tag> {
                     && id != null;
         }
 
-        void keep(Tag tag, TagWriter w, int from, int to) {
-            int n = to - from;
-            if (n > MAX_RUN) { // a huge field: not kept
+        void keep(Tag tag, int from, int to) {
+            if (!run.keep(from, to)) { // a huge field: not kept
                 id = null;
                 return;
             }
-            if (bytes.length < n) {
-                bytes = new byte[Math.max(n, 2 * bytes.length)];
-            }
-            w.copy(from, bytes, n);
-            length = n;
             kind = tag.sourceKind();
             id = tag.sourceId();
             attacker = tag.attackerUuid();

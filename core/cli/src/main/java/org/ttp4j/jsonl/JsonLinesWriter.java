@@ -78,9 +78,19 @@ abstract sealed class JsonLinesWriter<T> implements AutoCloseable, Flushable per
     /** Appends {@code value} as one JSON object (no newline). */
     abstract void writeObject(T value);
 
-    /** Writes {@code value} as one JSON object and a newline. */
+    /**
+     * Writes {@code value} as one JSON object and a newline. When formatting it throws (a value whose
+     * {@code toString} fails, a map that holds itself), nothing of it stays in the buffer: the stream gets whole
+     * lines only.
+     */
     public void write(T value) throws IOException {
-        writeObject(value);
+        int start = len;
+        try {
+            writeObject(value);
+        } catch (RuntimeException | Error e) {
+            len = start;
+            throw e;
+        }
         raw((byte) '\n');
         if (len >= SPILL) {
             drain();

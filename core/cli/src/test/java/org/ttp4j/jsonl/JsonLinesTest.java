@@ -128,4 +128,29 @@ class JsonLinesTest {
         }
         assertEquals(e, EventReader.parse(EventWriter.toJson(e)));
     }
+
+    @Test
+    void aLineThatFailsHalfWrittenLeavesNothingOfItInTheStream() throws Exception {
+        Event good = new Event("command", "c1", "a", "i", null, "d", Map.of("command_text", "id"));
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("command_text", "id");
+        p.put("odd", new Object() {
+            @Override
+            public String toString() {
+                throw new IllegalStateException("no text");
+            }
+        });
+        Map<String, Object> loop = new LinkedHashMap<>();
+        loop.put("command_text", "id");
+        loop.put("self", loop);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (EventWriter w = new EventWriter(out)) {
+            w.write(good);
+            assertThrows(IllegalStateException.class, () -> w.write(new Event("command", "c2", "a", "i", null, "d", p)));
+            assertThrows(StackOverflowError.class, () -> w.write(new Event("command", "c3", "a", "i", null, "d", loop)));
+            w.write(good);
+        }
+        String line = EventWriter.toJson(good);
+        assertEquals(line + "\n" + line + "\n", out.toString(StandardCharsets.UTF_8));
+    }
 }

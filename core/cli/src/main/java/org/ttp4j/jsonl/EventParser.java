@@ -533,8 +533,8 @@ public final class EventParser {
         long w0 = word(s, n);
         long w1 = word(s + 8, n - 8);
         long w2 = word(s + 16, n - 16);
-        long h = (w0 * 0x9E3779B97F4A7C15L + w1) * 0xC2B2AE3D27D4EB4FL + w2 + n;
-        h *= 0x9E3779B97F4A7C15L;
+        // one multiply, not a chain of them: the slot is on the path of every string, its top bits mix all the words
+        long h = (w0 + Long.rotateLeft(w1, 21) + Long.rotateLeft(w2, 42) + n) * 0x9E3779B97F4A7C15L;
         int slot = (int) (h >>> 64 - SLOT_BITS);
         int k = 3 * slot;
         if (lengths[slot] == n && words[k] == w0 && words[k + 1] == w1 && words[k + 2] == w2) {

@@ -15,7 +15,9 @@ import org.ttp4j.jsonl.EventReader;
  * <p>Lines are framed in one reusable buffer (a line longer than {@link #MAX_LINE} is reported and skipped
  * without being held), a trailing {@code \r} is dropped, blank lines are skipped, a line that is not well-formed
  * UTF-8 is a bad line ({@link EventReader#utf8Problem}), and each line is parsed in place by one reused
- * {@link EventParser} (docs/events.md §6). Memory stays flat whatever the length of the input. Before a read that
+ * {@link EventParser} (docs/events.md §6). A line that starts with its object's brace, before the last newline read,
+ * is parsed without being framed first: the parse stops at its newline ({@link EventParser#parseLine}), and only a bad
+ * line is searched for its end. Memory stays flat whatever the length of the input. Before a read that
  * would block, {@link Handler#idle()} runs, so a consumer downstream sees every answer to the input so far.
  * Lines are handled holding the {@link StopSignal}'s lock, which is let go only around reads; once the signal is
  * raised no further line is handled.
@@ -41,6 +43,7 @@ final class EventLines {
     private byte[] buf = new byte[1 << 16];
     private int pos;   // next unread byte
     private int limit; // end of the bytes read
+    private int whole; // the last newline in buf known (a line that starts before it ends by it), 0 when none is
     private long lineNumber;
     private final StopSignal stop;
     private final EventParser parser = new EventParser();
@@ -76,6 +79,10 @@ final class EventLines {
             if (stop.requested()) {
                 return bad;
             }
+            if (pos < whole && buf[pos] == '{') { // the common line: parsed at once, its end found by the parse
+                bad += parseLine(handler) ? 0 : 1;
+                continue;
+            }
             int nl = newline(pos, limit);
             if (nl < 0) {
                 if (eof) {
@@ -95,9 +102,29 @@ final class EventLines {
                 eof = fill(handler);
                 continue;
             }
+            if (whole <= nl) {
+                whole = EventReader.lastNewline(buf, nl, limit);
+            }
             bad += handle(pos, nl, handler) ? 0 : 1;
             pos = nl + 1;
         }
+    }
+
+    /** The line at {@code pos}, which ends by {@link #whole}; then {@code pos} is past it. False when it was bad. */
+    private boolean parseLine(Handler handler) throws IOException {
+        long number = ++lineNumber;
+        Event event;
+        try {
+            event = parser.parseLine(buf, pos, whole, number);
+        } catch (EventFormatException e) {
+            int nl = newline(pos, whole);
+            pos = (nl < 0 ? whole : nl) + 1;
+            handler.bad(number, detail(e));
+            return false;
+        }
+        pos = parser.lineEnd() + 1;
+        handler.event(event);
+        return true;
     }
 
     /** Parses the line {@code buf[from, to)}; false when it was bad. */
@@ -129,6 +156,7 @@ final class EventLines {
 
     /** Reads more input after the unread bytes, compacting or growing the buffer; true at the end. */
     private boolean fill(Handler handler) throws IOException {
+        whole = 0; // the bytes move
         if (pos > 0) {
             System.arraycopy(buf, pos, buf, 0, limit - pos);
             limit -= pos;
@@ -150,6 +178,7 @@ final class EventLines {
 
     /** Drops input up to and including the next newline; true when the input ended first. */
     private boolean skipPastNewline(Handler handler) throws IOException {
+        whole = 0;
         while (true) {
             int nl = newline(pos, limit);
             if (nl >= 0) {

@@ -73,9 +73,32 @@ public final class EventParser {
     private java.util.LinkedHashMap<String, String> bad;
     /** Whether the line's bytes are known to be well-formed UTF-8 (checked at its first non-ASCII byte in a string). */
     private boolean utf8Checked;
+    /** Whether a newline ends the line ({@link #parseLine}) rather than being white space in it ({@link #parse}). */
+    private boolean newlineEnds;
 
     /** The event of the line {@code bytes[from, to)}; throws {@link EventFormatException} naming {@code line}. */
     public Event parse(byte[] bytes, int from, int to, long line) {
+        newlineEnds = false;
+        return parseChecked(bytes, from, to, line);
+    }
+
+    /**
+     * The event of the line that starts at {@code from} and ends at the first {@code \n} before {@code to}, or at
+     * {@code to} (a {@code \r} before its end is dropped): as {@link #parse} of that line, without a search for its
+     * end first. Every byte of a well-formed line is read by a part of the grammar that no newline gets past, so the
+     * line's end is where the parse stops: {@link #lineEnd()}. The bytes up to {@code to} may hold more lines.
+     */
+    public Event parseLine(byte[] bytes, int from, int to, long line) {
+        newlineEnds = true;
+        return parseChecked(bytes, from, to, line);
+    }
+
+    /** Where the line {@link #parseLine} last read without a problem ends: its newline, or the {@code to} it was given. */
+    public int lineEnd() {
+        return p < end && b[p] == '\r' ? p + 1 : p;
+    }
+
+    private Event parseChecked(byte[] bytes, int from, int to, long line) {
         try {
             return parseWellFormed(bytes, from, to, line);
         } catch (EventFormatException e) {
@@ -103,7 +126,7 @@ public final class EventParser {
         this.utf8Checked = false;
         this.bad = null; // allocated only for a line with a wrong-typed field
         skipSpace();
-        if (p == end) {
+        if (peek() < 0) {
             throw new EventFormatException(line, "no event: the line is empty", null);
         }
         if (b[p] != '{') {
@@ -161,7 +184,7 @@ public final class EventParser {
             }
         }
         skipSpace();
-        if (p < end) { // malformed JSON after the object is reported before what the object lacks
+        if (peek() >= 0) { // malformed JSON after the object is reported before what the object lacks
             value(0);
             throw new EventFormatException(line, "more than one JSON value on the line", null);
         }
@@ -236,7 +259,7 @@ public final class EventParser {
         }
         nameRole = -1;
         if (peek() != '"') {
-            throw malformed(p == end ? "the line ends where a key was expected" : "expected a double-quoted key");
+            throw malformed(peek() < 0 ? "the line ends where a key was expected" : "expected a double-quoted key");
         }
         int at = p;
         payloadKey = depth == 2;
@@ -490,7 +513,7 @@ public final class EventParser {
             }
             if (c >= 0 && c < 0x20) {
                 p = i;
-                throw malformed(String.format("a control character (0x%02x) in a string: it must be escaped", c));
+                throw control(c);
             }
             if (!utf8Checked) {
                 requireUtf8(); // a byte >= 0x80: before it is decoded
@@ -615,6 +638,10 @@ public final class EventParser {
                     throw malformed("the line ends inside a string");
                 }
                 int e = b[i + 1];
+                if (newlineEnds && ends(i + 1)) {
+                    p = i + 1;
+                    throw malformed("the line ends inside a string");
+                }
                 i += 2;
                 switch (e) {
                     case '"', '\\', '/' -> chars[n++] = (char) e;
@@ -645,7 +672,7 @@ public final class EventParser {
             }
             if (c >= 0 && c < 0x20) {
                 p = i;
-                throw malformed(String.format("a control character (0x%02x) in a string: it must be escaped", c));
+                throw control(c);
             }
             if (c >= 0) {
                 chars[n++] = (char) c;
@@ -673,7 +700,15 @@ public final class EventParser {
     /** Throws the line's encoding problem, if it has one (docs/events.md §6); then the line is known to be UTF-8. */
     private void requireUtf8() {
         utf8Checked = true;
-        String encoding = EventReader.utf8Problem(b, start, end);
+        int to = end;
+        if (newlineEnds) {
+            int nl = EventReader.newline(b, start, end);
+            to = nl < 0 ? end : nl;
+            if (to > start && b[to - 1] == '\r') { // the line is read without it
+                to--;
+            }
+        }
+        String encoding = EventReader.utf8Problem(b, start, to);
         if (encoding != null) {
             throw new EventFormatException(line, encoding, null);
         }
@@ -685,12 +720,39 @@ public final class EventParser {
             if (c > ' ' || c != ' ' && c != '\t' && c != '\r' && c != '\n') { // most often the first test decides
                 return;
             }
+            if (newlineEnds && c <= '\r' && ends(p)) {
+                return;
+            }
             p++;
         }
     }
 
+    /** The byte at {@code p}, or -1 at the end of the line. */
     private int peek() {
-        return p < end ? b[p] & 0xff : -1;
+        if (p < end) {
+            int c = b[p] & 0xff;
+            if (c > '\r' || !newlineEnds || !ends(p)) { // most often the first test decides
+                return c;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * In {@link #parseLine}, whether the line ends at {@code i} (before {@code end}): its newline, or the {@code \r}
+     * right before it or before {@code end}, which the line is read without.
+     */
+    private boolean ends(int i) {
+        byte c = b[i];
+        return c == '\n' || c == '\r' && (i + 1 == end || b[i + 1] == '\n');
+    }
+
+    /** A control character {@code c} at {@code p} in a string; when it is where the line ends, that is the problem. */
+    private EventFormatException control(int c) {
+        if (newlineEnds && ends(p)) {
+            return malformed("the line ends inside a string");
+        }
+        return malformed(String.format("a control character (0x%02x) in a string: it must be escaped", c));
     }
 
     /** The word at {@code p} (at most 20 letters or digits) quoted, or the char there. */

@@ -12,7 +12,9 @@ import org.ttp4j.engine.Event;
 /**
  * Reads events from JSON Lines (one object per line, docs/events.md §1 and §6, docs/cli.md §4): lines are framed in
  * one reusable buffer and each is parsed by one reused {@link EventParser}, the same strict parser {@code ttp4j tag}
- * uses. Blank lines are skipped and a trailing {@code \r} dropped.
+ * uses. Blank lines are skipped and a trailing {@code \r} dropped. A line that starts with its object's brace, before
+ * the last newline read, is parsed without being framed first: the parse stops at its newline
+ * ({@link EventParser#parseLine}), and only a bad line is searched for its end.
  *
  * <p>{@link #next()} returns null at the end. A line that is not an event (malformed JSON, ill-formed UTF-8, no
  * anchors, a non-string id, longer than {@link #MAX_LINE}) throws {@link EventFormatException} naming its line,
@@ -30,6 +32,7 @@ public final class EventReader implements AutoCloseable {
     private byte[] buf = new byte[1 << 16];
     private int pos;
     private int limit;
+    private int whole; // the last newline in buf known (a line that starts before it ends by it), 0 when none is
     private boolean eof;
     private long lineNumber;
 
@@ -101,6 +104,18 @@ public final class EventReader implements AutoCloseable {
     /** The next event, or null at the end of the input. */
     public Event next() throws IOException {
         while (true) {
+            if (pos < whole && buf[pos] == '{') { // the common line: parsed at once, its end found by the parse
+                long number = ++lineNumber;
+                try {
+                    Event event = parser.parseLine(buf, pos, whole, number);
+                    pos = parser.lineEnd() + 1;
+                    return event;
+                } catch (EventFormatException e) {
+                    int nl = indexOf(pos, whole);
+                    pos = (nl < 0 ? whole : nl) + 1;
+                    throw e;
+                }
+            }
             int nl = indexOf(pos, limit);
             if (nl < 0 && !eof) {
                 if (limit - pos >= MAX_LINE) {
@@ -113,6 +128,9 @@ public final class EventReader implements AutoCloseable {
             }
             if (nl < 0 && pos == limit) {
                 return null;
+            }
+            if (nl >= whole) {
+                whole = lastNewline(buf, nl, limit);
             }
             int from = pos;
             int to = nl < 0 ? limit : nl;
@@ -160,7 +178,18 @@ public final class EventReader implements AutoCloseable {
         return -1;
     }
 
+    /** The last {@code \n} in {@code bytes[from, to)}, where {@code from} is one (or the last before {@code to}). */
+    public static int lastNewline(byte[] bytes, int from, int to) {
+        for (int i = to - 1; i > from; i--) {
+            if (bytes[i] == '\n') {
+                return i;
+            }
+        }
+        return from;
+    }
+
     private void fill() throws IOException {
+        whole = 0; // the bytes move
         if (pos > 0) {
             System.arraycopy(buf, pos, buf, 0, limit - pos);
             limit -= pos;
@@ -178,6 +207,7 @@ public final class EventReader implements AutoCloseable {
     }
 
     private void skipPastNewline() throws IOException {
+        whole = 0;
         while (true) {
             int nl = indexOf(pos, limit);
             if (nl >= 0) {

@@ -80,18 +80,20 @@ abstract sealed class JsonLinesWriter<T> implements AutoCloseable, Flushable per
 
     /**
      * Writes {@code value} as one JSON object and a newline. When formatting it throws (a value whose
-     * {@code toString} fails, a map that holds itself), nothing of it stays in the buffer: the stream gets whole
-     * lines only.
+     * {@code toString} fails, a map that holds itself), nothing of it stays in the buffer, so the stream gets whole
+     * lines only, and the writer forgets what it keeps of earlier lines ({@link #forget}), which the failure may
+     * have left half updated.
      */
     public void write(T value) throws IOException {
         int start = len;
         try {
             writeObject(value);
+            raw((byte) '\n');
         } catch (RuntimeException | Error e) {
             len = start;
+            forget();
             throw e;
         }
-        raw((byte) '\n');
         if (len >= SPILL) {
             drain();
         }
@@ -122,6 +124,13 @@ abstract sealed class JsonLinesWriter<T> implements AutoCloseable, Flushable per
     /** Where the next byte goes, for {@link #written} (within one object: the buffer drains only between objects). */
     final int mark() {
         return len;
+    }
+
+    /** Drops every kept copy of earlier lines' bytes; a writer that extends this one drops its own too. */
+    void forget() {
+        Arrays.fill(texts, null);
+        Arrays.fill(textBytes, null);
+        Arrays.fill(textSeen, 0);
     }
 
     /** A copy of the bytes written between two marks of the object being written. */
@@ -209,8 +218,9 @@ abstract sealed class JsonLinesWriter<T> implements AutoCloseable, Flushable per
             return;
         }
         if (textSeen[slot] == h) {
+            byte[] bytes = Arrays.copyOfRange(buf, start, len);
+            textBytes[slot] = bytes;
             texts[slot] = s;
-            textBytes[slot] = Arrays.copyOfRange(buf, start, len);
         } else {
             textSeen[slot] = h;
         }

@@ -89,6 +89,17 @@ public final class TagWriter extends JsonLinesWriter<Tag> {
     }
 
     @Override
+    void forget() {
+        super.forget();
+        eventRun.id = null;
+        Arrays.fill(rules, null);
+        Arrays.fill(ruleSeen, 0);
+        lastEvidence = null;
+        lastTime = null;
+        lastSecond = Long.MIN_VALUE;
+    }
+
+    @Override
     void writeObject(Tag tag) {
         raw(UUID_KEY);
         raw(uuid(tag.uuid()));

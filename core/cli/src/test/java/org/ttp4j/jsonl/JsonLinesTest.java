@@ -153,4 +153,57 @@ class JsonLinesTest {
         String line = EventWriter.toJson(good);
         assertEquals(line + "\n" + line + "\n", out.toString(StandardCharsets.UTF_8));
     }
+
+    /**
+     * After a tag that fails half written (a stack overflow, a value that cannot be written), the next tags are the
+     * bytes a fresh writer gives: nothing of the failed one, no copy it kept. (Where exactly a stack overflows cannot be
+     * chosen, so a copy cut in the middle is not forced here; the writer forgets every copy after a failure.)
+     */
+    @Test
+    void aTagThatFailsHalfWrittenLeavesTheNextTagsAsAFreshWriterWritesThem() throws Exception {
+        Map<String, Object> evidence = new LinkedHashMap<>();
+        evidence.put("command_text", "sudo -l");
+        evidence.put("uid", 0);
+        Map<String, Object> loop = new LinkedHashMap<>(evidence);
+        loop.put("self", loop); // deep enough to overflow the stack wherever the writer is, caches included
+        Map<String, Object> odd = new LinkedHashMap<>(evidence);
+        odd.put("odd", new Object() {
+            @Override
+            public String toString() {
+                throw new IllegalStateException("no text");
+            }
+        });
+        List<Tag> good = new java.util.ArrayList<>();
+        List<Tag> bad = new java.util.ArrayList<>();
+        for (Map<String, Object> e : List.of(evidence, loop, odd)) {
+            for (String id : List.of("cmd_1", "cmd_2")) {
+                Tag t = new Tag(UUID.fromString("4fd57b14-c135-544c-97d9-4fabc1051584"), "command", id, "a-1", null,
+                        "s", "d", "TA0004", "T1548", "T1548.001", 0.8, "R0015", 1, e, "v15.1",
+                        "https://attack.mitre.org/techniques/T1548/001", Instant.parse("2026-05-01T12:00:00.123456Z"));
+                (e == evidence ? good : bad).add(t);
+            }
+        }
+        ByteArrayOutputStream fresh = new ByteArrayOutputStream();
+        try (TagWriter w = new TagWriter(fresh)) {
+            for (Tag t : good) {
+                w.write(t);
+            }
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (TagWriter w = new TagWriter(out)) {
+            for (int round = 0; round < 3; round++) { // the caches warm, then a failure amid them, every kind of it
+                for (Tag t : bad) {
+                    w.write(good.get(0));
+                    w.write(good.get(0));
+                    assertThrows(Throwable.class, () -> w.write(t));
+                }
+            }
+            w.flush();
+            out.reset();
+            for (Tag t : good) {
+                w.write(t);
+            }
+        }
+        assertEquals(fresh.toString(StandardCharsets.UTF_8), out.toString(StandardCharsets.UTF_8));
+    }
 }

@@ -1,6 +1,7 @@
 package org.ttp4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -59,10 +60,17 @@ class EventLinesFramingTest {
         };
     }
 
+    private long inPlace; // lines EventLines parsed in place, without framing them first
+
     /** What EventLines says of {@code input}, read in chunks of random sizes (at most {@code chunk} bytes). */
-    private static List<String> pumped(byte[] input, Random r, int chunk) throws IOException {
+    private List<String> pumped(byte[] input, Random r, int chunk) throws IOException {
+        return pumped(input, r, chunk, EventLines.MAX_LINE);
+    }
+
+    private List<String> pumped(byte[] input, Random r, int chunk, int maxLine) throws IOException {
         List<String> said = new ArrayList<>();
-        new EventLines(chunked(input, r, chunk)).pump(new EventLines.Handler() {
+        EventLines lines = new EventLines(chunked(input, r, chunk), maxLine, StopSignal.none());
+        lines.pump(new EventLines.Handler() {
             @Override
             public void event(Event event) {
                 said.add(event.toString());
@@ -76,11 +84,12 @@ class EventLinesFramingTest {
             @Override
             public void idle() {}
         });
+        inPlace += lines.inPlace;
         return said;
     }
 
     /** What the library's reader says of {@code input}, read as {@link #pumped} reads it. */
-    private static List<String> read(byte[] input, Random r, int chunk) throws IOException {
+    private List<String> read(byte[] input, Random r, int chunk) throws IOException {
         List<String> said = new ArrayList<>();
         try (EventReader reader = new EventReader(chunked(input, r, chunk))) {
             while (true) {
@@ -97,18 +106,27 @@ class EventLinesFramingTest {
         }
     }
 
-    /** The same input framed first: split at each newline, one trailing CR dropped, blank lines skipped. */
+    /**
+     * The same input framed first, byte by byte: split at each newline, one trailing CR dropped, blank lines (spaces,
+     * tabs and CRs only) skipped, each line parsed alone.
+     */
     private static List<String> framed(byte[] input) {
         List<String> said = new ArrayList<>();
         EventParser parser = new EventParser();
         long number = 0;
         for (int from = 0; from < input.length; ) {
-            int nl = EventReader.newline(input, from, input.length);
-            int to = nl < 0 ? input.length : nl;
+            int to = from;
+            while (to < input.length && input[to] != '\n') {
+                to++;
+            }
             byte[] line = Arrays.copyOfRange(input, from, to > from && input[to - 1] == '\r' ? to - 1 : to);
             number++;
             from = to + 1;
-            if (EventReader.blank(line, 0, line.length)) {
+            boolean blank = true;
+            for (byte c : line) {
+                blank &= c == ' ' || c == '\t' || c == '\r';
+            }
+            if (blank) {
                 continue;
             }
             try {
@@ -173,6 +191,7 @@ class EventLinesFramingTest {
             }
         }
         assertTrue(bad > 5_000 && events > 3_000, bad + " bad lines, " + events + " events"); // both kinds were met
+        assertTrue(inPlace > 1_000, inPlace + " lines parsed in place"); // (the first line after each read is framed)
     }
 
     @Test
@@ -188,5 +207,55 @@ class EventLinesFramingTest {
         List<String> expected = framed(input);
         assertEquals(expected, pumped(input, r, 1 << 17));
         assertEquals(expected, read(input, r, 1 << 17));
+        assertTrue(inPlace > 19_000, inPlace + " of 20,000 lines parsed in place"); // all but one or two a refill
+        // (EventReader's own count is checked beside its tests, in its package)
+    }
+
+    /**
+     * A line longer than the limit, its newline not read yet when the buffer holds the limit, is one bad line, and the
+     * lines after it are read as if it were not there, in place again (here in reads of at most 1,000 bytes).
+     */
+    @Test
+    void aLineOverTheLimitIsSkippedAndTheNextLinesAreReadInPlaceAgain() throws IOException {
+        Random r = new Random(16);
+        String good = LINES[0];
+        String huge = "{\"source_kind\":\"command\",\"payload\":{\"command_text\":\"" + "x".repeat(5_000) + "\"}}";
+        StringBuilder in = new StringBuilder();
+        List<String> expected = new ArrayList<>();
+        String event = framed(good.getBytes(StandardCharsets.UTF_8)).getFirst();
+        int number = 0;
+        for (int k = 0; k < 40; k++) {
+            boolean skipped = k % 10 == 3;
+            in.append(skipped ? huge : good).append(k % 4 == 0 ? "\r\n" : "\n");
+            number++;
+            expected.add(skipped ? number + ": the line is longer than 1000 bytes; skipped" : event);
+        }
+        in.append(huge); // and at the end, without a newline
+        expected.add(++number + ": the line is longer than 1000 bytes; skipped");
+        assertEquals(expected, pumped(in.toString().getBytes(StandardCharsets.UTF_8), r, 1000, 1000));
+        assertTrue(inPlace > 0, "no line after a skipped one was parsed in place");
+    }
+
+    /** parseLine on its own: a line may end at {@code to} as well as at a newline, and a CR before either is dropped. */
+    @Test
+    void aLineEndsAtItsNewlineOrAtTheEndItIsGiven() {
+        EventParser parser = new EventParser();
+        for (String end : new String[] {"", "\r", "\n", "\r\n", " \r\n{\"next\":1}"}) {
+            byte[] b = (LINES[0] + end).getBytes(StandardCharsets.UTF_8);
+            int to = b.length;
+            assertEquals(framed(b).getFirst(), parser.parseLine(b, 0, to, 1).toString(), end);
+            int nl = new String(b, StandardCharsets.UTF_8).indexOf('\n');
+            assertEquals(nl < 0 ? to : nl, parser.lineEnd(), end);
+        }
+        for (String cut : new String[] {"{\"a\":\"x", "{\"a\":\"x\\", "{\"a\":1", "{\"a\":tr", "{\"a\":\"\\u12"}) {
+            for (String end : new String[] {"", "\r", "\n", "\r\n"}) {
+                byte[] line = cut.getBytes(StandardCharsets.UTF_8);
+                byte[] b = (cut + end).getBytes(StandardCharsets.UTF_8);
+                String framedSays = assertThrows(EventFormatException.class, () -> parser.parse(line, 0, line.length, 1))
+                        .getMessage();
+                assertEquals(framedSays, assertThrows(EventFormatException.class, () -> parser.parseLine(b, 0, b.length, 1))
+                        .getMessage(), cut + end);
+            }
+        }
     }
 }

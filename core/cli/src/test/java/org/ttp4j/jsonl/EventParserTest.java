@@ -353,6 +353,21 @@ class EventParserTest {
         }
     }
 
+    /** The library's reader parses the lines its buffer holds whole in place (EventLinesFramingTest: the same answers). */
+    @Test
+    void theLibraryReaderParsesMostLinesInPlace() throws IOException {
+        String good = HEAD + "{\"command_text\":\"ok\"}}";
+        byte[] all = ((good + "\n").repeat(9_000) + good + "\r\n" + good).getBytes(StandardCharsets.UTF_8);
+        long events = 0;
+        try (EventReader r = new EventReader(new ByteArrayInputStream(all))) {
+            while (r.next() != null) {
+                events++;
+            }
+            assertEquals(9_002, events);
+            assertTrue(r.inPlace > 8_900, r.inPlace + " of 9,002 lines parsed in place"); // all but one or two a refill
+        }
+    }
+
     @Test
     void theNewlineSearchFindsTheFirstNewlineEightBytesAtATime() {
         Random r = new Random(8);

@@ -288,6 +288,12 @@ class EventParserTest {
         assertEquals(3, p.getOrDefault("a", "absent"));
         assertEquals(Map.of("a", 3, "b", 2, "c", "x").size(), p.size());
         assertEquals(p, new java.util.HashMap<>(p));
+        // keys of one hash ("Aa" and "BB"), and of one bit of the payload's hash mask ("a" and "\u00a1": 97 and 161)
+        Map<String, Object> same = parse(HEAD + "{\"Aa\":1,\"BB\":2,\"a\":4,\"Aa\":3,\"\u00a1\":5,\"BB\":6}}").payload();
+        assertEquals(List.of("Aa", "BB", "a", "\u00a1"), List.copyOf(same.keySet()));
+        assertEquals(List.of(3, 6, 4, 5), List.copyOf(same.values()));
+        assertNull(same.get("C#")); // the hash of "Aa" too
+        assertEquals("absent", same.getOrDefault("!", "absent")); // the bit of "a" (33 + 64)
     }
 
     @Test

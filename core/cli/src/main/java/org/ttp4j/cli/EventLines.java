@@ -45,6 +45,7 @@ final class EventLines {
     private int limit; // end of the bytes read
     private int whole; // the last newline in buf known (a line that starts before it ends by it), 0 when none is
     long inPlace; // lines parsed without a search for their end first (what the tests see of the fast path)
+    private int searched; // no newline in buf[pos, searched): a long line's search goes on from there after a read
     private long lineNumber;
     private final StopSignal stop;
     private final EventParser parser = new EventParser();
@@ -84,8 +85,9 @@ final class EventLines {
                 bad += parseLine(handler) ? 0 : 1;
                 continue;
             }
-            int nl = newline(pos, limit);
+            int nl = newline(Math.max(pos, searched), limit);
             if (nl < 0) {
+                searched = limit;
                 if (eof) {
                     if (pos < limit) {
                         bad += handle(pos, limit, handler) ? 0 : 1;
@@ -162,6 +164,7 @@ final class EventLines {
         if (pos > 0) {
             System.arraycopy(buf, pos, buf, 0, limit - pos);
             limit -= pos;
+            searched = Math.max(0, searched - pos);
             pos = 0;
         }
         if (limit == buf.length) {
@@ -181,6 +184,7 @@ final class EventLines {
     /** Drops input up to and including the next newline; true when the input ended first. */
     private boolean skipPastNewline(Handler handler) throws IOException {
         whole = 0;
+        searched = 0;
         while (true) {
             int nl = newline(pos, limit);
             if (nl >= 0) {

@@ -34,6 +34,7 @@ public final class EventReader implements AutoCloseable {
     private int limit;
     private int whole; // the last newline in buf known (a line that starts before it ends by it), 0 when none is
     long inPlace; // lines parsed without a search for their end first (what the tests see of the fast path)
+    private int searched; // no newline in buf[pos, searched): a long line's search goes on from there after a read
     private boolean eof;
     private long lineNumber;
 
@@ -118,8 +119,9 @@ public final class EventReader implements AutoCloseable {
                     throw e;
                 }
             }
-            int nl = indexOf(pos, limit);
+            int nl = indexOf(Math.max(pos, searched), limit);
             if (nl < 0 && !eof) {
+                searched = limit;
                 if (limit - pos >= MAX_LINE) {
                     long number = ++lineNumber;
                     skipPastNewline();
@@ -195,6 +197,7 @@ public final class EventReader implements AutoCloseable {
         if (pos > 0) {
             System.arraycopy(buf, pos, buf, 0, limit - pos);
             limit -= pos;
+            searched = Math.max(0, searched - pos);
             pos = 0;
         }
         if (limit == buf.length) {
@@ -210,6 +213,7 @@ public final class EventReader implements AutoCloseable {
 
     private void skipPastNewline() throws IOException {
         whole = 0;
+        searched = 0;
         while (true) {
             int nl = indexOf(pos, limit);
             if (nl >= 0) {

@@ -258,14 +258,20 @@ public class DeliveryLatencyBenchmark {
         CReader(Path dir, Arena arena) throws Throwable {
             Path source = Files.writeString(dir.getParent().resolve(dir.getFileName() + "-creader.c"), SOURCE);
             Path lib = dir.getParent().resolve(dir.getFileName() + "-creader.so");
-            Process gcc = new ProcessBuilder("gcc", "-O2", "-shared", "-fPIC", "-pthread", "-o", lib.toString(), source.toString())
-                    .redirectErrorStream(true).start();
-            String out = new String(gcc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (gcc.waitFor() != 0) {
-                throw new IllegalStateException("gcc could not build the C reader (is gcc installed?): " + out);
+            SymbolLookup so;
+            try {
+                Process gcc = new ProcessBuilder("gcc", "-O2", "-shared", "-fPIC", "-pthread", "-o", lib.toString(),
+                        source.toString()).redirectErrorStream(true).start();
+                String out = new String(gcc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                if (gcc.waitFor() != 0) {
+                    throw new IllegalStateException("gcc could not build the C reader (is gcc installed?): " + out);
+                }
+                so = SymbolLookup.libraryLookup(lib, arena);
+            } finally { // the library is mapped once loaded: neither file is needed, on tmpfs they would stay
+                Files.deleteIfExists(source);
+                Files.deleteIfExists(lib);
             }
             Linker linker = Linker.nativeLinker();
-            SymbolLookup so = SymbolLookup.libraryLookup(lib, arena);
             MethodHandle start = linker.downcallHandle(so.find("creader_start").orElseThrow(),
                     FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
             MethodHandle counterAddress = linker.downcallHandle(so.find("creader_counter").orElseThrow(), FunctionDescriptor.of(ValueLayout.ADDRESS));
@@ -274,7 +280,6 @@ public class DeliveryLatencyBenchmark {
                 throw new IllegalStateException("the C reader could not watch " + dir);
             }
             counter = ((MemorySegment) counterAddress.invokeExact()).reinterpret(Long.BYTES);
-            Files.delete(source);
         }
 
         @Override
